@@ -1,0 +1,291 @@
+"""The scenario format: what a user may write in a scenario YAML file, and what it means.
+
+A scenario describes a world of actors (states) and the dyads between them, the weights
+of the model's driver terms, the model's settings, the run settings, a timeline of events
+and the named end-states to score. Actors, dyads, events and outcomes are mappings keyed
+by id, so that a what-if can override one field of one actor with a dotted key such as
+``actors.CHN.assertiveness: 0.8``.
+
+These pydantic models are the single source of the format: the loader validates against
+them, ``python run.py schema`` prints their JSON Schema, and docs/scenarios.md describes
+them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ACTOR_ID = re.compile(r"^[A-Z][A-Z0-9_]{0,15}$")
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+
+
+class Strict(BaseModel):
+    """Base of every scenario model: unknown keys are errors, values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Capabilities(Strict):
+    """Material capabilities from which an actor's size is derived (CINC-like composite).
+
+    Each component is turned into the actor's share among the scenario's actors, and the
+    size is the mean of the shares of the components given.
+    """
+
+    gdp: NonNegative | None = Field(None, description="GDP, current US$ trillion.")
+    military: NonNegative | None = Field(None, description="Military expenditure, US$ billion.")
+    population: NonNegative | None = Field(None, description="Population, million.")
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Capabilities:
+        if self.gdp is None and self.military is None and self.population is None:
+            raise ValueError("give at least one of gdp, military, population")
+        return self
+
+
+class Actor(Strict):
+    """A state: its capability, intentions and foreign-policy dispositions."""
+
+    name: str = Field(..., min_length=1, description="Display name, e.g. 'Russia'.")
+    size: NonNegative | None = Field(
+        None,
+        description="Aggregate capability; normalised to shares over the scenario's actors. "
+        "Give either size or capabilities for every actor.",
+    )
+    capabilities: Capabilities | None = Field(
+        None, description="Components from which the size is derived (shares, averaged)."
+    )
+    assertiveness: Unit = Field(
+        0.3,
+        description="Aggressive intentions as others perceive them (ADIZ, naval probes): "
+        "0 status quo, 1 revisionist. Feeds the threat the actor poses.",
+    )
+    offense: Unit = Field(
+        0.5,
+        description="Offensive capability (power projection), 0 none to 1 global. "
+        "Feeds the threat the actor poses.",
+    )
+    autonomy: NonNegative = Field(
+        0.0,
+        description="Preference for non-alignment: the cost of moving any relation above "
+        "the model's autonomy threshold (Russia's refusal to take sides).",
+    )
+    attention: dict[str, float] = Field(
+        default_factory=dict,
+        description="Lever: deliberate engagement toward named actors, added to the "
+        "propensity (e.g. US attention to Russia as an Asian player). Range -1..1.",
+    )
+    wedge: dict[str, float] = Field(
+        default_factory=dict,
+        description="Lever: courting the partners of a named rival to pull them away from it "
+        "(Japan's wedge between Beijing and Moscow). Strength 0..1 per rival.",
+    )
+
+    @model_validator(mode="after")
+    def _size_or_capabilities(self) -> Actor:
+        if (self.size is None) == (self.capabilities is None):
+            raise ValueError("give exactly one of 'size' or 'capabilities'")
+        return self
+
+    @field_validator("attention")
+    @classmethod
+    def _attention_range(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, x in v.items():
+            if not -1.0 <= x <= 1.0:
+                raise ValueError(f"attention toward {k} must be between -1 and 1, got {x}")
+        return v
+
+    @field_validator("wedge")
+    @classmethod
+    def _wedge_range(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, x in v.items():
+            if not 0.0 <= x <= 1.0:
+                raise ValueError(f"wedge against {k} must be between 0 and 1, got {x}")
+        return v
+
+
+class Dyad(Strict):
+    """An unordered pair of actors: geography, disputes, ties and the starting relation."""
+
+    relation: Signed = Field(
+        0.0, description="Relation at the start: -1 hostile ... 0 hedging ... +1 allied."
+    )
+    proximity: Unit = Field(
+        0.5, description="Geographic proximity: 1 a shared land border, 0 far apart."
+    )
+    disputes: dict[str, Unit] = Field(
+        default_factory=dict,
+        description="Named territorial disputes and their salience 0..1 (e.g. kurils: 0.5). "
+        "Salience adds up, capped at 1; settling a dispute sets it to 0.",
+    )
+    interdependence: Unit = Field(
+        0.0, description="Economic interdependence 0..1 (trade and investment relative to GDP)."
+    )
+    institutions: Unit = Field(
+        0.0,
+        description="Institutionalised dialogue 0..1 (2+2 talks, joint exercises, hotlines).",
+    )
+    treaty: Unit = Field(
+        0.0, description="Treaty commitment 0..1 (1: a mutual defence treaty such as US-Japan)."
+    )
+    irritants: dict[str, dict[str, Unit]] = Field(
+        default_factory=dict,
+        description="Named irritants and how much each side resents them, keyed by actor id "
+        "(e.g. missile_defence: {RUS: 0.4}). Directed: only the named side cools.",
+    )
+
+
+class Weights(Strict):
+    """Weights of the driver terms in an actor's propensity toward another (docs/model.md)."""
+
+    shared_threat: NonNegative = Field(3.5, description="w_S: warming from a common threat.")
+    threat: NonNegative = Field(0.5, description="w_T: cooling toward whoever threatens you.")
+    interdependence: NonNegative = Field(0.5, description="w_E: warming from economic ties.")
+    dispute: NonNegative = Field(0.4, description="w_D: cooling from territorial disputes.")
+    institutions: NonNegative = Field(0.3, description="w_K: warming from dialogue.")
+    treaty: NonNegative = Field(0.6, description="w_C: warming from treaty commitments.")
+    irritant: NonNegative = Field(0.4, description="w_M: cooling from irritants.")
+    balance: NonNegative = Field(0.5, description="w_B: structural balance (enemy of my enemy).")
+    wedge: NonNegative = Field(1.0, description="w_W: weight of wedge levers.")
+    attention: NonNegative = Field(1.0, description="w_A: weight of attention levers.")
+
+
+class ModelSettings(Strict):
+    """Settings of the decision rule (docs/model.md, 'Choice')."""
+
+    temperature: Annotated[float, Field(gt=0.0, le=10.0)] = Field(
+        0.01, description="tau: logit temperature; higher is noisier choice."
+    )
+    responsiveness: Annotated[float, Field(gt=0.0, le=20.0)] = Field(
+        2.0, description="beta: desired level x* = tanh(beta * propensity)."
+    )
+    step_length: Annotated[float, Field(gt=0.0, le=0.5)] = Field(
+        0.05, description="d: the relation change of one move per step."
+    )
+    inertia: NonNegative = Field(0.5, description="kappa: cost of abrupt turns (x - r)^2.")
+    autonomy_threshold: Signed = Field(
+        0.3, description="theta: relations above this cost autonomy-minded actors."
+    )
+    dispute_threat: NonNegative = Field(
+        0.5, description="lambda: how much a dispute adds to the threat a rival poses."
+    )
+
+
+class RunSettings(Strict):
+    """When the run starts, how long it lasts and how many replicates it has."""
+
+    start: dt.date = Field(dt.date(2014, 1, 1), description="Date of step 0 (YYYY-MM-DD).")
+    step_months: Annotated[int, Field(ge=1, le=12)] = Field(
+        3, description="Months per step (3 = quarterly)."
+    )
+    steps: Annotated[int, Field(ge=1, le=10_000)] = Field(40, description="Number of steps.")
+    replicates: Annotated[int, Field(ge=1, le=10_000_000)] = Field(
+        200, description="Monte Carlo replicates."
+    )
+    seed: Annotated[int, Field(ge=0)] = Field(0, description="Seed of the random numbers.")
+
+
+EventOp = dict[str, float]
+
+
+class Event(Strict):
+    """A change to actors, dyads or weights at a date or step of the run.
+
+    ``set`` assigns values and ``add`` shifts them; both map dotted paths such as
+    ``actors.CHN.assertiveness`` or ``dyads.RUS-JPN.disputes.kurils`` to numbers.
+    The change applies from the given step on (and stays until another event changes it).
+    """
+
+    description: str = ""
+    at: dt.date | None = Field(None, description="Date; the event applies in the step holding it.")
+    step: Annotated[int, Field(ge=1)] | None = Field(None, description="Step (1 = the first).")
+    set: EventOp = Field(default_factory=dict, description="Path -> new value.")
+    add: EventOp = Field(default_factory=dict, description="Path -> amount added.")
+
+    @model_validator(mode="after")
+    def _when_and_what(self) -> Event:
+        if (self.at is None) == (self.step is None):
+            raise ValueError("give exactly one of 'at' (a date) or 'step'")
+        if not self.set and not self.add:
+            raise ValueError("an event needs 'set' or 'add'")
+        return self
+
+
+Band = Literal["hostile", "rivalry", "hedging", "aligned", "allied"]
+
+
+class Condition(Strict):
+    """One test on the end-of-run relations.
+
+    With ``dyad``: the relation of that pair is in ``band`` and/or above/below a value.
+    With ``actor``: every relation of that actor is below ``all_below`` (e.g. allied with
+    no one).
+    """
+
+    dyad: str | None = Field(None, description="'A-B': the pair tested.")
+    actor: str | None = Field(None, description="An actor id: test all its relations.")
+    band: Band | None = None
+    above: Signed | None = None
+    below: Signed | None = None
+    all_below: Signed | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Condition:
+        if (self.dyad is None) == (self.actor is None):
+            raise ValueError("give exactly one of 'dyad' or 'actor'")
+        if self.dyad is not None and self.band is None and self.above is None and (
+            self.below is None
+        ):
+            raise ValueError("a dyad condition needs 'band', 'above' or 'below'")
+        if self.dyad is not None and self.all_below is not None:
+            raise ValueError("'all_below' goes with 'actor', not 'dyad'")
+        if self.actor is not None and self.all_below is None:
+            raise ValueError("an actor condition needs 'all_below'")
+        if self.actor is not None and (self.band or self.above is not None or self.below):
+            raise ValueError("'band', 'above' and 'below' go with 'dyad', not 'actor'")
+        return self
+
+
+class Outcome(Strict):
+    """A named end-state: holds in a replicate when all its conditions hold at the end."""
+
+    description: str = ""
+    all: list[Condition] = Field(..., min_length=1)
+
+
+class Bands(Strict):
+    """Relation bands: upper bounds of hostile, rivalry, hedging and aligned (allied above)."""
+
+    hostile: Signed = -0.6
+    rivalry: Signed = -0.2
+    hedging: Signed = 0.2
+    aligned: Signed = 0.6
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bands:
+        if not self.hostile < self.rivalry < self.hedging < self.aligned:
+            raise ValueError("band bounds must increase: hostile < rivalry < hedging < aligned")
+        return self
+
+
+class Scenario(Strict):
+    """A whole scenario after ``extends`` and overrides have been resolved."""
+
+    name: str = Field(..., min_length=1, description="Short name; results go to results/<name>/.")
+    description: str = ""
+    extends: str | None = Field(None, description="A base scenario file, relative to this one.")
+    run: RunSettings = Field(default_factory=RunSettings)
+    model: ModelSettings = Field(default_factory=ModelSettings)
+    weights: Weights = Field(default_factory=Weights)
+    bands: Bands = Field(default_factory=Bands)
+    actors: dict[str, Actor] = Field(..., min_length=2)
+    dyads: dict[str, Dyad] = Field(default_factory=dict)
+    events: dict[str, Event] = Field(default_factory=dict)
+    outcomes: dict[str, Outcome] = Field(default_factory=dict)

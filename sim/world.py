@@ -1,0 +1,304 @@
+"""The world as numbers: a scenario's actors, dyads and weights as arrays the drivers read.
+
+Every array has a leading replicate axis. It has length 1 while a quantity is the same in
+every replicate and broadcasts against the model's R replicates; a quantity sampled per
+replicate (parameter uncertainty) has length R. Actor quantities are (·, N); dyad
+quantities are (·, N, N), symmetric where the quantity belongs to the pair and directed
+(row i = actor i's view) where it belongs to one side.
+
+Events change the world through dotted paths, the same paths a what-if uses to override a
+scenario (``actors.CHN.assertiveness``, ``dyads.RUS-JPN.disputes.kurils``,
+``dyads.RUS-USA.irritants.missile_defence.RUS``, ``weights.shared_threat``).
+:func:`parse_target` turns such a path into a :class:`Target`, or says what is wrong.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from sim.scenario.schema import Actor, Dyad, Scenario, Weights
+
+ACTOR_SCALARS = ("assertiveness", "offense", "autonomy", "size")
+ACTOR_LEVERS = ("attention", "wedge")
+CAPABILITIES = ("gdp", "military", "population")
+DYAD_SCALARS = ("relation", "proximity", "interdependence", "institutions", "treaty")
+DYAD_GROUPS = ("disputes", "irritants")
+WEIGHTS = tuple(Weights.model_fields)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an event's change lands.
+
+    kind: 'actor' (field of actor i), 'capability' (component of actor i's capabilities),
+    'lever' (attention or wedge of actor i toward actor j), 'dyad' (symmetric field of
+    pair i, j), 'dispute' (named dispute on pair i, j), 'irritant' (named irritant felt by
+    actor i on pair i, j), 'weight' (a driver weight).
+    """
+
+    kind: Literal["actor", "capability", "lever", "dyad", "dispute", "irritant", "weight"]
+    name: str
+    i: int = -1
+    j: int = -1
+
+
+def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"expected one of {', '.join(choices)}{hint}"
+
+
+def _actor_index(ids: list[str], actor: str) -> int:
+    if actor not in ids:
+        raise ValueError(f"unknown actor '{actor}'; known actors: {', '.join(ids)}")
+    return ids.index(actor)
+
+
+def dyad_indices(ids: list[str], key: str) -> tuple[int, int]:
+    """The actor indices of a dyad key 'A-B' (either order)."""
+    parts = key.split("-")
+    if len(parts) != 2 or not all(parts):
+        raise ValueError(f"dyad '{key}' must be two actor ids joined by '-', e.g. RUS-JPN")
+    a, b = (_actor_index(ids, p) for p in parts)
+    if a == b:
+        raise ValueError(f"dyad '{key}' names the same actor twice")
+    return a, b
+
+
+def parse_target(scenario: Scenario, path: str) -> Target:
+    """Resolve an event path against a scenario, or raise ValueError saying what is wrong."""
+    ids = list(scenario.actors)
+    parts = path.split(".")
+    head = parts[0]
+    if head == "weights":
+        if len(parts) != 2 or parts[1] not in WEIGHTS:
+            raise ValueError(f"'{path}': weights.<name>, {_suggest(parts[-1], WEIGHTS)}")
+        return Target("weight", parts[1])
+    if head == "actors":
+        if len(parts) < 3:
+            raise ValueError(f"'{path}': expected actors.<ID>.<field>")
+        i = _actor_index(ids, parts[1])
+        fieldname = parts[2]
+        if fieldname in ACTOR_SCALARS and len(parts) == 3:
+            return Target("actor", fieldname, i)
+        if fieldname == "capabilities" and len(parts) == 4 and parts[3] in CAPABILITIES:
+            return Target("capability", parts[3], i)
+        if fieldname in ACTOR_LEVERS and len(parts) == 4:
+            j = _actor_index(ids, parts[3])
+            if j == i:
+                raise ValueError(f"'{path}': an actor has no {fieldname} toward itself")
+            return Target("lever", fieldname, i, j)
+        choices = (*ACTOR_SCALARS, "capabilities.<gdp|military|population>", "attention.<ID>",
+                   "wedge.<ID>")
+        raise ValueError(f"'{path}': unknown actor field; {_suggest(fieldname, choices)}")
+    if head == "dyads":
+        if len(parts) < 3:
+            raise ValueError(f"'{path}': expected dyads.<A-B>.<field>")
+        i, j = dyad_indices(ids, parts[1])
+        fieldname = parts[2]
+        if fieldname in DYAD_SCALARS and len(parts) == 3:
+            return Target("dyad", fieldname, i, j)
+        if fieldname == "disputes" and len(parts) == 4:
+            return Target("dispute", parts[3], i, j)
+        if fieldname == "irritants" and len(parts) == 5:
+            side = _actor_index(ids, parts[4])
+            if side not in (i, j):
+                raise ValueError(f"'{path}': the side must be {ids[i]} or {ids[j]}")
+            return Target("irritant", parts[3], side, j if side == i else i)
+        choices = (*DYAD_SCALARS, "disputes.<name>", "irritants.<name>.<ID>")
+        raise ValueError(f"'{path}': unknown dyad field; {_suggest(fieldname, choices)}")
+    raise ValueError(f"'{path}': a path starts with actors, dyads or weights")
+
+
+def capability_shares(actors: dict[str, Actor]) -> np.ndarray:
+    """Each actor's size as a share of the scenario's total (a CINC-like composite).
+
+    With explicit sizes, the shares of the sizes. With capabilities, the mean over the
+    components given of each actor's share of that component.
+    """
+    acts = list(actors.values())
+    if all(a.size is not None for a in acts):
+        raw = np.array([a.size for a in acts], dtype=float)
+        return _shares(raw)
+    comps = [c for c in CAPABILITIES if all(getattr(a.capabilities, c, None) is not None
+                                            for a in acts)]
+    if not comps:
+        raise ValueError("no capability component is given for every actor")
+    matrix = np.array([[getattr(a.capabilities, c) for c in comps] for a in acts], dtype=float)
+    return _shares(matrix).mean(axis=1)
+
+
+def _shares(x: np.ndarray) -> np.ndarray:
+    total = x.sum(axis=0)
+    return np.divide(x, total, out=np.full_like(x, 1.0 / len(x)), where=total > 0)
+
+
+@dataclass
+class World:
+    """The numeric state the drivers read, for R replicates (leading axis 1 or R)."""
+
+    ids: list[str]
+    size: np.ndarray  # (·, N) capability shares
+    assertiveness: np.ndarray  # (·, N)
+    offense: np.ndarray  # (·, N)
+    autonomy: np.ndarray  # (·, N)
+    attention: np.ndarray  # (·, N, N) directed: i's engagement lever toward j
+    wedge: np.ndarray  # (·, N, N) directed: i's wedge against rival k (column)
+    proximity: np.ndarray  # (·, N, N) symmetric
+    interdependence: np.ndarray  # (·, N, N) symmetric
+    institutions: np.ndarray  # (·, N, N) symmetric
+    treaty: np.ndarray  # (·, N, N) symmetric
+    disputes: dict[str, np.ndarray]  # name -> (·, N, N) symmetric salience
+    irritants: dict[str, np.ndarray]  # name -> (·, N, N) directed: row i resents, on pair i-j
+    weights: dict[str, np.ndarray]  # name -> (·, 1, 1) so it broadcasts over pairs
+    capabilities: np.ndarray | None = None  # (·, N, 3) raw components, when sizes derive
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def dispute(self) -> np.ndarray:
+        """Total dispute salience of each pair: the sum of its named disputes, capped at 1."""
+        return _capped_sum(self.disputes, self.proximity)
+
+    @property
+    def irritant(self) -> np.ndarray:
+        """Total irritant felt by i on the pair (i, j): the sum of named irritants, capped at 1."""
+        return _capped_sum(self.irritants, self.proximity)
+
+    def apply(self, target: Target, op: Literal["set", "add"], value: float) -> None:
+        """Change the world as an event says: assign (set) or shift (add) one quantity.
+
+        Values are kept in their valid ranges (0..1 for salience and ties, -1..1 for
+        levers) so that an 'add' cannot push a quantity out of its meaning.
+        """
+        kind, name, i, j = target.kind, target.name, target.i, target.j
+        if kind == "weight":
+            arr = self.weights[name]
+            arr[...] = combine(arr, op, value, 0.0, np.inf)
+        elif kind == "actor" and name == "size":
+            raw = self.size.copy()
+            raw[:, i] = combine(raw[:, i], op, value, 0.0, np.inf)
+            self.size = raw / raw.sum(axis=1, keepdims=True)
+            self.capabilities = None
+        elif kind == "actor":
+            arr = getattr(self, name)
+            hi = np.inf if name == "autonomy" else 1.0
+            arr[:, i] = combine(arr[:, i], op, value, 0.0, hi)
+        elif kind == "capability":
+            if self.capabilities is None:
+                raise ValueError("this world's sizes are not derived from capabilities")
+            c = CAPABILITIES.index(name)
+            self.capabilities[:, i, c] = combine(self.capabilities[:, i, c], op, value, 0.0,
+                                                  np.inf)
+            self.size = _shares_per_replicate(self.capabilities)
+        elif kind == "lever":
+            arr = getattr(self, name)
+            lo = -1.0 if name == "attention" else 0.0
+            arr[:, i, j] = combine(arr[:, i, j], op, value, lo, 1.0)
+        elif kind == "dyad" and name == "relation":
+            raise ValueError("relations live in the model: AlignmentModel.shock_relation")
+        elif kind == "dyad":
+            arr = getattr(self, name)
+            arr[:, i, j] = arr[:, j, i] = combine(arr[:, i, j], op, value, 0.0, 1.0)
+        elif kind == "dispute":
+            arr = self.disputes.setdefault(name, np.zeros_like(self.proximity))
+            arr[:, i, j] = arr[:, j, i] = combine(arr[:, i, j], op, value, 0.0, 1.0)
+        elif kind == "irritant":
+            arr = self.irritants.setdefault(name, np.zeros_like(self.proximity))
+            arr[:, i, j] = combine(arr[:, i, j], op, value, 0.0, 1.0)
+        else:  # pragma: no cover - Target kinds are closed
+            raise ValueError(f"unknown target kind {kind}")
+
+
+def combine(old: np.ndarray, op: str, value: float, lo: float, hi: float) -> np.ndarray:
+    new = np.full_like(old, value) if op == "set" else old + value
+    return np.clip(new, lo, hi)
+
+
+def _capped_sum(named: dict[str, np.ndarray], like: np.ndarray) -> np.ndarray:
+    if not named:
+        return np.zeros_like(like)
+    return np.minimum(sum(named.values()), 1.0)
+
+
+def _shares_per_replicate(caps: np.ndarray) -> np.ndarray:
+    """Sizes (·, N) from raw capabilities (·, N, C): mean over components of the shares."""
+    total = caps.sum(axis=1, keepdims=True)
+    n = caps.shape[1]
+    shares = np.divide(caps, total, out=np.full_like(caps, 1.0 / n), where=total > 0)
+    present = ~np.all(caps == 0, axis=1, keepdims=True)  # components nobody gives
+    return (shares * present).sum(axis=2) / np.maximum(present.sum(axis=2), 1)
+
+
+def build_world(scenario: Scenario) -> World:
+    """The world at step 0 of a scenario (one shared copy: leading axis of length 1)."""
+    ids = list(scenario.actors)
+    n = len(ids)
+    actors = list(scenario.actors.values())
+
+    def actor_array(name: str) -> np.ndarray:
+        return np.array([[getattr(a, name) for a in actors]], dtype=float)
+
+    def pair_array() -> np.ndarray:
+        return np.zeros((1, n, n))
+
+    world = World(
+        ids=ids,
+        size=capability_shares(scenario.actors)[None, :],
+        assertiveness=actor_array("assertiveness"),
+        offense=actor_array("offense"),
+        autonomy=actor_array("autonomy"),
+        attention=pair_array(),
+        wedge=pair_array(),
+        proximity=pair_array(),
+        interdependence=pair_array(),
+        institutions=pair_array(),
+        treaty=pair_array(),
+        disputes={},
+        irritants={},
+        weights={k: np.full((1, 1, 1), float(v)) for k, v in scenario.weights},
+    )
+    if all(a.capabilities is not None for a in actors):
+        caps = np.array([[getattr(a.capabilities, c) or 0.0 for c in CAPABILITIES]
+                         for a in actors], dtype=float)
+        # A component some actor leaves out is dropped for all (shares would be meaningless).
+        given = [all(getattr(a.capabilities, c) is not None for a in actors) for c in CAPABILITIES]
+        world.capabilities = (caps * np.array(given, dtype=float))[None, :, :]
+    for i, actor in enumerate(actors):
+        for other, v in actor.attention.items():
+            world.attention[0, i, ids.index(other)] = v
+        for rival, v in actor.wedge.items():
+            world.wedge[0, i, ids.index(rival)] = v
+    # Proximity defaults to the schema's default for pairs the scenario does not list.
+    world.proximity[...] = Dyad.model_fields["proximity"].default
+    np.einsum("rii->ri", world.proximity)[...] = 0.0
+    for key, dyad in scenario.dyads.items():
+        i, j = dyad_indices(ids, key)
+        for name in ("proximity", "interdependence", "institutions", "treaty"):
+            arr = getattr(world, name)
+            arr[0, i, j] = arr[0, j, i] = getattr(dyad, name)
+        for name, v in dyad.disputes.items():
+            arr = world.disputes.setdefault(name, pair_array())
+            arr[0, i, j] = arr[0, j, i] = v
+        for name, sides in dyad.irritants.items():
+            arr = world.irritants.setdefault(name, pair_array())
+            for side, v in sides.items():
+                a = ids.index(side)
+                arr[0, a, j if a == i else i] = v
+    return world
+
+
+def initial_relations(scenario: Scenario) -> np.ndarray:
+    """The (N, N) symmetric matrix of starting relations (unlisted pairs start at 0)."""
+    ids = list(scenario.actors)
+    r = np.zeros((len(ids), len(ids)))
+    for key, dyad in scenario.dyads.items():
+        i, j = dyad_indices(ids, key)
+        r[i, j] = r[j, i] = dyad.relation
+    return r

@@ -1,0 +1,116 @@
+"""AlignmentModel: structure, reproducibility, events, and the simultaneous-move rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from factories import baseline, baseline_dict, scenario, six_actor_dict
+
+from sim.agents import StateAgent
+from sim.model import AlignmentModel
+
+
+def test_one_agent_per_actor_and_one_model_for_all_replicates():
+    model = AlignmentModel(baseline(), replicates=50, seed=1)
+    assert len(model.agents) == 4
+    assert all(isinstance(a, StateAgent) for a in model.agents)
+    assert [a.actor_id for a in model.agents] == ["USA", "CHN", "JPN", "RUS"]
+    model.run()
+    assert model.steps == 40
+    assert model.history.shape == (41, 50, 6)
+    assert model.dates[0] == dt.date(2014, 1, 1)
+    assert model.dates[1] == dt.date(2014, 4, 1)
+    assert model.dates[-1] == dt.date(2024, 1, 1)
+
+
+def test_same_scenario_and_seed_give_identical_results():
+    a = AlignmentModel(baseline(), replicates=30, seed=7).run()
+    b = AlignmentModel(baseline(), replicates=30, seed=7).run()
+    c = AlignmentModel(baseline(), replicates=30, seed=8).run()
+    np.testing.assert_array_equal(a.history, b.history)
+    assert not np.array_equal(a.history, c.history)
+
+
+def test_seed_defaults_to_the_scenarios():
+    sc = baseline({"run.seed": 11, "run.replicates": 5})
+    a = AlignmentModel(sc).run()
+    b = AlignmentModel(sc, seed=11).run()
+    assert a.replicates == 5
+    np.testing.assert_array_equal(a.history, b.history)
+
+
+def test_relations_stay_symmetric_and_in_range():
+    model = AlignmentModel(baseline(), replicates=40, seed=3)
+    for _ in range(20):
+        model.step()
+        np.testing.assert_array_equal(model.relations, np.swapaxes(model.relations, 1, 2))
+        assert np.all(np.abs(model.relations) <= 1.0)
+        assert np.all(np.diagonal(model.relations, axis1=1, axis2=2) == 0)
+    np.testing.assert_array_equal(model.relations_at(20), model.relations)
+
+
+def test_six_actors_run_without_code_changes():
+    model = AlignmentModel(scenario(six_actor_dict()), replicates=20, seed=2).run()
+    assert model.actor_ids == ["USA", "CHN", "JPN", "RUS", "VNM", "KOR"]
+    assert model.history.shape == (41, 20, 15)
+    assert np.isfinite(model.history).all()
+
+
+def test_warming_needs_both_sides_and_cooling_needs_one():
+    model = AlignmentModel(baseline(), replicates=1, seed=0)
+    before = model.relations.copy()
+    model.moves[...] = 0.0
+    model.moves[0, 0, 1], model.moves[0, 1, 0] = 0.05, 0.0  # one side warms alone
+    model.moves[0, 0, 2], model.moves[0, 2, 0] = 0.10, 0.05  # both warm: the lesser counts
+    model.moves[0, 0, 3], model.moves[0, 3, 0] = -0.05, 0.10  # one cools: it cools
+    model.resolve_moves()
+    change = model.relations - before
+    assert change[0, 0, 1] == 0.0
+    assert change[0, 0, 2] == pytest.approx(0.05)
+    assert change[0, 0, 3] == pytest.approx(-0.05)
+    assert change[0, 3, 0] == pytest.approx(-0.05)
+
+
+def _event_data(**event):
+    data = baseline_dict()
+    data["events"] = {"ev": event}
+    return data
+
+
+def test_an_event_changes_the_world_from_its_step_on():
+    data = _event_data(step=5, set={"dyads.RUS-JPN.disputes.kurils": 0.0,
+                                    "actors.CHN.assertiveness": 0.9})
+    model = AlignmentModel(scenario(data), replicates=3, seed=0)
+    jpn, rus, chn = (model.actor_ids.index(x) for x in ("JPN", "RUS", "CHN"))
+    for _ in range(4):
+        model.step()
+    assert model.world.disputes["kurils"][0, rus, jpn] == 0.5
+    model.step()
+    assert model.world.disputes["kurils"][0, rus, jpn] == 0.0
+    assert model.world.disputes["kurils"][0, jpn, rus] == 0.0
+    assert model.world.assertiveness[0, chn] == 0.9
+
+
+def test_an_event_at_a_date_applies_in_the_step_holding_it():
+    data = _event_data(at="2015-02-15", add={"dyads.RUS-JPN.relation": 0.3})
+    model = AlignmentModel(scenario(data), replicates=2, seed=0)
+    # 2015-02-15 lies in the period 2015-01-01 .. 2015-04-01, which step 5 simulates.
+    assert list(model.timeline) == [5]
+
+
+def test_a_relation_shock_moves_the_relation_at_once():
+    data = _event_data(step=1, set={"dyads.RUS-JPN.relation": -0.9})
+    model = AlignmentModel(scenario(data), replicates=4, seed=0)
+    model.step()
+    d = model.dyads.index((2, 3))
+    assert np.all(model.history[1, :, d] <= -0.9 + 0.1 + 1e-12)
+
+
+def test_add_keeps_values_in_their_range():
+    data = _event_data(step=1, add={"dyads.USA-JPN.treaty": 5.0, "actors.RUS.autonomy": -9})
+    model = AlignmentModel(scenario(data), replicates=1, seed=0)
+    model.step()
+    assert model.world.treaty[0, 0, 2] == 1.0
+    assert model.world.autonomy[0, 3] == 0.0
