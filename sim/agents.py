@@ -22,8 +22,14 @@ MOVES = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
 MOVE_NAMES = ("confront", "pressure", "hold", "engage", "cooperate")
 
 
-def level_value(levels: np.ndarray, desired: np.ndarray, current: np.ndarray,
-                autonomy: np.ndarray, threshold: float, inertia: float) -> np.ndarray:
+def level_value(
+    levels: np.ndarray,
+    desired: np.ndarray,
+    current: np.ndarray,
+    autonomy: np.ndarray,
+    threshold: float,
+    inertia: float,
+) -> np.ndarray:
     """U(x): how much a state values moving a relation from r to level x.
 
     U = -(x - x*)^2 - alpha * max(x - theta, 0)^2 - kappa * (x - r)^2
@@ -77,8 +83,14 @@ class StateAgent(mesa.Agent):
         current = m.relations[:, i, :]
         levels = np.clip(current[..., None] + m.settings.step_length * MOVES, -1.0, 1.0)
         autonomy = m.world.autonomy[:, i][:, None]
-        values = level_value(levels, self.desired_levels(), current, autonomy,
-                             m.settings.autonomy_threshold, m.settings.inertia)
+        values = level_value(
+            levels,
+            self.desired_levels(),
+            current,
+            autonomy,
+            m.settings.autonomy_threshold,
+            m.settings.inertia,
+        )
         choice = logit_choice(values, m.settings.temperature, m.uniforms[:, i, :])
         chosen = np.take_along_axis(levels, choice[..., None], axis=-1)[..., 0]
         moves = chosen - current

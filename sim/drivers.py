@@ -27,26 +27,58 @@ class Term:
 
 
 TERMS: tuple[Term, ...] = (
-    Term("shared_threat", +1, "balance of threat (Walt 1987)",
-         "warming toward those who fear the same third party"),
-    Term("threat", -1, "balance of threat (Walt 1987)",
-         "cooling toward whoever threatens you"),
-    Term("interdependence", +1, "liberal interdependence (Keohane & Nye 1977)",
-         "warming from trade and investment"),
-    Term("dispute", -1, "territorial disputes as issue salience (Hensel 2001)",
-         "cooling from unresolved territorial disputes"),
-    Term("institutions", +1, "institutionalised dialogue (neoliberal institutionalism)",
-         "warming from dialogue such as the 2+2 talks"),
-    Term("treaty", +1, "external field of a commitment (Galam 1998)",
-         "warming toward a treaty ally"),
-    Term("irritant", -1, "issue linkage: a resented policy of the other side",
-         "cooling from an irritant such as missile defence"),
-    Term("balance", +1, "structural balance (Heider 1946; Antal, Krapivsky & Redner 2005)",
-         "the friend of my friend, the enemy of my enemy"),
-    Term("wedge", +1, "wedge strategies (Crawford 2011)",
-         "courting the partners of a rival to pull them away"),
-    Term("attention", +1, "a deliberate engagement lever",
-         "engagement chosen by policy, e.g. US attention to Russia"),
+    Term(
+        "shared_threat",
+        +1,
+        "balance of threat (Walt 1987)",
+        "warming toward those who fear the same third party",
+    ),
+    Term("threat", -1, "balance of threat (Walt 1987)", "cooling toward whoever threatens you"),
+    Term(
+        "interdependence",
+        +1,
+        "liberal interdependence (Keohane & Nye 1977)",
+        "warming from trade and investment",
+    ),
+    Term(
+        "dispute",
+        -1,
+        "territorial disputes as issue salience (Hensel 2001)",
+        "cooling from unresolved territorial disputes",
+    ),
+    Term(
+        "institutions",
+        +1,
+        "institutionalised dialogue (neoliberal institutionalism)",
+        "warming from dialogue such as the 2+2 talks",
+    ),
+    Term(
+        "treaty", +1, "external field of a commitment (Galam 1998)", "warming toward a treaty ally"
+    ),
+    Term(
+        "irritant",
+        -1,
+        "issue linkage: a resented policy of the other side",
+        "cooling from an irritant such as missile defence",
+    ),
+    Term(
+        "balance",
+        +1,
+        "structural balance (Heider 1946; Antal, Krapivsky & Redner 2005)",
+        "the friend of my friend, the enemy of my enemy",
+    ),
+    Term(
+        "wedge",
+        +1,
+        "wedge strategies (Crawford 2011)",
+        "courting the partners of a rival to pull them away",
+    ),
+    Term(
+        "attention",
+        +1,
+        "a deliberate engagement lever",
+        "engagement chosen by policy, e.g. US attention to Russia",
+    ),
 )
 TERM_NAMES = tuple(t.name for t in TERMS)
 
@@ -56,8 +88,9 @@ def power_ratio(size: np.ndarray) -> np.ndarray:
     si = size[:, :, None]
     sj = size[:, None, :]
     total = si + sj
-    return np.divide(sj, total, out=np.full(np.broadcast_shapes(si.shape, sj.shape), 0.5),
-                     where=total > 0)
+    return np.divide(
+        sj, total, out=np.full(np.broadcast_shapes(si.shape, sj.shape), 0.5), where=total > 0
+    )
 
 
 def threat(world: World, relations: np.ndarray, dispute_threat: float) -> np.ndarray:
@@ -69,8 +102,13 @@ def threat(world: World, relations: np.ndarray, dispute_threat: float) -> np.nda
     Friends threaten less: a positive relation discounts the threat.
     """
     intent = world.assertiveness[:, None, :] + dispute_threat * world.dispute
-    t = (power_ratio(world.size) * world.offense[:, None, :] * world.proximity * intent
-         * (1.0 - np.maximum(relations, 0.0)))
+    t = (
+        power_ratio(world.size)
+        * world.offense[:, None, :]
+        * world.proximity
+        * intent
+        * (1.0 - np.maximum(relations, 0.0))
+    )
     t = np.clip(t, 0.0, 1.0)
     return _zero_diagonal(t)
 
@@ -117,8 +155,9 @@ def attention(world: World) -> np.ndarray:
     return world.attention + np.swapaxes(world.attention, 1, 2)
 
 
-def driver_values(world: World, relations: np.ndarray, dispute_threat: float
-                  ) -> dict[str, np.ndarray]:
+def driver_values(
+    world: World, relations: np.ndarray, dispute_threat: float
+) -> dict[str, np.ndarray]:
     """The unweighted driver of every term for every ordered pair: name -> (R, N, N)."""
     t = threat(world, relations, dispute_threat)
     return {
@@ -135,8 +174,9 @@ def driver_values(world: World, relations: np.ndarray, dispute_threat: float
     }
 
 
-def propensity_terms(world: World, relations: np.ndarray, dispute_threat: float
-                     ) -> dict[str, np.ndarray]:
+def propensity_terms(
+    world: World, relations: np.ndarray, dispute_threat: float
+) -> dict[str, np.ndarray]:
     """Each term's signed, weighted contribution to p_ij: name -> (R, N, N).
 
     Their sum is the propensity the agents act on (see :func:`propensity`); the parts

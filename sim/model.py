@@ -26,8 +26,15 @@ import numpy as np
 from sim.agents import StateAgent
 from sim.drivers import propensity
 from sim.scenario import Scenario, event_step
-from sim.world import Target, World, build_world, capability_shares, combine, \
-    initial_relations, parse_target
+from sim.world import (
+    Target,
+    World,
+    build_world,
+    capability_shares,
+    combine,
+    initial_relations,
+    parse_target,
+)
 
 Change = tuple[str, Target, str, float]  # (event name, target, 'set' | 'add', value)
 
@@ -62,8 +69,9 @@ class AlignmentModel(mesa.Model):
     ``dyads`` (pairs i < j) at every step; ``dates`` the date of every step.
     """
 
-    def __init__(self, scenario: Scenario, replicates: int | None = None,
-                 seed: int | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, replicates: int | None = None, seed: int | None = None
+    ) -> None:
         seed = scenario.run.seed if seed is None else int(seed)
         super().__init__(rng=seed)
         # Mesa 3.5 reserves `scenario` for its own Scenario class, so ours is the spec.
@@ -85,11 +93,13 @@ class AlignmentModel(mesa.Model):
         self.uniforms = np.zeros((r, n, n))
         self.timeline = timeline(scenario)
         total = scenario.run.steps
-        self.dates = [add_months(scenario.run.start, k * scenario.run.step_months)
-                      for k in range(total + 1)]
+        self.dates = [
+            add_months(scenario.run.start, k * scenario.run.step_months) for k in range(total + 1)
+        ]
         self.history = np.empty((total + 1, r, len(self.dyads)))
-        for index, (actor_id, name) in enumerate(zip(self.actor_ids, self.actor_names,
-                                                     strict=True)):
+        for index, (actor_id, name) in enumerate(
+            zip(self.actor_ids, self.actor_names, strict=True)
+        ):
             StateAgent(self, index, actor_id, name)
         self.record()
 

@@ -92,8 +92,12 @@ def parse_target(scenario: Scenario, path: str) -> Target:
             if j == i:
                 raise ValueError(f"'{path}': an actor has no {fieldname} toward itself")
             return Target("lever", fieldname, i, j)
-        choices = (*ACTOR_SCALARS, "capabilities.<gdp|military|population>", "attention.<ID>",
-                   "wedge.<ID>")
+        choices = (
+            *ACTOR_SCALARS,
+            "capabilities.<gdp|military|population>",
+            "attention.<ID>",
+            "wedge.<ID>",
+        )
         raise ValueError(f"'{path}': unknown actor field; {_suggest(fieldname, choices)}")
     if head == "dyads":
         if len(parts) < 3:
@@ -124,8 +128,9 @@ def capability_shares(actors: dict[str, Actor]) -> np.ndarray:
     if all(a.size is not None for a in acts):
         raw = np.array([a.size for a in acts], dtype=float)
         return _shares(raw)
-    comps = [c for c in CAPABILITIES if all(getattr(a.capabilities, c, None) is not None
-                                            for a in acts)]
+    comps = [
+        c for c in CAPABILITIES if all(getattr(a.capabilities, c, None) is not None for a in acts)
+    ]
     if not comps:
         raise ValueError("no capability component is given for every actor")
     matrix = np.array([[getattr(a.capabilities, c) for c in comps] for a in acts], dtype=float)
@@ -194,8 +199,7 @@ class World:
             if self.capabilities is None:
                 raise ValueError("this world's sizes are not derived from capabilities")
             c = CAPABILITIES.index(name)
-            self.capabilities[:, i, c] = combine(self.capabilities[:, i, c], op, value, 0.0,
-                                                  np.inf)
+            self.capabilities[:, i, c] = combine(self.capabilities[:, i, c], op, value, 0.0, np.inf)
             self.size = _shares_per_replicate(self.capabilities)
         elif kind == "lever":
             arr = getattr(self, name)
@@ -265,8 +269,9 @@ def build_world(scenario: Scenario) -> World:
         weights={k: np.full((1, 1, 1), float(v)) for k, v in scenario.weights},
     )
     if all(a.capabilities is not None for a in actors):
-        caps = np.array([[getattr(a.capabilities, c) or 0.0 for c in CAPABILITIES]
-                         for a in actors], dtype=float)
+        caps = np.array(
+            [[getattr(a.capabilities, c) or 0.0 for c in CAPABILITIES] for a in actors], dtype=float
+        )
         # A component some actor leaves out is dropped for all (shares would be meaningless).
         given = [all(getattr(a.capabilities, c) is not None for a in actors) for c in CAPABILITIES]
         world.capabilities = (caps * np.array(given, dtype=float))[None, :, :]

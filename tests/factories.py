@@ -48,18 +48,23 @@ def six_actor_dict() -> dict[str, Any]:
     data["actors"]["VNM"] = {
         "name": "Vietnam",
         "capabilities": {"gdp": 0.17, "military": 4.0, "population": 90},
-        "assertiveness": 0.2, "offense": 0.2, "autonomy": 0.5,
+        "assertiveness": 0.2,
+        "offense": 0.2,
+        "autonomy": 0.5,
     }
     data["actors"]["KOR"] = {
         "name": "South Korea",
         "capabilities": {"gdp": 1.3, "military": 34, "population": 50},
-        "assertiveness": 0.2, "offense": 0.3,
+        "assertiveness": 0.2,
+        "offense": 0.3,
     }
-    data["dyads"].update({
-        "RUS-VNM": {"relation": 0.4, "proximity": 0.3, "institutions": 0.3},
-        "RUS-KOR": {"relation": 0.1, "proximity": 0.5, "interdependence": 0.1},
-        "CHN-VNM": {"relation": -0.3, "proximity": 1.0, "disputes": {"paracels": 0.7}},
-        "USA-KOR": {"relation": 0.8, "proximity": 0.6, "treaty": 1.0, "institutions": 0.8},
-        "JPN-KOR": {"relation": 0.1, "proximity": 0.9, "disputes": {"dokdo": 0.4}},
-    })
+    data["dyads"].update(
+        {
+            "RUS-VNM": {"relation": 0.4, "proximity": 0.3, "institutions": 0.3},
+            "RUS-KOR": {"relation": 0.1, "proximity": 0.5, "interdependence": 0.1},
+            "CHN-VNM": {"relation": -0.3, "proximity": 1.0, "disputes": {"paracels": 0.7}},
+            "USA-KOR": {"relation": 0.8, "proximity": 0.6, "treaty": 1.0, "institutions": 0.8},
+            "JPN-KOR": {"relation": 0.1, "proximity": 0.9, "disputes": {"dokdo": 0.4}},
+        }
+    )
     return data

@@ -29,8 +29,12 @@ CASES = [
     ("Russia-Japan institutions", {"dyads.RUS-JPN.institutions": 0.9}, "RUS-JPN", +1),
     ("institutions weight", {"weights.institutions": 0.6}, "RUS-JPN", +1),
     ("Russia-Japan treaty", {"dyads.RUS-JPN.treaty": 0.5}, "RUS-JPN", +1),
-    ("missile defence irritant", {"dyads.USA-RUS.irritants.missile_defence.RUS": 1.0},
-     "USA-RUS", -1),
+    (
+        "missile defence irritant",
+        {"dyads.USA-RUS.irritants.missile_defence.RUS": 1.0},
+        "USA-RUS",
+        -1,
+    ),
     ("irritant weight", {"weights.irritant": 0.8}, "RUS-JPN", -1),
     ("balance weight", {"weights.balance": 0.9}, "USA-CHN", -1),
     ("Japan's wedge against China", {"actors.JPN.wedge.CHN": 0.6}, "RUS-JPN", +1),
@@ -51,10 +55,12 @@ def base() -> AlignmentModel:
     return AlignmentModel(baseline(), replicates=REPS, seed=SEED).run()
 
 
-@pytest.mark.parametrize(("driver", "change", "pair", "direction"), CASES,
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("driver", "change", "pair", "direction"), CASES, ids=[c[0] for c in CASES]
+)
 def test_raising_a_driver_moves_its_dyad_in_the_documented_direction(
-        base, driver, change, pair, direction):
+    base, driver, change, pair, direction
+):
     changed = AlignmentModel(baseline(change), replicates=REPS, seed=SEED).run()
     shift = mean_end(changed, pair) - mean_end(base, pair)
     assert shift * direction > 0.02, f"{driver}: {pair} moved {shift:+.3f}"

@@ -33,8 +33,13 @@ def test_threat_follows_walts_four_sources_and_friends_threaten_less():
     r = np.zeros((1, len(ids), len(ids)))
     t = threat(world, r, dispute_threat=0.5)
     s = world.size[0]
-    expected = (s[chn] / (s[chn] + s[jpn]) * world.offense[0, chn] * world.proximity[0, jpn, chn]
-                * (world.assertiveness[0, chn] + 0.5 * world.dispute[0, jpn, chn]))
+    expected = (
+        s[chn]
+        / (s[chn] + s[jpn])
+        * world.offense[0, chn]
+        * world.proximity[0, jpn, chn]
+        * (world.assertiveness[0, chn] + 0.5 * world.dispute[0, jpn, chn])
+    )
     assert t[0, jpn, chn] == pytest.approx(min(expected, 1.0))
     r[0, jpn, chn] = r[0, chn, jpn] = 0.5
     assert threat(world, r, 0.5)[0, jpn, chn] == pytest.approx(t[0, jpn, chn] * 0.5)

@@ -80,8 +80,9 @@ def _event_data(**event):
 
 
 def test_an_event_changes_the_world_from_its_step_on():
-    data = _event_data(step=5, set={"dyads.RUS-JPN.disputes.kurils": 0.0,
-                                    "actors.CHN.assertiveness": 0.9})
+    data = _event_data(
+        step=5, set={"dyads.RUS-JPN.disputes.kurils": 0.0, "actors.CHN.assertiveness": 0.9}
+    )
     model = AlignmentModel(scenario(data), replicates=3, seed=0)
     jpn, rus, chn = (model.actor_ids.index(x) for x in ("JPN", "RUS", "CHN"))
     for _ in range(4):

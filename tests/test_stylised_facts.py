@@ -54,8 +54,10 @@ def test_russia_ends_allied_with_no_one_in_the_median_path(base):
 
 
 def test_more_chinese_assertiveness_raises_the_russia_japan_relation():
-    ends = [dyad(run({"actors.CHN.assertiveness": a}), "RUS", "JPN")[-10:].mean()
-            for a in (0.4, 0.6, 0.8)]
+    ends = [
+        dyad(run({"actors.CHN.assertiveness": a}), "RUS", "JPN")[-10:].mean()
+        for a in (0.4, 0.6, 0.8)
+    ]
     assert ends[0] < ends[1] < ends[2]
 
 

@@ -27,9 +27,13 @@ NonNegative = Annotated[float, Field(ge=0.0)]
 
 
 class Strict(BaseModel):
-    """Base of every scenario model: unknown keys are errors, values are checked on assignment."""
+    """Base of every scenario model: unknown keys are errors, values are checked on assignment.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    Numbers must be finite: YAML reads ``.inf`` and ``.nan`` as floats, and an infinite size
+    or autonomy would pass a ``ge=0`` bound and poison every share.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class Capabilities(Strict):
@@ -240,15 +244,20 @@ class Condition(Strict):
     def _shape(self) -> Condition:
         if (self.dyad is None) == (self.actor is None):
             raise ValueError("give exactly one of 'dyad' or 'actor'")
-        if self.dyad is not None and self.band is None and self.above is None and (
-            self.below is None
+        if (
+            self.dyad is not None
+            and self.band is None
+            and self.above is None
+            and self.below is None
         ):
             raise ValueError("a dyad condition needs 'band', 'above' or 'below'")
         if self.dyad is not None and self.all_below is not None:
             raise ValueError("'all_below' goes with 'actor', not 'dyad'")
         if self.actor is not None and self.all_below is None:
             raise ValueError("an actor condition needs 'all_below'")
-        if self.actor is not None and (self.band or self.above is not None or self.below):
+        if self.actor is not None and (
+            self.band is not None or self.above is not None or self.below is not None
+        ):
             raise ValueError("'band', 'above' and 'below' go with 'dyad', not 'actor'")
         return self
 

@@ -1,0 +1,53 @@
+"""Scenarios: YAML files -> validated, resolved :class:`Scenario` objects.
+
+``load_scenario(path)`` reads a scenario file (following ``extends``), validates it and
+returns a :class:`Scenario`, or raises :class:`ScenarioError` whose ``problems`` name the
+file, line, key path and what was expected. ``resolve_scenario_dict`` gives the merged
+mapping before validation (for run manifests), ``scenario_json_schema`` the format as JSON
+Schema, and ``event_step`` the step at which an event applies.
+"""
+
+from sim.scenario.checks import add_months, check_scenario, event_step, months_between, run_end
+from sim.scenario.errors import Problem, ScenarioError, format_path
+from sim.scenario.jsonschema import scenario_json_schema, write_json_schema
+from sim.scenario.loader import load_scenario, load_scenario_text, resolve_scenario_dict
+from sim.scenario.schema import (
+    Actor,
+    Bands,
+    Capabilities,
+    Condition,
+    Dyad,
+    Event,
+    ModelSettings,
+    Outcome,
+    RunSettings,
+    Scenario,
+    Weights,
+)
+
+__all__ = [
+    "Actor",
+    "Bands",
+    "Capabilities",
+    "Condition",
+    "Dyad",
+    "Event",
+    "ModelSettings",
+    "Outcome",
+    "Problem",
+    "RunSettings",
+    "Scenario",
+    "ScenarioError",
+    "Weights",
+    "add_months",
+    "check_scenario",
+    "event_step",
+    "format_path",
+    "load_scenario",
+    "load_scenario_text",
+    "months_between",
+    "resolve_scenario_dict",
+    "run_end",
+    "scenario_json_schema",
+    "write_json_schema",
+]

@@ -1,0 +1,370 @@
+"""What can be wrong with a scenario file, said in plain words with file, line and key path.
+
+A :class:`Problem` is one thing wrong: the file and line where the offending key was
+written, the key path as the user wrote it (``actors.CHN.assertiveness``,
+``outcomes.x.all[1].band``) and a message that says what was expected. A
+:class:`ScenarioError` carries every problem found; its ``str()`` is one line per problem::
+
+    scenarios/whatif.yaml:12: actors.CHN.assertivness: unknown key; did you mean 'assertiveness'?
+
+:class:`KeyNode` trees remember where each key was written (the file that last set it),
+so that any path, including one that pydantic reports, can be turned into a file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import types
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from sim.scenario import schema
+
+KeyPath = tuple[str | int, ...]
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """A key path as users write it: keys joined by '.', list indices as ``[i]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario.
+
+    file: the file as displayed (relative to the working directory when inside it);
+    line: 1-based line of the offending key (None when the file could not be read);
+    path: the key path as written ('' when the problem is not about one key);
+    message: what is wrong and what was expected.
+    """
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario could not be loaded; ``problems`` says every reason, with file and line."""
+
+    def __init__(self, problems: Problem | Iterable[Problem]) -> None:
+        items = [problems] if isinstance(problems, Problem) else list(problems)
+        self.problems: list[Problem] = items
+        super().__init__("\n".join(str(p) for p in items))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
+        # Survive pickling (process pools): rebuild from the problems, not from the text.
+        return (ScenarioError, (self.problems,))
+
+
+@dataclass
+class KeyNode:
+    """Where one key was written: file, line, the key as written, and its children.
+
+    ``kids`` is keyed like the data (mapping keys, list indices). ``written`` differs from
+    the key only when the loader renamed it (a dyad 'JPN-RUS' stored as 'RUS-JPN').
+    """
+
+    file: str
+    line: int
+    written: str | int
+    kids: dict[str | int, KeyNode] = field(default_factory=dict)
+
+    def locate(self, path: Sequence[str | int]) -> tuple[str, int, KeyPath]:
+        """File and line of ``path`` (or its nearest written ancestor), and the path as written."""
+        node, shown = self, []
+        for i, part in enumerate(path):
+            kid = node.kids.get(part)
+            if kid is None:
+                shown.extend(path[i:])
+                break
+            node = kid
+            shown.append(kid.written)
+        return node.file, node.line, tuple(shown)
+
+    def problem(self, path: Sequence[str | int], message: str) -> Problem:
+        """A problem about ``path``, placed at the line that wrote it."""
+        file, line, shown = self.locate(path)
+        return Problem(file, line, format_path(shown), message)
+
+
+# --- pydantic errors in plain words -------------------------------------------------------
+
+_EXPECTED = {
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "finite_number": "a finite number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "int_parsing_size": "a whole number of a sensible size",
+    "string_type": "text",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "a date without a time of day (YYYY-MM-DD)",
+    "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+    "list_type": "a list (lines starting with '- ')",
+}
+_RANGE = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+_BOOL_HINT = "YAML reads yes/no/on/off/true/false as booleans"
+_DATE = "a date (YYYY-MM-DD)"
+
+
+def describe(value: Any) -> str:
+    """A short plain description of a value as it was read from YAML."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {number(value)}"
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text {text!r}"
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, bytes):
+        return "binary data (!!binary)"
+    return f"a {type(value).__name__}"
+
+
+def number(x: float) -> str:
+    """A number without a spurious '.0' (1 rather than 1.0)."""
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return str(x)
+
+
+def range_text(path: KeyPath, ctx: dict[str, Any]) -> str:
+    """The allowed range of the field at ``path``, e.g. 'between 0 and 1' or 'at least 0'."""
+    bounds = bounds_at(path)
+    if not bounds:  # fall back on the one bound pydantic names
+        bounds = {k: v for k, v in ctx.items() if k in ("ge", "gt", "le", "lt")}
+    lo = (
+        ("ge", bounds["ge"]) if "ge" in bounds else ("gt", bounds["gt"]) if "gt" in bounds else None
+    )
+    hi = (
+        ("le", bounds["le"]) if "le" in bounds else ("lt", bounds["lt"]) if "lt" in bounds else None
+    )
+    if lo and hi and lo[0] == "ge" and hi[0] == "le":
+        return f"between {number(lo[1])} and {number(hi[1])}"
+    words = {"ge": "at least", "gt": "greater than", "le": "at most", "lt": "less than"}
+    return " and ".join(f"{words[b[0]]} {number(b[1])}" for b in (lo, hi) if b) or "in range"
+
+
+def plain_message(err: dict[str, Any]) -> str:
+    """Turn one pydantic error into a plain message that says what was expected."""
+    kind, given, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    path = tuple(err["loc"])
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        return unknown_key(path)
+    if kind in _RANGE:
+        shown = number(given) if isinstance(given, int | float) else describe(given)
+        return f"must be {range_text(path, ctx)}, got {shown}"
+    if kind in ("too_short", "too_long"):
+        n = ctx.get("min_length" if kind == "too_short" else "max_length")
+        bound = "at least" if kind == "too_short" else "at most"
+        noun = "entry" if n == 1 else "entries"
+        return f"needs {bound} {n} {noun}, got {ctx.get('actual_length', '?')}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "literal_error":
+        return f"expected one of {ctx.get('expected', '?')}, got {describe(given)}"
+    if kind in ("value_error", "assertion_error") and "error" in ctx:
+        return str(ctx["error"])
+    if kind in _EXPECTED:
+        msg = f"expected {_EXPECTED[kind]}, got {describe(given)}"
+        if kind in ("date_parsing", "date_from_datetime_parsing") and "error" in ctx:
+            msg += f" ({ctx['error']})"
+        if isinstance(given, bool):
+            msg += f" ({_BOOL_HINT}: quote it if you mean text)"
+        if isinstance(given, dict) and _is_event_op(path):
+            msg += "; write event paths whole, e.g. actors.CHN.assertiveness: 0.8"
+        return msg
+    text = str(err.get("msg", "invalid value"))
+    if text.startswith("Input should be "):
+        return f"expected {text.removeprefix('Input should be ')}, got {describe(given)}"
+    return text
+
+
+def unknown_key(path: KeyPath) -> str:
+    """Message for a key the format does not know, with a suggestion when one is close."""
+    key = path[-1] if path else ""
+    fields = fields_at(path[:-1])
+    if not fields:
+        return "unknown key"
+    close = closest(str(key), fields)
+    if close:
+        return f"unknown key; did you mean '{close}'?"
+    return f"unknown key; expected one of: {', '.join(fields)}"
+
+
+def lax_problems(data: Any, root: KeyNode, path: KeyPath = ()) -> list[tuple[KeyPath, Problem]]:
+    """Values pydantic would quietly convert but the format does not accept.
+
+    Booleans: no field is a boolean, yet pydantic reads ``treaty: yes`` as 1.0 (YAML 1.1
+    turns yes/no/on/off into booleans, which surprises people). Numbers where a date is
+    expected: pydantic reads them as Unix timestamps (``start: 0`` is 1970-01-01).
+    """
+    found: list[tuple[KeyPath, Problem]] = []
+    if isinstance(data, bool):
+        kind = expected_at(path)
+        if kind is not None:
+            hint = _BOOL_HINT
+            if kind == "text" or kind.startswith("one of"):
+                hint += "; quote it if you mean text, e.g. 'no'"
+            found.append(
+                (path, root.problem(path, f"expected {kind}, got {describe(data)} ({hint})"))
+            )
+    elif isinstance(data, int | float) and expected_at(path) == _DATE:
+        found.append((path, root.problem(path, f"expected {_DATE}, got {describe(data)}")))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            found.extend(lax_problems(value, root, (*path, key)))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found.extend(lax_problems(value, root, (*path, i)))
+    return found
+
+
+def validation_problems(
+    exc: ValidationError, root: KeyNode, skip: set[KeyPath] | None = None
+) -> list[Problem]:
+    """Every error of a pydantic ValidationError as a located :class:`Problem`.
+
+    Errors at paths in ``skip`` (already reported in better words) are left out, except
+    unknown keys.
+    """
+    out = []
+    for err in exc.errors(include_url=False):
+        path = tuple(err["loc"])
+        if skip and path in skip and err["type"] != "extra_forbidden":
+            continue
+        out.append(root.problem(path, plain_message(err)))
+    return out
+
+
+def _is_event_op(path: KeyPath) -> bool:
+    return len(path) >= 3 and path[0] == "events" and path[2] in ("set", "add")
+
+
+# --- walking the format: which field, type and bounds a key path names ----------------------
+
+
+def _unwrap(tp: Any) -> tuple[Any, list[Any]]:
+    """Strip Optional and Annotated from a type; return it with the constraints found."""
+    constraints: list[Any] = []
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            base, *meta = get_args(tp)
+            for m in meta:
+                constraints.extend(m.metadata if isinstance(m, FieldInfo) else [m])
+            tp = base
+            continue
+        if origin in (Union, types.UnionType):
+            args = [a for a in get_args(tp) if a is not type(None)]
+            if len(args) == 1:
+                tp = args[0]
+                continue
+        return tp, constraints
+
+
+def type_at(path: KeyPath, root: type[BaseModel] = schema.Scenario) -> tuple[Any, list[Any]] | None:
+    """The type a key path holds in the format and its constraints (ge, le ...), or None.
+
+    Paths go through model fields, dict values (any key) and list items (any index).
+    """
+    tp: Any = root
+    constraints: list[Any] = []
+    for part in path:
+        tp, _ = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            info = tp.model_fields.get(part) if isinstance(part, str) else None
+            if info is None:
+                return None
+            tp, constraints = info.annotation, list(info.metadata)
+        elif get_origin(tp) is dict:
+            tp, constraints = get_args(tp)[1], []
+        elif get_origin(tp) is list and isinstance(part, int):
+            tp, constraints = get_args(tp)[0], []
+        else:
+            return None
+    tp, more = _unwrap(tp)
+    return tp, constraints + more
+
+
+def fields_at(path: KeyPath) -> list[str]:
+    """The field names of the model at ``path`` (empty when the path is not a model)."""
+    found = type_at(path)
+    if found and isinstance(found[0], type) and issubclass(found[0], BaseModel):
+        return list(found[0].model_fields)
+    return []
+
+
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice closest to a misspelt word, if one is close enough."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def bounds_at(path: KeyPath) -> dict[str, float]:
+    """The numeric bounds (ge, gt, le, lt) of the field at ``path``."""
+    found = type_at(path)
+    bounds: dict[str, float] = {}
+    for c in found[1] if found else []:
+        for name in ("ge", "gt", "le", "lt"):
+            value = getattr(c, name, None)
+            if value is not None:
+                bounds[name] = value
+    return bounds
+
+
+def expected_at(path: KeyPath) -> str | None:
+    """What the field at ``path`` takes, in words ('a number', 'text' ...), or None."""
+    found = type_at(path)
+    if found is None:
+        return None
+    tp = found[0]
+    if get_origin(tp) is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(tp))
+    if tp is bool:
+        return None
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return "a mapping (key: value lines)"
+    words = {float: "a number", int: "a whole number", str: "text", dt.date: _DATE}
+    if tp in words:
+        return words[tp]
+    origin = get_origin(tp)
+    return {dict: "a mapping (key: value lines)", list: "a list"}.get(origin, "a value")

@@ -1,0 +1,61 @@
+"""The scenario format as JSON Schema, for editors (yaml-language-server) and docs.
+
+Scenario files start with ``# yaml-language-server: $schema=../docs/scenario.schema.json``
+so editors complete and check keys. The schema is pydantic's schema of
+:class:`~sim.scenario.schema.Scenario`, loosened only where the loader accepts more than
+the models: keys containing a dot are overrides (``actors.CHN.assertiveness: 0.8``) and a
+file with ``extends`` need not repeat the base's required keys.
+
+Regenerate docs/scenario.schema.json with
+``python -c "from sim.scenario import write_json_schema; write_json_schema()"``; a test
+fails when the committed file is stale.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sim.scenario.schema import Scenario
+
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "scenario.schema.json"
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file (a dict ready for ``json.dump``)."""
+    schema = Scenario.model_json_schema()
+    for sub in [schema, *schema.get("$defs", {}).values()]:
+        if sub.get("additionalProperties") is False:
+            # Dotted keys are overrides of nested fields; the loader checks them.
+            sub["patternProperties"] = {r"\.": {}}
+    required = schema.pop("required", [])
+    if required:  # a what-if that extends a base need not repeat name and actors
+        schema["if"] = {"required": ["extends"]}
+        schema["then"] = {}
+        schema["else"] = {"required": required}
+    return {
+        "$schema": DRAFT,
+        "title": "Scenario",
+        "description": (
+            "A scenario of the regional alignment simulator: actors, dyads, driver weights, "
+            "model and run settings, events and named outcomes. Keys with dots override "
+            "nested fields of the base named by 'extends' (null deletes a key). "
+            "See docs/scenarios.md."
+        ),
+        **{k: v for k, v in schema.items() if k not in ("title", "description")},
+    }
+
+
+def schema_text() -> str:
+    """The schema as the committed file holds it (2-space indented JSON, final newline)."""
+    return json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_json_schema(path: str | Path = SCHEMA_FILE) -> Path:
+    """Write the schema to ``path`` (default docs/scenario.schema.json); return the path."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(schema_text(), encoding="utf-8")
+    return target

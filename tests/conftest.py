@@ -1,0 +1,82 @@
+"""Shared fixtures: the small test scenario and a fake model with the real one's shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from sim.scenario import Scenario, load_scenario
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SMALL_YAML = FIXTURES / "small.yaml"
+
+
+def load_small() -> Scenario:
+    """The small test scenario (3 actors, 8 steps, 20 replicates) via the real loader."""
+    return load_scenario(SMALL_YAML)
+
+
+@dataclass
+class FakeModel:
+    """The attributes of a finished AlignmentModel that results and reports read."""
+
+    spec: Scenario
+    actor_ids: list[str]
+    actor_names: list[str]
+    sizes: np.ndarray
+    dyads: list[tuple[int, int]]
+    dates: list[dt.date]
+    history: np.ndarray
+    replicates: int
+    seed: int
+
+
+def make_fake_model(scenario: Scenario, replicates: int = 20, seed: int = 3) -> FakeModel:
+    """A random walk of relations from the scenario's starting ones (no model logic)."""
+    rng = np.random.default_rng(seed)
+    ids = list(scenario.actors)
+    dyads = list(combinations(range(len(ids)), 2))
+    start = []
+    for i, j in dyads:
+        d: Any = scenario.dyads.get(f"{ids[i]}-{ids[j]}") or scenario.dyads.get(
+            f"{ids[j]}-{ids[i]}"
+        )
+        start.append(d.relation if d is not None else 0.0)
+    steps = scenario.run.steps
+    walk = rng.normal(0.0, 0.08, size=(steps, replicates, len(dyads)))
+    history = np.empty((steps + 1, replicates, len(dyads)))
+    history[0] = start
+    history[1:] = np.clip(np.asarray(start) + np.cumsum(walk, axis=0), -1.0, 1.0)
+    sizes = np.array([a.size or 1.0 for a in scenario.actors.values()], dtype=float)
+    dates = []
+    for k in range(steps + 1):
+        months = scenario.run.start.month - 1 + k * scenario.run.step_months
+        dates.append(dt.date(scenario.run.start.year + months // 12, months % 12 + 1, 1))
+    return FakeModel(
+        spec=scenario,
+        actor_ids=ids,
+        actor_names=[a.name for a in scenario.actors.values()],
+        sizes=sizes / sizes.sum(),
+        dyads=dyads,
+        dates=dates,
+        history=history,
+        replicates=replicates,
+        seed=seed,
+    )
+
+
+@pytest.fixture
+def small_scenario() -> Scenario:
+    return load_small()
+
+
+@pytest.fixture
+def fake_model(small_scenario: Scenario) -> FakeModel:
+    return make_fake_model(small_scenario)
