@@ -267,12 +267,18 @@ def cmd_validate(files: Sequence[Path]) -> int:
             status = EXIT_BAD_INPUT
             continue
         n = len(s.actors)
-        print(
-            f"{file}: ok ({n} actors, {n * (n - 1) // 2} dyads, {len(s.events)} events, "
-            f"{s.run.steps} steps)",
-            flush=True,
+        counts = (
+            _count(n, "actor"),
+            _count(n * (n - 1) // 2, "dyad"),
+            _count(len(s.events), "event"),
+            _count(s.run.steps, "step"),
         )
+        print(f"{file}: ok ({', '.join(counts)})", flush=True)
     return status
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def cmd_schema() -> int:

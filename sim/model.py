@@ -15,7 +15,6 @@ runs is one model, not ten thousand.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from itertools import combinations
@@ -25,7 +24,7 @@ import numpy as np
 
 from sim.agents import StateAgent
 from sim.drivers import propensity
-from sim.scenario import Scenario, event_step
+from sim.scenario import Scenario, add_months, event_step
 from sim.world import (
     Target,
     World,
@@ -37,18 +36,6 @@ from sim.world import (
 )
 
 Change = tuple[str, Target, str, float]  # (event name, target, 'set' | 'add', value)
-
-
-def add_months(date: dt.date, months: int) -> dt.date:
-    """The same day of the month, ``months`` later (clamped to the month's last day)."""
-    y, m = divmod(date.month - 1 + months, 12)
-    year, month = date.year + y, m + 1
-    for day in (date.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(date.day, day))
-        except ValueError:
-            continue
-    raise ValueError(f"cannot add {months} months to {date}")  # pragma: no cover
 
 
 def timeline(scenario: Scenario) -> dict[int, list[Change]]:

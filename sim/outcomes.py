@@ -35,6 +35,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from sim.world import dyad_indices
+
 DECIMALS = 9
 """Relations are rounded to this many decimals before any comparison with a bound."""
 
@@ -101,27 +103,12 @@ def relation_matrices(values: Any, n: int, dyads: Sequence[tuple[int, int]]) -> 
     return out
 
 
-def parse_dyad(dyad: str, actor_ids: Sequence[str]) -> tuple[int, int]:
-    """The actor indices of a dyad written 'A-B' (either order; ids hold no '-')."""
-    parts = dyad.split("-")
-    if len(parts) != 2 or not all(parts):
-        raise ValueError(f"dyad '{dyad}' should be written 'A-B' with two actor ids")
-    ids = list(actor_ids)
-    for part in parts:
-        if part not in ids:
-            raise ValueError(f"dyad '{dyad}': unknown actor '{part}'; known: {', '.join(ids)}")
-    i, j = ids.index(parts[0]), ids.index(parts[1])
-    if i == j:
-        raise ValueError(f"dyad '{dyad}' pairs an actor with itself")
-    return i, j
-
-
 def _condition_holds(cond: Any, ids: Sequence[str], rel: np.ndarray, bands: BandBounds):
     """(R,) bool: whether one schema.Condition holds in each replicate."""
     r = rel.shape[0]
     ok = np.ones(r, dtype=bool)
     if cond.dyad is not None:
-        i, j = parse_dyad(cond.dyad, ids)
+        i, j = dyad_indices(list(ids), cond.dyad)
         v = comparable(rel[:, i, j])
         if cond.band is not None:
             ok &= band_codes(v, bands) == BAND_NAMES.index(cond.band)

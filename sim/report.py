@@ -186,8 +186,16 @@ def relation_bands_figure(
         },
         height=140 + 240 * nrows,
         template="plotly_white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
-        margin={"t": 110, "l": 60, "r": 20, "b": 40},
+        # Below the panels, clear of the subplot titles and of the mode bar.
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0.0,
+            "yanchor": "bottom",
+            "x": 1,
+            "xanchor": "right",
+        },
+        margin={"t": 110, "l": 60, "r": 20, "b": 80},
     )
     return fig
 

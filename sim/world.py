@@ -14,12 +14,13 @@ scenario (``actors.CHN.assertiveness``, ``dyads.RUS-JPN.disputes.kurils``,
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
+from sim.scenario.checks import dyad_problem
+from sim.scenario.errors import closest
 from sim.scenario.schema import Actor, Dyad, Scenario, Weights
 
 ACTOR_SCALARS = ("assertiveness", "offense", "autonomy", "size")
@@ -47,8 +48,8 @@ class Target:
 
 
 def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    close = closest(word, choices)
+    hint = f"; did you mean '{close}'?" if close else ""
     return f"expected one of {', '.join(choices)}{hint}"
 
 
@@ -59,14 +60,12 @@ def _actor_index(ids: list[str], actor: str) -> int:
 
 
 def dyad_indices(ids: list[str], key: str) -> tuple[int, int]:
-    """The actor indices of a dyad key 'A-B' (either order)."""
-    parts = key.split("-")
-    if len(parts) != 2 or not all(parts):
-        raise ValueError(f"dyad '{key}' must be two actor ids joined by '-', e.g. RUS-JPN")
-    a, b = (_actor_index(ids, p) for p in parts)
-    if a == b:
-        raise ValueError(f"dyad '{key}' names the same actor twice")
-    return a, b
+    """The actor indices of a dyad key 'A-B' (in the order written), or ValueError."""
+    problem = dyad_problem(key, ids)
+    if problem:
+        raise ValueError(f"dyad '{key}': {problem}")
+    a, b = key.split("-")
+    return ids.index(a), ids.index(b)
 
 
 def parse_target(scenario: Scenario, path: str) -> Target:
@@ -116,6 +115,15 @@ def parse_target(scenario: Scenario, path: str) -> Target:
         choices = (*DYAD_SCALARS, "disputes.<name>", "irritants.<name>.<ID>")
         raise ValueError(f"'{path}': unknown dyad field; {_suggest(fieldname, choices)}")
     raise ValueError(f"'{path}': a path starts with actors, dyads or weights")
+
+
+def bounds(target: Target) -> tuple[float, float]:
+    """The valid range of the quantity a target names; events keep values inside it."""
+    if target.kind in ("weight", "capability") or target.name in ("size", "autonomy"):
+        return 0.0, np.inf
+    if target.name in ("attention", "relation"):
+        return -1.0, 1.0
+    return 0.0, 1.0
 
 
 def capability_shares(actors: dict[str, Actor]) -> np.ndarray:
@@ -183,39 +191,38 @@ class World:
         levers) so that an 'add' cannot push a quantity out of its meaning.
         """
         kind, name, i, j = target.kind, target.name, target.i, target.j
+        lo, hi = bounds(target)
         if kind == "weight":
             arr = self.weights[name]
-            arr[...] = combine(arr, op, value, 0.0, np.inf)
+            arr[...] = combine(arr, op, value, lo, hi)
         elif kind == "actor" and name == "size":
             raw = self.size.copy()
-            raw[:, i] = combine(raw[:, i], op, value, 0.0, np.inf)
+            raw[:, i] = combine(raw[:, i], op, value, lo, hi)
             self.size = raw / raw.sum(axis=1, keepdims=True)
             self.capabilities = None
         elif kind == "actor":
             arr = getattr(self, name)
-            hi = np.inf if name == "autonomy" else 1.0
-            arr[:, i] = combine(arr[:, i], op, value, 0.0, hi)
+            arr[:, i] = combine(arr[:, i], op, value, lo, hi)
         elif kind == "capability":
             if self.capabilities is None:
                 raise ValueError("this world's sizes are not derived from capabilities")
             c = CAPABILITIES.index(name)
-            self.capabilities[:, i, c] = combine(self.capabilities[:, i, c], op, value, 0.0, np.inf)
+            self.capabilities[:, i, c] = combine(self.capabilities[:, i, c], op, value, lo, hi)
             self.size = _shares_per_replicate(self.capabilities)
         elif kind == "lever":
             arr = getattr(self, name)
-            lo = -1.0 if name == "attention" else 0.0
-            arr[:, i, j] = combine(arr[:, i, j], op, value, lo, 1.0)
+            arr[:, i, j] = combine(arr[:, i, j], op, value, lo, hi)
         elif kind == "dyad" and name == "relation":
             raise ValueError("relations live in the model: AlignmentModel.shock_relation")
         elif kind == "dyad":
             arr = getattr(self, name)
-            arr[:, i, j] = arr[:, j, i] = combine(arr[:, i, j], op, value, 0.0, 1.0)
+            arr[:, i, j] = arr[:, j, i] = combine(arr[:, i, j], op, value, lo, hi)
         elif kind == "dispute":
             arr = self.disputes.setdefault(name, np.zeros_like(self.proximity))
-            arr[:, i, j] = arr[:, j, i] = combine(arr[:, i, j], op, value, 0.0, 1.0)
+            arr[:, i, j] = arr[:, j, i] = combine(arr[:, i, j], op, value, lo, hi)
         elif kind == "irritant":
             arr = self.irritants.setdefault(name, np.zeros_like(self.proximity))
-            arr[:, i, j] = combine(arr[:, i, j], op, value, 0.0, 1.0)
+            arr[:, i, j] = combine(arr[:, i, j], op, value, lo, hi)
         else:  # pragma: no cover - Target kinds are closed
             raise ValueError(f"unknown target kind {kind}")
 

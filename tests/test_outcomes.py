@@ -12,10 +12,10 @@ from sim.outcomes import (
     band_codes,
     band_of,
     evaluate_outcomes,
-    parse_dyad,
     relation_matrices,
 )
 from sim.scenario.schema import Bands, Scenario
+from sim.world import dyad_indices
 
 DEFAULT = Bands()  # -0.6, -0.2, 0.2, 0.6
 IDS = ["USA", "CHN", "RUS"]
@@ -87,13 +87,13 @@ def test_relation_matrices_symmetric_with_nan_diagonal() -> None:
     assert m[0, 1] == 0.1 and m[2, 0] == 0.2 and m[1, 2] == 0.3
 
 
-def test_parse_dyad_either_order_and_errors() -> None:
-    assert parse_dyad("USA-RUS", IDS) == (0, 2)
-    assert parse_dyad("RUS-USA", IDS) == (2, 0)
+def test_dyad_keys_either_order_and_errors() -> None:
+    assert dyad_indices(list(IDS), "USA-RUS") == (0, 2)
+    assert dyad_indices(list(IDS), "RUS-USA") == (2, 0)
     with pytest.raises(ValueError, match="unknown actor 'JPN'"):
-        parse_dyad("USA-JPN", IDS)
-    with pytest.raises(ValueError, match="'A-B'"):
-        parse_dyad("USARUS", IDS)
+        dyad_indices(list(IDS), "USA-JPN")
+    with pytest.raises(ValueError, match="joined by '-'"):
+        dyad_indices(list(IDS), "USARUS")
 
 
 def test_dyad_band_condition() -> None:

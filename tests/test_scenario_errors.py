@@ -497,3 +497,25 @@ def test_every_problem_is_reported_at_once() -> None:
         """
     )
     assert [line.split(": ")[0] for line in problems(path)] == ["w.yaml:3", "w.yaml:4", "w.yaml:5"]
+
+
+def test_an_event_that_sets_a_value_out_of_its_range_is_refused(tmp_path) -> None:
+    base = Path(__file__).parent.parent / "scenarios" / "baseline.yaml"
+    whatif = tmp_path / "w.yaml"
+    whatif.write_text(
+        f"extends: {base}\n"
+        "name: w\n"
+        "events:\n"
+        "  surge:\n"
+        "    step: 3\n"
+        "    set:\n"
+        "      actors.CHN.assertiveness: 1.5\n"
+        "    add:\n"
+        "      actors.CHN.offense: 0.9\n"
+    )
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(whatif)
+    text = str(err.value)
+    assert "w.yaml:7: events.surge.set.actors.CHN.assertiveness" in text
+    assert "must be between 0 and 1, got 1.5" in text
+    assert "offense" not in text  # an 'add' that overshoots is clipped, not refused

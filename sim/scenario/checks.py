@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sim.scenario.errors import KeyPath
+from sim.scenario.errors import KeyPath, number
 from sim.scenario.schema import ACTOR_ID, Event, Scenario
 
 Issue = tuple[KeyPath, str]
@@ -193,7 +193,10 @@ def _outcomes(s: Scenario, ids: list[str]) -> list[Issue]:
 
 
 def _events(s: Scenario) -> list[Issue]:
-    from sim.world import parse_target  # here, not at the top: sim.world imports this package
+    from sim.world import (
+        bounds,
+        parse_target,
+    )  # here, not at the top: sim.world imports this package
 
     issues: list[Issue] = []
     end = run_end(s)
@@ -205,10 +208,18 @@ def _events(s: Scenario) -> list[Issue]:
             msg = f"step {event.step} is after the run's last step ({s.run.steps})"
             issues.append((("events", name, "step"), msg))
         for op in ("set", "add"):
-            for target in getattr(event, op):
+            for path, value in getattr(event, op).items():
                 try:
-                    parse_target(s, target)
+                    target = parse_target(s, path)
                 except ValueError as exc:
-                    msg = str(exc).removeprefix(f"'{target}': ")
-                    issues.append((("events", name, op, target), msg))
+                    msg = str(exc).removeprefix(f"'{path}': ")
+                    issues.append((("events", name, op, path), msg))
+                    continue
+                lo, hi = bounds(target)
+                # An 'add' may overshoot and is clipped; a 'set' states the value meant.
+                if op == "set" and not lo <= value <= hi:
+                    msg = f"must be between {number(lo)} and {number(hi)}, got {number(value)}"
+                    if hi == float("inf"):
+                        msg = f"must be at least {number(lo)}, got {number(value)}"
+                    issues.append((("events", name, op, path), msg))
     return issues
