@@ -11,7 +11,7 @@ Example::
     sim.save(result)           # results/<scenario>/<run-id>/
 
 This module only wires the pieces together: the scenario loader, the model, the tidy
-frames (:mod:`sim.results`) and the figures (:mod:`sim.report`).
+frames (:mod:`sim.results`) and the figures (:mod:`sim.figures`).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class RunResult:
     def figures(self) -> dict[str, go.Figure]:
         """The report's figures by name: 'relations', 'network', 'end_states' (if any)."""
         if self._figures is None:
-            from sim.report import build_figures
+            from sim.figures import build_figures
 
             self._figures = build_figures(
                 self.scenario, self.model, self.trajectories, self.outcomes

@@ -83,7 +83,7 @@ def test_run_writes_results_and_prints_report(tmp_path: Path) -> None:
 def test_validate_ok() -> None:
     proc = run_cli("validate", SMALL_YAML)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == f"{SMALL_YAML}: ok (3 actors, 3 dyads, 1 events, 8 steps)"
+    assert proc.stdout.strip() == f"{SMALL_YAML}: ok (3 actors, 3 dyads, 1 event, 8 steps)"
 
 
 def test_validate_bad_and_missing_files(bad_yaml: Path, tmp_path: Path) -> None:

@@ -10,15 +10,15 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from sim.api import RunResult
-from sim.report import (
+from sim.figures import (
     build_figures,
     end_state_figure,
     network_figure,
     network_pair_figure,
     relation_bands_figure,
     relation_color,
-    write_report,
 )
+from sim.report import write_report
 from sim.results import dyad_end_table, outcome_table, trajectories_frame
 
 INJECTION = "<script>alert('x')</script>"

@@ -207,7 +207,7 @@ def plain_message(err: dict[str, Any]) -> str:
             msg += f" ({ctx['error']})"
         if isinstance(given, bool):
             msg += f" ({_BOOL_HINT}: quote it if you mean text)"
-        if isinstance(given, dict) and _is_event_op(path):
+        if isinstance(given, dict) and is_event_op(path[:3]):  # at or below set/add
             msg += "; write event paths whole, e.g. actors.CHN.assertiveness: 0.8"
         return msg
     text = str(err.get("msg", "invalid value"))
@@ -273,8 +273,9 @@ def validation_problems(
     return out
 
 
-def _is_event_op(path: KeyPath) -> bool:
-    return len(path) >= 3 and path[0] == "events" and path[2] in ("set", "add")
+def is_event_op(path: KeyPath) -> bool:
+    """Whether ``path`` is an event's ``set`` or ``add`` mapping, whose keys are paths."""
+    return len(path) == 3 and path[0] == "events" and path[2] in ("set", "add")
 
 
 # --- walking the format: which field, type and bounds a key path names ----------------------

@@ -1,0 +1,285 @@
+"""Sourced YAML: the values of a YAML file plus, for every key, the file and line that set it.
+
+:func:`parse_sourced` reads YAML text with ``yaml.SafeLoader`` only and returns the plain
+data together with a :class:`~sim.scenario.errors.KeyNode` tree that records where each
+key (and list item) was written, so that any problem found later, by the loader, by
+pydantic or by the cross-field checks, can name the file and line to fix. Reading is
+safe: keys are taken as written (``NO:`` is the text 'NO', not false), a key given twice
+is an error, only the standard tags are accepted, and aliases cannot make the document
+larger than :data:`MAX_NODES` values or nest deeper than :data:`MAX_DEPTH` levels.
+
+Dotted keys (``actors.CHN.assertiveness: 0.8``) expand to nested mappings, except inside
+an event's ``set``/``add``, whose keys are paths (:func:`split_key`). :func:`read_text`
+reads a file as UTF-8, or says why it cannot. Every problem is raised as a
+:class:`~sim.scenario.errors.ScenarioError`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from sim.scenario.errors import (
+    KeyNode,
+    KeyPath,
+    Problem,
+    ScenarioError,
+    format_path,
+    is_event_op,
+)
+
+MAX_NODES = 100_000  # values after aliases are expanded (stops "billion laughs")
+MAX_DEPTH = 64  # nesting of mappings and lists
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+
+Via = tuple[str, int]  # the extending file and the line of its `extends`
+
+# --- files ----------------------------------------------------------------------------------
+
+
+def read_text(path: Path, shown: str, via: Via | None) -> str:
+    """The file's text, or a ScenarioError saying why it cannot be read."""
+    reason, line = None, None
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        reason = "file not found"
+    except IsADirectoryError:
+        reason = "is a directory, not a YAML file"
+    except PermissionError:
+        reason = "cannot read the file: permission denied"
+    except OSError as exc:
+        reason = f"cannot read the file: {exc.strerror or exc}"
+    except ValueError:  # e.g. a NUL character in the name
+        reason = "not a valid file name"
+    else:
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            reason = f"not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line})"
+    if via is None:
+        raise ScenarioError(Problem(shown, line, "", reason))
+    raise ScenarioError(Problem(via[0], via[1], "extends", f"base scenario {shown}: {reason}"))
+
+
+# --- YAML with lines ------------------------------------------------------------------------
+
+
+def parse_sourced(text: str, shown: str) -> tuple[dict[str, Any], KeyNode]:
+    """Parse YAML text (SafeLoader) into data and a tree of where each key was written."""
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:  # the reader checks every character up front
+        raise ScenarioError(_reader_problem(exc, text, shown)) from None
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            raise ScenarioError(_yaml_problem(exc, shown)) from None
+        except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
+            raise ScenarioError(_reader_problem(exc, text, shown)) from None
+        if node is None:
+            msg = "the file is empty; expected a mapping with name, actors, ..."
+            raise ScenarioError(Problem(shown, 1, "", msg))
+        line = node.start_mark.line + 1
+        if not isinstance(node, MappingNode):
+            what = "a list" if isinstance(node, SequenceNode) else "a single value"
+            msg = f"expected a mapping (key: value lines) at the top level, got {what}"
+            raise ScenarioError(Problem(shown, line, "", msg))
+        root = KeyNode(shown, line, "")
+        builder = _Builder(loader, shown)
+        try:
+            data = builder.build(node, (), root)
+        except yaml.MarkedYAMLError as exc:
+            raise ScenarioError(_yaml_problem(exc, shown)) from None
+        if builder.problems:
+            raise ScenarioError(builder.problems)
+        return data, root
+    finally:
+        loader.dispose()
+
+
+def _tag(node: Node) -> str:
+    return "'" + node.tag.replace("tag:yaml.org,2002:", "!!") + "'"
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    what = exc.problem or exc.context or "invalid YAML"
+    msg = f"invalid YAML: {what}"
+    if exc.context and exc.problem and exc.context_mark is not None:
+        msg += f" ({exc.context} at line {exc.context_mark.line + 1})"
+    for clue, hint in _YAML_HINTS.items():
+        if clue in msg:
+            msg += f"; {hint}"
+            break
+    return Problem(shown, line, "", msg)
+
+
+_YAML_HINTS = {
+    "'\\t'": "YAML does not allow tabs for indentation, use spaces",
+    "expected <block end>": "check the indentation (keys of one mapping line up)",
+    "mapping values are not allowed": "check the indentation, or quote text containing ': '",
+    "could not find expected ':'": "a line that is not 'key: value' (check indentation and ':')",
+    "end of stream": "the file ends inside quotes or brackets that are never closed",
+    "expected ',' or": "a bracket is not closed, or an item lacks a ','",
+}
+
+
+def _reader_problem(exc: yaml.YAMLError, text: str, shown: str) -> Problem:
+    pos = getattr(exc, "position", None)
+    line = text.count("\n", 0, pos) + 1 if isinstance(pos, int) else None
+    char = getattr(exc, "character", None)
+    what = f"the character #x{char:04x}" if isinstance(char, int) else "a character"
+    return Problem(shown, line, "", f"invalid YAML: {what} is not allowed in a YAML file")
+
+
+class _Fatal(Exception):
+    """Stop building: the document cannot be read further."""
+
+
+class _Builder:
+    """Build plain data from a YAML node tree, recording the line of every key."""
+
+    def __init__(self, loader: yaml.SafeLoader, file: str) -> None:
+        self.loader, self.file = loader, file
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.active: set[int] = set()
+
+    def fail(self, line: int, path: KeyPath, message: str) -> None:
+        self.problems.append(Problem(self.file, line, format_path(path), message))
+
+    def build(self, node: Node, path: KeyPath, where: KeyNode) -> Any:
+        try:
+            return self._build(node, path, where)
+        except _Fatal:
+            return None
+
+    def _build(self, node: Node, path: KeyPath, where: KeyNode) -> Any:
+        line = node.start_mark.line + 1
+        self.count += 1
+        if self.count > MAX_NODES:
+            self.fail(line, path, f"too large: more than {MAX_NODES} values (after aliases)")
+            raise _Fatal
+        if len(path) > MAX_DEPTH:
+            self.fail(line, path, f"nested more than {MAX_DEPTH} levels deep")
+            raise _Fatal
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if id(node) in self.active:
+            self.fail(line, path, "an alias refers to a mapping or list that contains it")
+            raise _Fatal
+        self.active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                if node.tag != _SEQ:
+                    self.fail(line, path, f"YAML tag {_tag(node)} is not supported here")
+                out = []
+                for i, item in enumerate(node.value):
+                    kid = where.kids[i] = KeyNode(self.file, item.start_mark.line + 1, i)
+                    out.append(self._build(item, (*path, i), kid))
+                return out
+            return self._mapping(node, path, where)
+        finally:
+            self.active.discard(id(node))
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        try:
+            return self.loader.construct_object(node)
+        except yaml.YAMLError:
+            raise
+        except Exception:  # e.g. a date like 2014-13-45: keep the text, validation says why
+            self.loader.recursive_objects.pop(node, None)
+            return node.value
+
+    def _mapping(self, node: MappingNode, path: KeyPath, where: KeyNode) -> dict[str, Any]:
+        line = node.start_mark.line + 1
+        if node.tag != _MAP:
+            self.fail(line, path, f"YAML tag {_tag(node)} is not supported here")
+        out: dict[str, Any] = {}
+        merges = []
+        for knode, vnode in node.value:
+            kline = knode.start_mark.line + 1
+            if knode.tag == _MERGE:
+                merges.append(vnode)
+            elif not isinstance(knode, ScalarNode):
+                self.fail(kline, path, "a key must be plain text, not a list or mapping")
+            else:
+                self._put(out, where, path, knode.value, vnode, kline)
+        for src in merges:  # YAML merge keys (<<): earlier sources and explicit keys win
+            sources = src.value if isinstance(src, SequenceNode) else [src]
+            for s in sources:
+                if not isinstance(s, MappingNode):
+                    self.fail(s.start_mark.line + 1, path, "'<<' merges only mappings")
+                    continue
+                tmp = KeyNode(self.file, line, "")
+                for key, value in self._build(s, path, tmp).items():
+                    if key not in out:
+                        out[key] = value
+                        where.kids[key] = tmp.kids[key]
+        return out
+
+    def _put(
+        self, out: dict, where: KeyNode, path: KeyPath, key: str, vnode: Node, line: int
+    ) -> None:
+        """Store ``key: value``, expanding a dotted key into nested mappings."""
+        parts = split_key(path, key)
+        for part in parts[:-1]:
+            if part in out and not isinstance(out[part], dict):
+                self.fail(
+                    line, (*path, part), f"given twice (also on line {where.kids[part].line})"
+                )
+                return
+            if part not in out:
+                out[part] = {}
+                where.kids[part] = KeyNode(self.file, line, part)
+            out, where, path = out[part], where.kids[part], (*path, part)
+        leaf = parts[-1]
+        fresh = KeyNode(self.file, line, leaf)
+        value = self._build(vnode, (*path, leaf), fresh)
+        if leaf not in out:
+            out[leaf], where.kids[leaf] = value, fresh
+        elif isinstance(out[leaf], dict) and isinstance(value, dict):
+            self._combine(out[leaf], where.kids[leaf], value, fresh, (*path, leaf))
+        else:
+            self.fail(line, (*path, leaf), f"given twice (also on line {where.kids[leaf].line})")
+
+    def _combine(
+        self, old: dict, old_at: KeyNode, new: dict, new_at: KeyNode, path: KeyPath
+    ) -> None:
+        """Merge two mappings written in the same file; the same leaf twice is an error."""
+        for key, value in new.items():
+            if key not in old:
+                old[key], old_at.kids[key] = value, new_at.kids[key]
+            elif isinstance(old[key], dict) and isinstance(value, dict):
+                self._combine(old[key], old_at.kids[key], value, new_at.kids[key], (*path, key))
+            else:
+                first = old_at.kids[key].line
+                self.fail(
+                    new_at.kids[key].line, (*path, key), f"given twice (also on line {first})"
+                )
+
+
+def split_key(path: KeyPath, key: str) -> list[str]:
+    """The parts of a (possibly dotted) key written in the mapping at ``path``.
+
+    ``actors.CHN.assertiveness`` -> ['actors', 'CHN', 'assertiveness']. Below an event's
+    ``set`` or ``add`` the rest of the key stays whole: it is a path, not nesting.
+    """
+    parts = key.split(".")
+    if len(parts) == 1 or not all(parts):
+        return [key]
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        if is_event_op((*path, *out)):
+            out.append(".".join(parts[i:]))
+            break
+        out.append(part)
+    return out
