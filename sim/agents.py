@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from sim.choice import MOVE_NAMES, MOVES, choose_moves
+
 if TYPE_CHECKING:
     from sim.model import AlignmentModel
 
-#: The moves a state can make toward another each step, in units of the step length.
-MOVES = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
-MOVE_NAMES = ("confront", "pressure", "hold", "engage", "cooperate")
+__all__ = ["MOVES", "MOVE_NAMES", "StateAgent", "level_value", "logit_choice"]
 
 
 def level_value(
@@ -74,25 +74,27 @@ class StateAgent(mesa.Agent):
     def desired_levels(self) -> np.ndarray:
         """x*_ij = tanh(beta * p_ij) toward every actor j, for every replicate: (R, N)."""
         m = self.model
-        return np.tanh(m.settings.responsiveness * m.propensity[:, self.index, :])
+        return np.tanh(m.world.setting("responsiveness") * m.propensity[:, self.index, :])
 
     def choose_moves(self) -> None:
-        """Pick a move toward every other state and post it to the model's move matrix."""
+        """Pick a move toward every other state and post it to the model's move matrix.
+
+        The compiled kernel (sim.choice) evaluates level_value and logit_choice for all
+        replicates in one pass.
+        """
         m = self.model
         i = self.index
-        current = m.relations[:, i, :]
-        levels = np.clip(current[..., None] + m.settings.step_length * MOVES, -1.0, 1.0)
-        autonomy = m.world.autonomy[:, i][:, None]
-        values = level_value(
-            levels,
-            self.desired_levels(),
-            current,
-            autonomy,
-            m.settings.autonomy_threshold,
-            m.settings.inertia,
+        settings = m.world.settings
+        choose_moves(
+            m.relations[:, i, :],
+            m.propensity[:, i, :],
+            m.uniforms[:, i, :],
+            m.world.autonomy[:, i],
+            settings["responsiveness"],
+            settings["step_length"],
+            settings["temperature"],
+            settings["inertia"],
+            settings["autonomy_threshold"],
+            i,
+            m.moves[:, i, :],
         )
-        choice = logit_choice(values, m.settings.temperature, m.uniforms[:, i, :])
-        chosen = np.take_along_axis(levels, choice[..., None], axis=-1)[..., 0]
-        moves = chosen - current
-        moves[:, i] = 0.0
-        m.moves[:, i, :] = moves

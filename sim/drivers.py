@@ -18,12 +18,17 @@ from sim.world import World
 
 @dataclass(frozen=True)
 class Term:
-    """One named payoff term: p_ij += sign * weight * driver_ij."""
+    """One named payoff term: p_ij += sign * weight * driver_ij.
+
+    ``dynamic`` terms depend on the current relations and are recomputed every step; the
+    others change only when the world does (an event).
+    """
 
     name: str
     sign: int
     theory: str
     meaning: str
+    dynamic: bool = False
 
 
 TERMS: tuple[Term, ...] = (
@@ -32,8 +37,15 @@ TERMS: tuple[Term, ...] = (
         +1,
         "balance of threat (Walt 1987)",
         "warming toward those who fear the same third party",
+        dynamic=True,
     ),
-    Term("threat", -1, "balance of threat (Walt 1987)", "cooling toward whoever threatens you"),
+    Term(
+        "threat",
+        -1,
+        "balance of threat (Walt 1987)",
+        "cooling toward whoever threatens you",
+        dynamic=True,
+    ),
     Term(
         "interdependence",
         +1,
@@ -66,12 +78,14 @@ TERMS: tuple[Term, ...] = (
         +1,
         "structural balance (Heider 1946; Antal, Krapivsky & Redner 2005)",
         "the friend of my friend, the enemy of my enemy",
+        dynamic=True,
     ),
     Term(
         "wedge",
         +1,
         "wedge strategies (Crawford 2011)",
         "courting the partners of a rival to pull them away",
+        dynamic=True,
     ),
     Term(
         "attention",
@@ -81,6 +95,8 @@ TERMS: tuple[Term, ...] = (
     ),
 )
 TERM_NAMES = tuple(t.name for t in TERMS)
+STATIC_TERMS = tuple(t for t in TERMS if not t.dynamic)
+DYNAMIC_TERMS = tuple(t for t in TERMS if t.dynamic)
 
 
 def power_ratio(size: np.ndarray) -> np.ndarray:
@@ -93,7 +109,7 @@ def power_ratio(size: np.ndarray) -> np.ndarray:
     )
 
 
-def threat(world: World, relations: np.ndarray, dispute_threat: float) -> np.ndarray:
+def threat(world: World, relations: np.ndarray) -> np.ndarray:
     """T_ij: the threat actor i perceives from actor j (Walt's four sources), in [0, 1].
 
     T_ij = clip(P_ij * o_j * g_ij * (a_j + lambda * d_ij) * (1 - max(r_ij, 0)), 0, 1):
@@ -101,6 +117,7 @@ def threat(world: World, relations: np.ndarray, dispute_threat: float) -> np.nda
     proximity g and aggressive intentions (assertiveness a, heightened by a dispute d).
     Friends threaten less: a positive relation discounts the threat.
     """
+    dispute_threat = world.settings["dispute_threat"][:, None, None]
     intent = world.assertiveness[:, None, :] + dispute_threat * world.dispute
     t = (
         power_ratio(world.size)
@@ -115,7 +132,7 @@ def threat(world: World, relations: np.ndarray, dispute_threat: float) -> np.nda
 
 def shared_threat(threat_matrix: np.ndarray) -> np.ndarray:
     """S_ij = sum over third parties k of T_ik * T_jk: how much i and j fear the same k."""
-    s = np.einsum("rik,rjk->rij", threat_matrix, threat_matrix)
+    s = np.matmul(threat_matrix, np.swapaxes(threat_matrix, 1, 2))
     # T has a zero diagonal, so k = i and k = j add nothing; i = j is not a pair.
     return _zero_diagonal(s)
 
@@ -140,10 +157,18 @@ def wedge(world: World, relations: np.ndarray) -> np.ndarray:
     (C_ij). Courting is an offer, so it moves both sides: the courted state's propensity
     rises by what it is offered, which is what lets a wedge work when warming needs both.
     """
+    if not world.wedge.any():  # the common case: no state plays a wedge
+        return np.zeros_like(relations)
     friends = np.maximum(relations, 0.0)
-    levers = np.broadcast_to(world.wedge, friends.shape[:1] + world.wedge.shape[1:])
-    courting = np.einsum("rik,rjk->rij", levers, friends)
-    return _zero_diagonal(courting + np.swapaxes(courting, 1, 2))
+    # D = F V^T has D_ji = C_ij, and W = C + C^T = D + D^T; with levers shared by all
+    # replicates F V^T is one matrix product over the stacked replicates.
+    levers = world.wedge
+    if levers.shape[0] == 1:
+        n = relations.shape[-1]
+        d = (friends.reshape(-1, n) @ levers[0].T).reshape(friends.shape)
+    else:
+        d = np.matmul(friends, np.swapaxes(levers, 1, 2))
+    return _zero_diagonal(d + np.swapaxes(d, 1, 2))
 
 
 def attention(world: World) -> np.ndarray:
@@ -155,45 +180,70 @@ def attention(world: World) -> np.ndarray:
     return world.attention + np.swapaxes(world.attention, 1, 2)
 
 
-def driver_values(
-    world: World, relations: np.ndarray, dispute_threat: float
-) -> dict[str, np.ndarray]:
-    """The unweighted driver of every term for every ordered pair: name -> (R, N, N)."""
-    t = threat(world, relations, dispute_threat)
+def driver_values(world: World, relations: np.ndarray) -> dict[str, np.ndarray]:
+    """The unweighted driver of every term for every ordered pair: name -> (·, N, N)."""
+    return {**_static_drivers(world), **_dynamic_drivers(world, relations)}
+
+
+def _static_drivers(world: World) -> dict[str, np.ndarray]:
     return {
-        "shared_threat": shared_threat(t),
-        "threat": t,
         "interdependence": world.interdependence,
         "dispute": world.dispute,
         "institutions": world.institutions,
         "treaty": world.treaty,
         "irritant": world.irritant,
-        "balance": balance(relations),
-        "wedge": wedge(world, relations),
         "attention": attention(world),
     }
 
 
-def propensity_terms(
-    world: World, relations: np.ndarray, dispute_threat: float
-) -> dict[str, np.ndarray]:
+def _dynamic_drivers(world: World, relations: np.ndarray) -> dict[str, np.ndarray]:
+    t = threat(world, relations)
+    return {
+        "shared_threat": shared_threat(t),
+        "threat": t,
+        "balance": balance(relations),
+        "wedge": wedge(world, relations),
+    }
+
+
+def _weighted(world: World, term: Term, driver: np.ndarray) -> np.ndarray:
+    return term.sign * world.weights[term.name] * driver
+
+
+def propensity_terms(world: World, relations: np.ndarray) -> dict[str, np.ndarray]:
     """Each term's signed, weighted contribution to p_ij: name -> (R, N, N).
 
     Their sum is the propensity the agents act on (see :func:`propensity`); the parts
     are what an explanation shows.
     """
-    drivers = driver_values(world, relations, dispute_threat)
-    r_shape = relations.shape
+    drivers = driver_values(world, relations)
     out = {}
     for term in TERMS:
-        value = term.sign * world.weights[term.name] * drivers[term.name]
-        out[term.name] = _zero_diagonal(np.broadcast_to(value, r_shape).copy())
+        value = _weighted(world, term, drivers[term.name])
+        out[term.name] = _zero_diagonal(np.broadcast_to(value, relations.shape).copy())
     return out
 
 
-def propensity(world: World, relations: np.ndarray, dispute_threat: float) -> np.ndarray:
-    """p_ij: the sum of the weighted terms, actor i's inclination toward actor j."""
-    return sum(propensity_terms(world, relations, dispute_threat).values())
+def static_propensity(world: World) -> np.ndarray:
+    """The part of p_ij that does not depend on relations: (·, N, N).
+
+    It changes only when the world does, so the model computes it once per change.
+    """
+    drivers = _static_drivers(world)
+    total = sum(_weighted(world, term, drivers[term.name]) for term in STATIC_TERMS)
+    return _zero_diagonal(np.array(total, copy=True))
+
+
+def propensity(world: World, relations: np.ndarray, static: np.ndarray | None = None) -> np.ndarray:
+    """p_ij: the sum of the weighted terms, actor i's inclination toward actor j.
+
+    ``static`` is :func:`static_propensity` of the same world, when the caller keeps it.
+    """
+    total = static_propensity(world) if static is None else static
+    drivers = _dynamic_drivers(world, relations)
+    for term in DYNAMIC_TERMS:
+        total = total + _weighted(world, term, drivers[term.name])
+    return _zero_diagonal(total)
 
 
 def _zero_diagonal(x: np.ndarray) -> np.ndarray:

@@ -16,14 +16,14 @@ runs is one model, not ten thousand.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import combinations
 
 import mesa
 import numpy as np
 
 from sim.agents import StateAgent
-from sim.drivers import propensity
+from sim.drivers import propensity, static_propensity
 from sim.scenario import Scenario, add_months, event_step
 from sim.world import (
     Target,
@@ -36,6 +36,12 @@ from sim.world import (
 )
 
 Change = tuple[str, Target, str, float]  # (event name, target, 'set' | 'add', value)
+Seed = int | np.random.SeedSequence
+
+#: Bin edges of the per-step relation histograms: 81 bins of width 0.025 centred on
+#: -1, -0.975, ..., 1, so relations on the 0.05 lattice of moves sit at bin centres.
+HISTOGRAM_EDGES = np.linspace(-1.0125, 1.0125, 82)
+_BIN_WIDTH = HISTOGRAM_EDGES[1] - HISTOGRAM_EDGES[0]
 
 
 def timeline(scenario: Scenario) -> dict[int, list[Change]]:
@@ -49,23 +55,52 @@ def timeline(scenario: Scenario) -> dict[int, list[Change]]:
     return dict(changes)
 
 
+def recorded_steps(record: str, steps: int) -> list[int]:
+    """The steps whose relations are kept per replicate under a record mode.
+
+    'full': every step; 'steps:K': every K-th step and the last; 'outcomes': the start
+    and the end only.
+    """
+    if record == "full":
+        return list(range(steps + 1))
+    if record == "outcomes":
+        return [0, steps]
+    prefix, _, every = record.partition(":")
+    if prefix == "steps" and every.isdigit() and int(every) >= 1:
+        kept = list(range(0, steps + 1, int(every)))
+        return kept if kept[-1] == steps else [*kept, steps]
+    raise ValueError(f"record mode '{record}': expected full, steps:K (K >= 1) or outcomes")
+
+
 class AlignmentModel(mesa.Model):
     """States moving their relations under the drivers of Bulletin 250, for R replicates.
 
-    After ``run()``: ``history`` (T+1, R, D) holds the relation of every dyad in
-    ``dyads`` (pairs i < j) at every step; ``dates`` the date of every step.
+    ``parameters`` maps parameter paths (``actors.CHN.assertiveness``, ``model.temperature``,
+    ``dyads.RUS-JPN.relation`` ...) to a value for every replicate or an array with one
+    value per replicate; they are applied on top of the scenario before step 0.
+
+    After ``run()``: ``history`` (len(recorded_steps), R, D) holds the relation of every
+    dyad in ``dyads`` (pairs i < j) at each recorded step; ``histograms`` (T+1, D, B)
+    counts the replicates per relation bin (``HISTOGRAM_EDGES``) at every step, whatever
+    the record mode; ``dates`` holds the date of every step.
     """
 
     def __init__(
-        self, scenario: Scenario, replicates: int | None = None, seed: int | None = None
+        self,
+        scenario: Scenario,
+        replicates: int | None = None,
+        seed: Seed | None = None,
+        parameters: Mapping[str, float | np.ndarray] | None = None,
+        record: str = "full",
     ) -> None:
-        seed = scenario.run.seed if seed is None else int(seed)
+        seed = scenario.run.seed if seed is None else seed
+        if not isinstance(seed, np.random.SeedSequence):
+            seed = int(seed)
         super().__init__(rng=seed)
         # Mesa 3.5 reserves `scenario` for its own Scenario class, so ours is the spec.
         self.spec = scenario
         self.seed = seed
         self.replicates = int(replicates or scenario.run.replicates)
-        self.settings = scenario.model
         self.world: World = build_world(scenario)
         self.actor_ids = list(scenario.actors)
         self.actor_names = [a.name for a in scenario.actors.values()]
@@ -75,15 +110,22 @@ class AlignmentModel(mesa.Model):
         self._dyad_rows = np.array([i for i, _ in self.dyads], dtype=int)
         self._dyad_cols = np.array([j for _, j in self.dyads], dtype=int)
         self.relations = np.broadcast_to(initial_relations(scenario), (r, n, n)).copy()
+        self.apply_parameters(parameters or {})
         self.moves = np.zeros((r, n, n))
         self.propensity = np.zeros((r, n, n))
         self.uniforms = np.zeros((r, n, n))
+        self._static: np.ndarray | None = None
         self.timeline = timeline(scenario)
         total = scenario.run.steps
         self.dates = [
             add_months(scenario.run.start, k * scenario.run.step_months) for k in range(total + 1)
         ]
-        self.history = np.empty((total + 1, r, len(self.dyads)))
+        self.recorded_steps = recorded_steps(record, total)
+        self._slot = {step: k for k, step in enumerate(self.recorded_steps)}
+        self.history = np.empty((len(self.recorded_steps), r, len(self.dyads)))
+        self.histograms = np.zeros(
+            (total + 1, len(self.dyads), len(HISTOGRAM_EDGES) - 1), dtype=np.int32
+        )
         for index, (actor_id, name) in enumerate(
             zip(self.actor_ids, self.actor_names, strict=True)
         ):
@@ -107,6 +149,21 @@ class AlignmentModel(mesa.Model):
                 progress(self.steps, total)
         return self
 
+    def apply_parameters(self, parameters: Mapping[str, float | np.ndarray]) -> None:
+        """Set parameters (one value, or one per replicate) before the run starts."""
+        for path, value in parameters.items():
+            values = np.asarray(value, dtype=float)
+            if values.ndim not in (0, 1) or (values.ndim == 1 and len(values) != self.replicates):
+                raise ValueError(
+                    f"parameter {path}: expected one value or {self.replicates}, got shape "
+                    f"{values.shape}"
+                )
+            target = parse_target(self.spec, path)
+            if target.kind == "dyad" and target.name == "relation":
+                self.shock_relation(target.i, target.j, "set", values)
+            else:
+                self.world.apply(target, "set", values)
+
     def apply_events(self) -> None:
         """Apply the changes scheduled for this step (self.steps is already the new step)."""
         for _name, target, op, value in self.timeline.get(self.steps, ()):
@@ -114,15 +171,20 @@ class AlignmentModel(mesa.Model):
                 self.shock_relation(target.i, target.j, op, value)
             else:
                 self.world.apply(target, op, value)
+                self._static = None  # the world changed: recompute its static terms
 
-    def shock_relation(self, i: int, j: int, op: str, value: float) -> None:
+    def shock_relation(self, i: int, j: int, op: str, value: float | np.ndarray) -> None:
         """Set or shift the relation of pair (i, j) in every replicate (an event's shock)."""
         new = combine(self.relations[:, i, j], op, value, -1.0, 1.0)
         self.relations[:, i, j] = self.relations[:, j, i] = new
 
     def perceive(self) -> None:
         """Each state's propensity toward each other, from the drivers and current relations."""
-        self.propensity = propensity(self.world, self.relations, self.settings.dispute_threat)
+        if self._static is None:
+            self._static = static_propensity(self.world)
+        self.propensity = np.broadcast_to(
+            propensity(self.world, self.relations, self._static), self.relations.shape
+        )
         # One uniform number per decision, drawn here in a fixed order so that the stream
         # does not depend on the order in which agents act.
         self.uniforms = self.rng.random(self.relations.shape)
@@ -133,13 +195,27 @@ class AlignmentModel(mesa.Model):
         self.relations = np.clip(self.relations + change, -1.0, 1.0)
 
     def record(self) -> None:
-        """Store the current relation of every dyad in every replicate."""
-        self.history[self.steps] = self.relations[:, self._dyad_rows, self._dyad_cols]
+        """Count every dyad's relation into this step's histogram; keep it if recorded."""
+        current = self.relations[:, self._dyad_rows, self._dyad_cols]
+        bins = self.histograms.shape[2]
+        index = np.clip(((current + 1.0125) / _BIN_WIDTH).astype(np.intp), 0, bins - 1)
+        index += np.arange(len(self.dyads)) * bins
+        counts = np.bincount(index.ravel(), minlength=len(self.dyads) * bins)
+        self.histograms[self.steps] = counts.reshape(len(self.dyads), bins)
+        if self.steps in self._slot:
+            self.history[self._slot[self.steps]] = current
 
     def relations_at(self, step: int) -> np.ndarray:
         """The (R, N, N) symmetric relation matrix recorded at ``step``."""
+        if step < 0:
+            step += self.spec.run.steps + 1
+        if step not in self._slot:
+            raise ValueError(
+                f"step {step} was not recorded (record mode keeps {self.recorded_steps[:3]}...)"
+            )
+        kept = self.history[self._slot[step]]
         n = len(self.actor_ids)
         out = np.zeros((self.replicates, n, n))
-        out[:, self._dyad_rows, self._dyad_cols] = self.history[step]
-        out[:, self._dyad_cols, self._dyad_rows] = self.history[step]
+        out[:, self._dyad_rows, self._dyad_cols] = kept
+        out[:, self._dyad_cols, self._dyad_rows] = kept
         return out

@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.scenario.checks import dyad_problem
 from sim.scenario.errors import closest
-from sim.scenario.schema import Actor, Dyad, Scenario, Weights
+from sim.scenario.schema import Actor, Dyad, ModelSettings, Scenario, Weights
 
 ACTOR_SCALARS = ("assertiveness", "offense", "autonomy", "size")
 ACTOR_LEVERS = ("attention", "wedge")
@@ -29,6 +29,17 @@ CAPABILITIES = ("gdp", "military", "population")
 DYAD_SCALARS = ("relation", "proximity", "interdependence", "institutions", "treaty")
 DYAD_GROUPS = ("disputes", "irritants")
 WEIGHTS = tuple(Weights.model_fields)
+SETTINGS = tuple(ModelSettings.model_fields)
+# Valid ranges of the decision-rule settings (schema.ModelSettings); "greater than 0" is
+# kept strictly positive by a floor far below any meaningful value.
+SETTING_BOUNDS = {
+    "temperature": (1e-9, 10.0),
+    "responsiveness": (1e-9, 20.0),
+    "step_length": (1e-9, 0.5),
+    "inertia": (0.0, np.inf),
+    "autonomy_threshold": (-1.0, 1.0),
+    "dispute_threat": (0.0, np.inf),
+}
 
 
 @dataclass(frozen=True)
@@ -38,10 +49,12 @@ class Target:
     kind: 'actor' (field of actor i), 'capability' (component of actor i's capabilities),
     'lever' (attention or wedge of actor i toward actor j), 'dyad' (symmetric field of
     pair i, j), 'dispute' (named dispute on pair i, j), 'irritant' (named irritant felt by
-    actor i on pair i, j), 'weight' (a driver weight).
+    actor i on pair i, j), 'weight' (a driver weight), 'setting' (a decision-rule setting).
     """
 
-    kind: Literal["actor", "capability", "lever", "dyad", "dispute", "irritant", "weight"]
+    kind: Literal[
+        "actor", "capability", "lever", "dyad", "dispute", "irritant", "weight", "setting"
+    ]
     name: str
     i: int = -1
     j: int = -1
@@ -69,10 +82,19 @@ def dyad_indices(ids: list[str], key: str) -> tuple[int, int]:
 
 
 def parse_target(scenario: Scenario, path: str) -> Target:
-    """Resolve an event path against a scenario, or raise ValueError saying what is wrong."""
+    """Resolve a parameter path against a scenario, or raise ValueError saying what is wrong.
+
+    The same paths serve events (changes during a run), uncertain parameters (sampled
+    per replicate) and sweeps; ``dyads.A-B.relation`` is the relation itself (a shock in
+    an event, the starting relation as a parameter).
+    """
     ids = list(scenario.actors)
     parts = path.split(".")
     head = parts[0]
+    if head == "model":
+        if len(parts) != 2 or parts[1] not in SETTINGS:
+            raise ValueError(f"'{path}': model.<setting>, {_suggest(parts[-1], SETTINGS)}")
+        return Target("setting", parts[1])
     if head == "weights":
         if len(parts) != 2 or parts[1] not in WEIGHTS:
             raise ValueError(f"'{path}': weights.<name>, {_suggest(parts[-1], WEIGHTS)}")
@@ -114,11 +136,17 @@ def parse_target(scenario: Scenario, path: str) -> Target:
             return Target("irritant", parts[3], side, j if side == i else i)
         choices = (*DYAD_SCALARS, "disputes.<name>", "irritants.<name>.<ID>")
         raise ValueError(f"'{path}': unknown dyad field; {_suggest(fieldname, choices)}")
-    raise ValueError(f"'{path}': a path starts with actors, dyads or weights")
+    raise ValueError(f"'{path}': a path starts with actors, dyads, weights or model")
+
+
+#: Every parameter path is also an event target: one parser serves both.
+parse_parameter = parse_target
 
 
 def bounds(target: Target) -> tuple[float, float]:
     """The valid range of the quantity a target names; events keep values inside it."""
+    if target.kind == "setting":
+        return SETTING_BOUNDS[target.name]
     if target.kind in ("weight", "capability") or target.name in ("size", "autonomy"):
         return 0.0, np.inf
     if target.name in ("attention", "relation"):
@@ -168,6 +196,7 @@ class World:
     disputes: dict[str, np.ndarray]  # name -> (·, N, N) symmetric salience
     irritants: dict[str, np.ndarray]  # name -> (·, N, N) directed: row i resents, on pair i-j
     weights: dict[str, np.ndarray]  # name -> (·, 1, 1) so it broadcasts over pairs
+    settings: dict[str, np.ndarray]  # decision-rule setting -> (·,)
     capabilities: np.ndarray | None = None  # (·, N, 3) raw components, when sizes derive
 
     @property
@@ -184,51 +213,76 @@ class World:
         """Total irritant felt by i on the pair (i, j): the sum of named irritants, capped at 1."""
         return _capped_sum(self.irritants, self.proximity)
 
-    def apply(self, target: Target, op: Literal["set", "add"], value: float) -> None:
-        """Change the world as an event says: assign (set) or shift (add) one quantity.
+    def setting(self, name: str) -> np.ndarray:
+        """A decision-rule setting as a (·, 1) column, to broadcast over an actor's row."""
+        return self.settings[name][:, None]
 
-        Values are kept in their valid ranges (0..1 for salience and ties, -1..1 for
-        levers) so that an 'add' cannot push a quantity out of its meaning.
+    def apply(self, target: Target, op: Literal["set", "add"], value: float | np.ndarray) -> None:
+        """Change one quantity: assign (set) or shift (add) it, in every replicate.
+
+        ``value`` is a number, or an array with one value per replicate (then the quantity
+        becomes per-replicate). Values are kept in their valid ranges (0..1 for salience
+        and ties, -1..1 for attention) so that an 'add' cannot push a quantity out of its
+        meaning.
         """
         kind, name, i, j = target.kind, target.name, target.i, target.j
         lo, hi = bounds(target)
+        value = np.asarray(value, dtype=float)
+        reps = value.shape[0] if value.ndim else 1
+        if kind == "dyad" and name == "relation":
+            raise ValueError("relations live in the model: AlignmentModel.shock_relation")
         if kind == "weight":
-            arr = self.weights[name]
-            arr[...] = combine(arr, op, value, lo, hi)
+            arr = self.weights[name] = _widen(self.weights[name], reps)
+            arr[:, 0, 0] = combine(arr[:, 0, 0], op, value, lo, hi)
+        elif kind == "setting":
+            arr = self.settings[name] = _widen(self.settings[name], reps)
+            arr[:] = combine(arr, op, value, lo, hi)
         elif kind == "actor" and name == "size":
-            raw = self.size.copy()
+            raw = _widen(self.size, reps)
             raw[:, i] = combine(raw[:, i], op, value, lo, hi)
             self.size = raw / raw.sum(axis=1, keepdims=True)
             self.capabilities = None
         elif kind == "actor":
-            arr = getattr(self, name)
+            arr = _widen(getattr(self, name), reps)
             arr[:, i] = combine(arr[:, i], op, value, lo, hi)
+            setattr(self, name, arr)
         elif kind == "capability":
             if self.capabilities is None:
                 raise ValueError("this world's sizes are not derived from capabilities")
+            caps = self.capabilities = _widen(self.capabilities, reps)
             c = CAPABILITIES.index(name)
-            self.capabilities[:, i, c] = combine(self.capabilities[:, i, c], op, value, lo, hi)
-            self.size = _shares_per_replicate(self.capabilities)
-        elif kind == "lever":
-            arr = getattr(self, name)
+            caps[:, i, c] = combine(caps[:, i, c], op, value, lo, hi)
+            self.size = _shares_per_replicate(caps)
+        elif kind in ("lever", "dyad"):
+            arr = _widen(getattr(self, name), reps)
             arr[:, i, j] = combine(arr[:, i, j], op, value, lo, hi)
-        elif kind == "dyad" and name == "relation":
-            raise ValueError("relations live in the model: AlignmentModel.shock_relation")
-        elif kind == "dyad":
-            arr = getattr(self, name)
-            arr[:, i, j] = arr[:, j, i] = combine(arr[:, i, j], op, value, lo, hi)
-        elif kind == "dispute":
-            arr = self.disputes.setdefault(name, np.zeros_like(self.proximity))
-            arr[:, i, j] = arr[:, j, i] = combine(arr[:, i, j], op, value, lo, hi)
-        elif kind == "irritant":
-            arr = self.irritants.setdefault(name, np.zeros_like(self.proximity))
+            if kind == "dyad":  # a dyad's quantity belongs to both sides
+                arr[:, j, i] = arr[:, i, j]
+            setattr(self, name, arr)
+        elif kind in ("dispute", "irritant"):
+            named = self.disputes if kind == "dispute" else self.irritants
+            arr = named[name] = _widen(named.get(name, np.zeros_like(self.proximity[:1])), reps)
             arr[:, i, j] = combine(arr[:, i, j], op, value, lo, hi)
+            if kind == "dispute":  # a dispute is the pair's; an irritant is one side's
+                arr[:, j, i] = arr[:, i, j]
         else:  # pragma: no cover - Target kinds are closed
             raise ValueError(f"unknown target kind {kind}")
 
 
-def combine(old: np.ndarray, op: str, value: float, lo: float, hi: float) -> np.ndarray:
-    new = np.full_like(old, value) if op == "set" else old + value
+def _widen(arr: np.ndarray, reps: int) -> np.ndarray:
+    """``arr`` with a leading axis of ``reps`` replicates (a copy when it has to grow)."""
+    if arr.shape[0] == reps or reps == 1:
+        return arr
+    if arr.shape[0] != 1:
+        raise ValueError(f"values for {reps} replicates given to a world of {arr.shape[0]}")
+    return np.repeat(arr, reps, axis=0)
+
+
+def combine(
+    old: np.ndarray, op: str, value: float | np.ndarray, lo: float, hi: float
+) -> np.ndarray:
+    """The new value of a quantity after 'set' or 'add', clipped to its valid range."""
+    new = np.broadcast_to(value, old.shape) if op == "set" else old + value
     return np.clip(new, lo, hi)
 
 
@@ -274,6 +328,7 @@ def build_world(scenario: Scenario) -> World:
         disputes={},
         irritants={},
         weights={k: np.full((1, 1, 1), float(v)) for k, v in scenario.weights},
+        settings={k: np.full(1, float(v)) for k, v in scenario.model},
     )
     if all(a.capabilities is not None for a in actors):
         caps = np.array(

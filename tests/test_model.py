@@ -115,3 +115,82 @@ def test_add_keeps_values_in_their_range():
     model.step()
     assert model.world.treaty[0, 0, 2] == 1.0
     assert model.world.autonomy[0, 3] == 0.0
+
+
+def test_parameters_can_differ_per_replicate():
+    values = np.array([0.2, 0.5, 0.9])
+    model = AlignmentModel(
+        baseline(),
+        replicates=3,
+        seed=1,
+        parameters={
+            "actors.CHN.assertiveness": values,
+            "model.temperature": 0.02,
+            "dyads.RUS-JPN.relation": np.array([-0.5, 0.0, 0.5]),
+        },
+    )
+    chn, jpn, rus = (model.actor_ids.index(x) for x in ("CHN", "JPN", "RUS"))
+    np.testing.assert_array_equal(model.world.assertiveness[:, chn], values)
+    assert model.world.assertiveness.shape == (3, 4)
+    assert model.world.settings["temperature"][0] == 0.02
+    np.testing.assert_array_equal(model.relations[:, rus, jpn], [-0.5, 0.0, 0.5])
+    np.testing.assert_array_equal(model.relations[:, jpn, rus], [-0.5, 0.0, 0.5])
+    model.run()
+    with pytest.raises(ValueError, match="expected one value or 3"):
+        AlignmentModel(baseline(), replicates=3, parameters={"model.inertia": np.ones(2)})
+
+
+def test_one_replicate_with_a_parameter_equals_the_scenario_with_that_value():
+    changed = baseline({"actors.CHN.assertiveness": 0.8})
+    a = AlignmentModel(changed, replicates=10, seed=4).run()
+    b = AlignmentModel(
+        baseline(), replicates=10, seed=4, parameters={"actors.CHN.assertiveness": np.full(10, 0.8)}
+    ).run()
+    np.testing.assert_array_equal(a.history, b.history)
+
+
+@pytest.mark.parametrize(
+    ("record", "steps"),
+    [
+        ("full", list(range(41))),
+        ("steps:10", [0, 10, 20, 30, 40]),
+        ("steps:15", [0, 15, 30, 40]),
+        ("outcomes", [0, 40]),
+    ],
+)
+def test_record_modes_keep_what_they_say(record, steps):
+    full = AlignmentModel(baseline(), replicates=20, seed=6).run()
+    model = AlignmentModel(baseline(), replicates=20, seed=6, record=record).run()
+    assert model.recorded_steps == steps
+    assert model.history.shape == (len(steps), 20, 6)
+    np.testing.assert_array_equal(model.history, full.history[steps])
+    np.testing.assert_array_equal(model.histograms, full.histograms)
+    np.testing.assert_array_equal(model.relations_at(40), full.relations_at(40))
+
+
+def test_histograms_count_every_replicate_in_the_right_bin():
+    from sim.model import HISTOGRAM_EDGES
+
+    model = AlignmentModel(baseline(), replicates=50, seed=2, record="outcomes").run()
+    assert np.all(model.histograms.sum(axis=2) == 50)
+    end = model.history[-1]
+    for d in range(len(model.dyads)):
+        counts, _ = np.histogram(end[:, d], bins=HISTOGRAM_EDGES)
+        np.testing.assert_array_equal(model.histograms[-1, d], counts)
+    with pytest.raises(ValueError, match="not recorded"):
+        model.relations_at(5)
+
+
+def test_a_seed_sequence_seeds_the_run_reproducibly():
+    seq = np.random.SeedSequence(entropy=9, spawn_key=(1, 3))
+    a = AlignmentModel(baseline(), replicates=15, seed=seq).run()
+    b = AlignmentModel(baseline(), replicates=15, seed=np.random.SeedSequence(9, spawn_key=(1, 3)))
+    b.run()
+    c = AlignmentModel(baseline(), replicates=15, seed=np.random.SeedSequence(9, spawn_key=(1, 4)))
+    np.testing.assert_array_equal(a.history, b.history)
+    assert not np.array_equal(a.history, c.run().history)
+
+
+def test_bad_record_mode_is_refused():
+    with pytest.raises(ValueError, match="record mode 'steps:0'"):
+        AlignmentModel(baseline(), replicates=2, record="steps:0")

@@ -194,6 +194,14 @@ class RunSettings(Strict):
         200, description="Monte Carlo replicates."
     )
     seed: Annotated[int, Field(ge=0)] = Field(0, description="Seed of the random numbers.")
+    sampling: Literal["monte_carlo", "latin_hypercube"] = Field(
+        "monte_carlo", description="How uncertain parameters are sampled across replicates."
+    )
+    chunk_size: Annotated[int, Field(ge=1, le=1_000_000)] = Field(
+        1000,
+        description="Replicates per chunk of work. Results depend on it (each chunk has its "
+        "own random numbers) but not on the number of workers or the backend.",
+    )
 
 
 EventOp = dict[str, float]
@@ -284,6 +292,77 @@ class Bands(Strict):
         return self
 
 
+class Uniform(Strict):
+    """Every value between low and high equally likely."""
+
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+
+class Normal(Strict):
+    """A normal distribution, optionally truncated to [low, high]."""
+
+    dist: Literal["normal"]
+    mean: float
+    sd: Annotated[float, Field(gt=0.0)]
+    low: float | None = None
+    high: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Normal:
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+
+class Triangular(Strict):
+    """The triangular distribution from low to high, peaking at mode."""
+
+    dist: Literal["triangular"]
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise ValueError(
+                f"need low <= mode <= high with low < high, got {self.low}, {self.mode}, "
+                f"{self.high}"
+            )
+        return self
+
+
+class Choice(Strict):
+    """One of a few values, with optional weights (equal by default)."""
+
+    dist: Literal["choice"]
+    values: list[float] = Field(..., min_length=1)
+    weights: list[Annotated[float, Field(ge=0.0)]] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> Choice:
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(
+                    f"{len(self.weights)} weights for {len(self.values)} values: give one each"
+                )
+            if sum(self.weights) <= 0:
+                raise ValueError("the weights must not all be 0")
+        return self
+
+
+Distribution = Annotated[Uniform | Normal | Triangular | Choice, Field(discriminator="dist")]
+"""An uncertain parameter: sampled once per replicate (docs/scenarios.md, Uncertainty)."""
+
+
 class Scenario(Strict):
     """A whole scenario after ``extends`` and overrides have been resolved."""
 
@@ -298,3 +377,14 @@ class Scenario(Strict):
     dyads: dict[str, Dyad] = Field(default_factory=dict)
     events: dict[str, Event] = Field(default_factory=dict)
     outcomes: dict[str, Outcome] = Field(default_factory=dict)
+    uncertainties: dict[str, Distribution] = Field(
+        default_factory=dict,
+        description="Uncertain parameters by dotted path (actors.CHN.assertiveness), each "
+        "sampled once per replicate. A distribution written in place of a number is moved "
+        "here by the loader.",
+    )
+    sweep: dict[str, Annotated[list[float], Field(min_length=1)]] = Field(
+        default_factory=dict,
+        description="A grid of values per dotted path; every combination is a sweep point, "
+        "each run as an ensemble.",
+    )
