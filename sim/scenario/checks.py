@@ -5,7 +5,9 @@ the file and line that wrote the key. The checks: actor ids are well formed; dya
 name two different known actors; irritants are felt by one of the dyad's two actors;
 attention and wedge point at other known actors; sizes come all from ``size`` or all
 from ``capabilities`` (with the same components); outcome conditions name known actors;
-events fall inside the run and change paths that exist (``sim.world.parse_target``).
+events fall inside the run and change paths that exist (``sim.world.parse_target``);
+uncertain parameters and sweeps name numeric parameters (``sim.world.parse_parameter``),
+keep inside each parameter's range (``sim.world.bounds``) and do not overlap.
 
 The calendar: step k (1 = the first) covers the months
 ``[start + (k-1)*step_months, start + k*step_months)``; :func:`event_step` says which
@@ -15,10 +17,18 @@ step a dated event falls in.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal, get_origin
 
-from sim.scenario.errors import KeyPath, number
-from sim.scenario.schema import ACTOR_ID, Event, Scenario
+from pydantic import BaseModel
+
+from sim.scenario.errors import KeyPath, bounds_at, number, type_at
+from sim.scenario.schema import ACTOR_ID, Choice, Event, Normal, Scenario, Triangular, Uniform
+
+if TYPE_CHECKING:
+    from sim.world import Target
 
 Issue = tuple[KeyPath, str]
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
@@ -88,6 +98,8 @@ def check_scenario(scenario: Scenario) -> list[Issue]:
         *_dyads(scenario, ids),
         *_outcomes(scenario, ids),
         *_events(scenario),
+        *_uncertainties(scenario),
+        *_sweep(scenario),
     ]
 
 
@@ -222,4 +234,196 @@ def _events(s: Scenario) -> list[Issue]:
                     if hi == float("inf"):
                         msg = f"must be at least {number(lo)}, got {number(value)}"
                     issues.append((("events", name, op, path), msg))
+    return issues
+
+
+# --- uncertain parameters and sweeps --------------------------------------------------------
+
+Use = Literal["swept", "sampled"]
+
+
+def canonical_path(ids: Sequence[str], path: str) -> str:
+    """A parameter path with its dyad written in the order the actors are listed.
+
+    ``dyads.JPN-RUS.relation`` -> ``dyads.RUS-JPN.relation`` when RUS is listed first;
+    any other path, or a dyad of unknown actors, is returned unchanged.
+    """
+    parts = path.split(".")
+    if len(parts) > 1 and parts[0] == "dyads":
+        pair = parts[1].split("-")
+        known = len(pair) == 2 and all(p in ids for p in pair)
+        if known and ids.index(pair[0]) > ids.index(pair[1]):
+            parts[1] = f"{pair[1]}-{pair[0]}"
+    return ".".join(parts)
+
+
+def _holds(tp: Any) -> str:
+    """What a non-numeric field holds, in words."""
+    if (isinstance(tp, type) and issubclass(tp, BaseModel)) or get_origin(tp) is dict:
+        return "a group of settings"
+    if get_origin(tp) is Literal:
+        return "a choice of words"
+    if get_origin(tp) is list:
+        return "a list"
+    words = {str: "text", int: "a whole number", dt.date: "a date", bool: "a yes/no flag"}
+    return words.get(tp, "something else")
+
+
+def parameter_target(scenario: Scenario, path: str, use: Use) -> Target:
+    """The parameter a path names, for an uncertainty (``sampled``) or a sweep (``swept``).
+
+    Raises ValueError with a message saying what is wrong: run settings are fixed for a
+    run; a path to text, a date or a whole number is not a numeric parameter; anything
+    else must be a path that ``sim.world.parse_parameter`` accepts.
+    """
+    from sim.world import parse_parameter  # here, not at the top: sim.world imports this package
+
+    parts = tuple(path.split("."))
+    example = "e.g. actors.CHN.assertiveness or model.temperature"
+    if parts[0] == "run":
+        raise ValueError(
+            f"run settings cannot be {use}; only parameters under actors, dyads, weights "
+            f"or model can ({example})"
+        )
+    found = type_at(parts) if all(parts) else None
+    if found is not None and found[0] is not float:
+        raise ValueError(
+            f"holds {_holds(found[0])}, not a number; only numeric parameters can be {use} "
+            f"({example})"
+        )
+    try:
+        return parse_parameter(scenario, path)
+    except ValueError as exc:
+        raise ValueError(str(exc).removeprefix(f"'{path}': ")) from None
+
+
+def parameter_range(target: Target, path: str) -> tuple[float, float, bool, bool]:
+    """The range of a parameter: (low, high, low is excluded, high is excluded).
+
+    ``sim.world.bounds`` gives the range; where the format says "greater than" (the
+    model's temperature must be greater than 0), that bound is excluded and named as the
+    format names it.
+    """
+    from sim.world import bounds
+
+    lo, hi = bounds(target)
+    field = bounds_at(tuple(path.split(".")))
+    lo_open = "gt" in field and field["gt"] <= lo
+    hi_open = "lt" in field and field["lt"] >= hi
+    if lo_open:
+        lo = field["gt"]
+    if hi_open:
+        hi = field["lt"]
+    return lo, hi, lo_open, hi_open
+
+
+def range_words(lo: float, hi: float, lo_open: bool = False, hi_open: bool = False) -> str:
+    """A range in words: 'between 0 and 1', 'at least 0', 'greater than 0 and at most 10'."""
+    if not lo_open and not hi_open and math.isfinite(lo) and math.isfinite(hi):
+        return f"between {number(lo)} and {number(hi)}"
+    parts = []
+    if math.isfinite(lo):
+        parts.append(f"{'greater than' if lo_open else 'at least'} {number(lo)}")
+    if math.isfinite(hi):
+        parts.append(f"{'less than' if hi_open else 'at most'} {number(hi)}")
+    return " and ".join(parts) or "any number"
+
+
+def _outside(x: float, lo: float, hi: float, lo_open: bool, hi_open: bool) -> bool:
+    return x < lo or x > hi or (lo_open and x == lo) or (hi_open and x == hi)
+
+
+def sweep_problems(scenario: Scenario, path: str, values: Sequence[float]) -> list[Issue]:
+    """What is wrong with sweeping ``path`` over ``values``, as (place, message) pairs.
+
+    The place is ``()`` for the path itself or ``(i,)`` for the i-th value. The same
+    function checks the scenario's ``sweep`` and the command line's ``--set``.
+    """
+    try:
+        target = parameter_target(scenario, path, "swept")
+    except ValueError as exc:
+        return [((), str(exc))]
+    if not values:
+        return [((), "needs at least one value")]
+    lo, hi, lo_open, hi_open = parameter_range(target, path)
+    words = range_words(lo, hi, lo_open, hi_open)
+    issues: list[Issue] = []
+    seen: dict[float, int] = {}
+    for i, x in enumerate(values):
+        if not math.isfinite(x):
+            issues.append(((i,), f"expected a finite number, got {number(x)}"))
+        elif _outside(x, lo, hi, lo_open, hi_open):
+            issues.append(((i,), f"must be {words} (the parameter's range), got {number(x)}"))
+        elif x in seen:
+            issues.append(((i,), f"{number(x)} is given twice (also value {seen[x] + 1})"))
+        else:
+            seen[x] = i
+    return issues
+
+
+def distribution_problems(
+    scenario: Scenario, path: str, dist: Uniform | Normal | Triangular | Choice
+) -> list[Issue]:
+    """What is wrong with ``dist`` as the distribution of ``path``, as (place, message).
+
+    The place is ``()`` for the parameter itself or the key within the distribution
+    (``('low',)``, ``('values', 2)``). The distribution's support must lie inside the
+    parameter's range, so an untruncated normal is refused for a bounded parameter.
+    """
+    try:
+        target = parameter_target(scenario, path, "sampled")
+    except ValueError as exc:
+        return [((), str(exc))]
+    lo, hi, lo_open, hi_open = parameter_range(target, path)
+    words = range_words(lo, hi, lo_open, hi_open)
+
+    def check(place: KeyPath, x: float) -> list[Issue]:
+        if _outside(x, lo, hi, lo_open, hi_open):
+            return [(place, f"must be {words} (the parameter's range), got {number(x)}")]
+        return []
+
+    issues: list[Issue] = []
+    if isinstance(dist, Uniform | Triangular):
+        issues += check(("low",), dist.low) + check(("high",), dist.high)
+    elif isinstance(dist, Choice):
+        for i, x in enumerate(dist.values):
+            issues += check(("values", i), x)
+    else:
+        missing = []
+        if dist.low is None and math.isfinite(lo):
+            missing.append(f"low: {number(lo)}")
+        if dist.high is None and math.isfinite(hi):
+            missing.append(f"high: {number(hi)}")
+        if missing:
+            msg = (
+                "an untruncated normal can fall outside the parameter's range "
+                f"({words}); truncate it: add {' and '.join(missing)} (or tighter bounds)"
+            )
+            issues.append(((), msg))
+        for key in ("low", "high"):
+            x = getattr(dist, key)
+            if x is not None:
+                issues += check((key,), x)
+    return issues
+
+
+def _uncertainties(s: Scenario) -> list[Issue]:
+    issues: list[Issue] = []
+    for path, dist in s.uncertainties.items():
+        here = ("uncertainties", path)
+        issues += [((*here, *place), msg) for place, msg in distribution_problems(s, path, dist)]
+        if path in s.sweep:
+            msg = (
+                f"also swept (sweep: {path}); a parameter is either sampled or swept, not "
+                "both: remove one"
+            )
+            issues.append((here, msg))
+    return issues
+
+
+def _sweep(s: Scenario) -> list[Issue]:
+    issues: list[Issue] = []
+    for path, values in s.sweep.items():
+        here = ("sweep", path)
+        issues += [((*here, *place), msg) for place, msg in sweep_problems(s, path, values)]
     return issues

@@ -81,12 +81,16 @@ class KeyNode:
 
     ``kids`` is keyed like the data (mapping keys, list indices). ``written`` differs from
     the key only when the loader renamed it (a dyad 'JPN-RUS' stored as 'RUS-JPN').
+    ``alias`` is the whole key path as written when the loader moved the key elsewhere: a
+    distribution written in place of a number (``actors.CHN.assertiveness: {dist: ...}``)
+    is stored under ``uncertainties`` but named in messages where the user wrote it.
     """
 
     file: str
     line: int
     written: str | int
     kids: dict[str | int, KeyNode] = field(default_factory=dict)
+    alias: KeyPath | None = None
 
     def locate(self, path: Sequence[str | int]) -> tuple[str, int, KeyPath]:
         """File and line of ``path`` (or its nearest written ancestor), and the path as written."""
@@ -97,7 +101,10 @@ class KeyNode:
                 shown.extend(path[i:])
                 break
             node = kid
-            shown.append(kid.written)
+            if kid.alias is not None:
+                shown = list(kid.alias)
+            else:
+                shown.append(kid.written)
         return node.file, node.line, tuple(shown)
 
     def problem(self, path: Sequence[str | int], message: str) -> Problem:
@@ -186,7 +193,7 @@ def plain_message(err: dict[str, Any]) -> str:
     if kind == "missing":
         return "required key is missing"
     if kind == "extra_forbidden":
-        return unknown_key(path)
+        return unknown_key(path, err.get("fields"))
     if kind in _RANGE:
         shown = number(given) if isinstance(given, int | float) else describe(given)
         return f"must be {range_text(path, ctx)}, got {shown}"
@@ -201,6 +208,12 @@ def plain_message(err: dict[str, Any]) -> str:
         return f"expected one of {ctx.get('expected', '?')}, got {describe(given)}"
     if kind in ("value_error", "assertion_error") and "error" in ctx:
         return str(ctx["error"])
+    if kind == "union_tag_invalid":
+        return unknown_distribution(ctx.get("tag", given))
+    if kind == "union_tag_not_found" or (kind == "model_attributes_type" and is_distribution(path)):
+        what = ("a number or " if err.get("inline") else "") + DISTRIBUTION_WORDS
+        got = "a mapping without 'dist'" if isinstance(given, dict) else describe(given)
+        return f"expected {what}, got {got}"
     if kind in _EXPECTED:
         msg = f"expected {_EXPECTED[kind]}, got {describe(given)}"
         if kind in ("date_parsing", "date_from_datetime_parsing") and "error" in ctx:
@@ -216,10 +229,14 @@ def plain_message(err: dict[str, Any]) -> str:
     return text
 
 
-def unknown_key(path: KeyPath) -> str:
-    """Message for a key the format does not know, with a suggestion when one is close."""
+def unknown_key(path: KeyPath, fields: Sequence[str] | None = None) -> str:
+    """Message for a key the format does not know, with a suggestion when one is close.
+
+    ``fields`` are the keys allowed beside it (default: the fields of the model at the
+    parent path).
+    """
     key = path[-1] if path else ""
-    fields = fields_at(path[:-1])
+    fields = list(fields) if fields is not None else fields_at(path[:-1])
     if not fields:
         return "unknown key"
     close = closest(str(key), fields)
@@ -262,20 +279,105 @@ def validation_problems(
     """Every error of a pydantic ValidationError as a located :class:`Problem`.
 
     Errors at paths in ``skip`` (already reported in better words) are left out, except
-    unknown keys.
+    unknown keys, and so are the cross-field errors of the mappings holding them.
     """
     out = []
     for err in exc.errors(include_url=False):
-        path = tuple(err["loc"])
+        loc = tuple(err["loc"])
+        path = _without_tag(loc)
+        # A distribution written in place of a number: say that a number would do too.
+        inline = is_distribution(path[:2]) and _moved(root, path[:2])
+        err = {**err, "loc": path, "inline": inline}
+        if path != loc:  # below a distribution: its own fields are the ones allowed
+            err["fields"] = list(DISTRIBUTION_MODELS[str(loc[2])].model_fields)
         if skip and path in skip and err["type"] != "extra_forbidden":
             continue
+        if skip and err["type"] == "value_error" and any(s[: len(path)] == path for s in skip):
+            continue  # a check across fields that read a value already reported
+        if err["type"] == "union_tag_invalid":
+            path = (*path, "dist")  # the line that names the distribution
         out.append(root.problem(path, plain_message(err)))
     return out
+
+
+def _moved(root: KeyNode, path: KeyPath) -> bool:
+    """Whether the key at ``path`` was moved there by the loader (it has an alias)."""
+    node: KeyNode | None = root
+    for part in path:
+        node = node.kids.get(part) if node is not None else None
+    return node is not None and node.alias is not None
 
 
 def is_event_op(path: KeyPath) -> bool:
     """Whether ``path`` is an event's ``set`` or ``add`` mapping, whose keys are paths."""
     return len(path) == 3 and path[0] == "events" and path[2] in ("set", "add")
+
+
+def is_path_keyed(path: KeyPath) -> bool:
+    """Whether the mapping at ``path`` is keyed by whole dotted paths, not nested keys.
+
+    An event's ``set``/``add`` and the top-level ``uncertainties`` and ``sweep`` map
+    parameter paths (``actors.CHN.assertiveness``) to values.
+    """
+    return is_event_op(path) or path in (("uncertainties",), ("sweep",))
+
+
+# --- distributions (uncertain parameters) ---------------------------------------------------
+
+DISTRIBUTION_MODELS: dict[str, type[BaseModel]] = {
+    get_args(model.model_fields["dist"].annotation)[0]: model
+    for model in get_args(get_args(schema.Distribution)[0])
+}
+"""Each distribution's name (its ``dist``) and model, in the order the format lists them."""
+
+DISTRIBUTIONS: tuple[str, ...] = tuple(DISTRIBUTION_MODELS)
+
+DISTRIBUTION_WORDS = "a distribution (a mapping with dist: " + ", ".join(DISTRIBUTIONS) + ")"
+
+# Names people write for the distributions the format knows (checked before spelling).
+_DIST_SYNONYMS = {
+    "gaussian": "normal",
+    "gauss": "normal",
+    "norm": "normal",
+    "truncnorm": "normal",
+    "truncated_normal": "normal",
+    "unif": "uniform",
+    "flat": "uniform",
+    "rectangular": "uniform",
+    "triang": "triangular",
+    "triangle": "triangular",
+    "tri": "triangular",
+    "pert": "triangular",
+    "choices": "choice",
+    "categorical": "choice",
+    "discrete": "choice",
+    "one_of": "choice",
+}
+
+
+def unknown_distribution(name: Any) -> str:
+    """Message for a ``dist`` the format does not know, with a did-you-mean when one fits."""
+    text = str(name)
+    msg = f"{text!r} is not a distribution; expected one of {', '.join(DISTRIBUTIONS)}"
+    guess = _DIST_SYNONYMS.get(text.strip().lower().replace("-", "_").replace(" ", "_"))
+    guess = guess or closest(text, DISTRIBUTIONS)
+    return f"{msg}; did you mean '{guess}'?" if guess else msg
+
+
+def is_distribution(path: KeyPath) -> bool:
+    """Whether ``path`` names one distribution of the top-level ``uncertainties``."""
+    return len(path) == 2 and path[0] == "uncertainties"
+
+
+def _without_tag(loc: KeyPath) -> KeyPath:
+    """A pydantic location without the union tag it inserts below a distribution.
+
+    pydantic reports ``('uncertainties', 'actors.CHN.assertiveness', 'uniform', 'low')``;
+    the file has no 'uniform' key, so the tag is dropped to find the line of ``low``.
+    """
+    if len(loc) >= 3 and loc[0] == "uncertainties" and loc[2] in DISTRIBUTIONS:
+        return (*loc[:2], *loc[3:])
+    return loc
 
 
 # --- walking the format: which field, type and bounds a key path names ----------------------
@@ -303,12 +405,26 @@ def _unwrap(tp: Any) -> tuple[Any, list[Any]]:
 def type_at(path: KeyPath, root: type[BaseModel] = schema.Scenario) -> tuple[Any, list[Any]] | None:
     """The type a key path holds in the format and its constraints (ge, le ...), or None.
 
-    Paths go through model fields, dict values (any key) and list items (any index).
+    Paths go through model fields, dict values (any key) and list items (any index). In a
+    union of models (a distribution) a field is found in the members that have it, and
+    ``dist`` stands for all the names the members accept.
     """
     tp: Any = root
     constraints: list[Any] = []
     for part in path:
         tp, _ = _unwrap(tp)
+        if get_origin(tp) in (Union, types.UnionType) and isinstance(part, str):
+            members = [m for m in get_args(tp) if isinstance(m, type) and issubclass(m, BaseModel)]
+            infos = [m.model_fields[part] for m in members if part in m.model_fields]
+            if not infos:
+                return None
+            kinds = [_unwrap(i.annotation)[0] for i in infos]
+            if all(get_origin(k) is Literal for k in kinds):
+                names = tuple(a for k in kinds for a in get_args(k))
+                tp, constraints = Literal[names], []  # type: ignore[valid-type]
+                continue
+            tp, constraints = infos[0].annotation, list(infos[0].metadata)
+            continue
         if isinstance(tp, type) and issubclass(tp, BaseModel):
             info = tp.model_fields.get(part) if isinstance(part, str) else None
             if info is None:

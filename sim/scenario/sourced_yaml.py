@@ -9,7 +9,8 @@ is an error, only the standard tags are accepted, and aliases cannot make the do
 larger than :data:`MAX_NODES` values or nest deeper than :data:`MAX_DEPTH` levels.
 
 Dotted keys (``actors.CHN.assertiveness: 0.8``) expand to nested mappings, except inside
-an event's ``set``/``add``, whose keys are paths (:func:`split_key`). :func:`read_text`
+an event's ``set``/``add`` and the top-level ``uncertainties`` and ``sweep``, whose keys are
+paths (:func:`split_key`). :func:`read_text`
 reads a file as UTF-8, or says why it cannot. Every problem is raised as a
 :class:`~sim.scenario.errors.ScenarioError`.
 """
@@ -28,7 +29,7 @@ from sim.scenario.errors import (
     Problem,
     ScenarioError,
     format_path,
-    is_event_op,
+    is_path_keyed,
 )
 
 MAX_NODES = 100_000  # values after aliases are expanded (stops "billion laughs")
@@ -271,14 +272,16 @@ def split_key(path: KeyPath, key: str) -> list[str]:
     """The parts of a (possibly dotted) key written in the mapping at ``path``.
 
     ``actors.CHN.assertiveness`` -> ['actors', 'CHN', 'assertiveness']. Below an event's
-    ``set`` or ``add`` the rest of the key stays whole: it is a path, not nesting.
+    ``set`` or ``add``, and below the top-level ``uncertainties`` and ``sweep``, the rest of
+    the key stays whole: it is a path, not nesting
+    (``uncertainties.actors.CHN.assertiveness`` -> ['uncertainties', 'actors.CHN.assertiveness']).
     """
     parts = key.split(".")
     if len(parts) == 1 or not all(parts):
         return [key]
     out: list[str] = []
     for i, part in enumerate(parts):
-        if is_event_op((*path, *out)):
+        if is_path_keyed((*path, *out)):
             out.append(".".join(parts[i:]))
             break
         out.append(part)

@@ -1,0 +1,147 @@
+"""The ``landscape`` command: Axelrod-Bennett minima, basins and frustration of a file.
+
+Usage::
+
+    python run.py landscape FILE [--step T] [--reps R] [--seed S] [--neutral]
+                                 [--heuristic] [--starts K] [--all] [--json]
+
+FILE is a scenario (sizes and propensities from its drivers at step T, default 0) or a
+landscape case file (a top-level ``propensities`` key; docs/analysis.md, "Landscape").
+The text output is a summary; ``--all`` adds every configuration's energy; ``--json``
+prints one JSON object instead (docs/analysis.md shows its keys). Exit codes: 0 done,
+2 bad input (a located message on stderr, no traceback).
+
+:func:`add_parser` adds the command to a ``run.py`` subparsers object and :func:`main`
+runs it from the parsed arguments; :func:`run` does both, for use on its own
+(``python -m sim.landscape_cli FILE ...``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+DEFAULT_STARTS = 1000  # sim.landscape.DEFAULT_STARTS, kept here so --help imports nothing
+
+
+def _whole(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number >= ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``landscape`` command to an argparse subparsers object; return its parser."""
+    p = subparsers.add_parser(
+        "landscape",
+        help="Axelrod-Bennett landscape: stable alignments, basins and frustration",
+        description=(
+            "Energy landscape of two-bloc alignments (Axelrod & Bennett 1993): every "
+            "configuration's energy E = sum over i != j of s_i s_j P_ij [i, j in opposite "
+            "blocs], its local minima under single-actor switches (the predicted "
+            "alignments), their basins and each actor's frustration. FILE is a scenario "
+            "(propensities from its drivers at --step) or a landscape case file (with a "
+            "'propensities' key)."
+        ),
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="scenario or landscape case file")
+    p.add_argument(
+        "--step",
+        type=_whole(0),
+        default=None,
+        metavar="T",
+        help="scenario step whose drivers to use (default 0: the initial relations; T > 0 "
+        "runs the model to T and uses the median relations over replicates)",
+    )
+    p.add_argument(
+        "--reps",
+        type=_whole(1),
+        default=None,
+        metavar="R",
+        help="replicates for --step T > 0 (default: the scenario's)",
+    )
+    p.add_argument(
+        "--seed",
+        type=_whole(0),
+        default=None,
+        metavar="S",
+        help="seed of the model run (default: the scenario's) and of --heuristic starts "
+        "(default 0)",
+    )
+    p.add_argument(
+        "--neutral",
+        action="store_true",
+        help="add a neutral position outside both blocs (Florian & Galam)",
+    )
+    p.add_argument(
+        "--heuristic",
+        action="store_true",
+        help="multi-start local search instead of the exhaustive search (needed above "
+        "22 actors, 13 with --neutral)",
+    )
+    p.add_argument(
+        "--starts",
+        type=_whole(1),
+        default=DEFAULT_STARTS,
+        metavar="K",
+        help=f"random starts of --heuristic (default {DEFAULT_STARTS})",
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="list every configuration's energy (JSON lists them anyway up to 1024)",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    return p
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the command from parsed arguments; return the exit code (2 on bad input)."""
+    from sim.landscape import analyse, load_input, summary_text, to_dict
+    from sim.scenario import ScenarioError
+
+    try:
+        data = load_input(args.file, step=args.step, replicates=args.reps, seed=args.seed)
+        result = analyse(
+            data,
+            neutral=args.neutral,
+            heuristic=args.heuristic,
+            starts=args.starts,
+            seed=0 if args.seed is None else args.seed,
+        )
+    except ScenarioError as exc:  # LandscapeError is one too
+        print(str(exc), file=sys.stderr, flush=True)
+        return EXIT_BAD_INPUT
+    if args.json:
+        payload = to_dict(result, include_all=True if args.all else None)
+        print(json.dumps(payload, indent=2, ensure_ascii=False), flush=True)
+    else:
+        print(summary_text(result, include_all=args.all), flush=True)
+    return EXIT_OK
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse ``landscape`` arguments (without the command name) and run the command."""
+    parser = argparse.ArgumentParser(prog="run.py")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_parser(sub)
+    args = parser.parse_args(["landscape", *(sys.argv[1:] if argv is None else argv)])
+    return main(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())
