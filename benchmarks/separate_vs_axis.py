@@ -39,10 +39,14 @@ def main() -> None:
 
     steps = scenario.run.steps
     print(f"baseline, {args.reps} replicates x {steps} steps")
-    print(f"  {args.reps} separate single-replicate runs: {separate:8.2f} s "
-          f"({args.reps * steps / separate:,.0f} replicate-steps/s)")
-    print(f"  one {args.reps}-replicate run:           {axis:8.2f} s "
-          f"({args.reps * steps / axis:,.0f} replicate-steps/s)")
+    print(
+        f"  {args.reps} separate single-replicate runs: {separate:8.2f} s "
+        f"({args.reps * steps / separate:,.0f} replicate-steps/s)"
+    )
+    print(
+        f"  one {args.reps}-replicate run:           {axis:8.2f} s "
+        f"({args.reps * steps / axis:,.0f} replicate-steps/s)"
+    )
     print(f"  speed-up: {separate / axis:.0f}x (target >= 20x)")
 
 

@@ -38,8 +38,7 @@ def main() -> None:
             # Keep each case to seconds: fewer steps where R x N^2 is large.
             steps = 40 if r * n * n <= 10_000 * 16 * 16 else 10
             value = rate(n, r, steps)
-            print(f"{n:>4} {r:>7} {steps:>6} {value:>14,.0f} {r * steps / value:>8.3f}",
-                  flush=True)
+            print(f"{n:>4} {r:>7} {steps:>6} {value:>14,.0f} {r * steps / value:>8.3f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,15 +10,19 @@ Example::
     result.figures()["relations"].show()
     sim.save(result)           # results/<scenario>/<run-id>/
 
-This module only wires the pieces together: the scenario loader, the model, the tidy
-frames (:mod:`sim.results`) and the figures (:mod:`sim.figures`).
+    sim.run(scenario, replicates=10_000, record="outcomes", workers=8)
+    sim.run(scenario, sweep={"actors.CHN.assertiveness": [0.4, 0.6, 0.8]})
+
+This module only wires the pieces together: the scenario loader, the ensemble engine
+(:mod:`sim.ensemble`), the tidy frames (:mod:`sim.results`) and the figures
+(:mod:`sim.figures`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -46,48 +50,105 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
 
 @dataclass(eq=False)
 class RunResult:
-    """One finished run: the scenario, the model (with its history) and derived views.
+    """One finished run: the scenario, its ensemble, and derived views.
 
-    The frames are computed on first use and then kept.
+    ``ensemble`` (:class:`sim.ensemble.collect.Ensemble`) holds every sweep point's
+    summaries and where the histories are; ``model`` is a model-like view of the first
+    point (or the :class:`~sim.model.AlignmentModel` a result was made from), with
+    ``history``, ``histograms``, ``starts``, ``ends``, ``actor_ids``, ``dates`` ...
+    The frames are computed on first use and then kept. In a sweep, ``trajectories``,
+    ``outcomes`` and ``dyad_stats`` cover every point, with a ``point`` column and one
+    column per swept parameter first.
     """
 
     scenario: Scenario
-    model: Any
+    model: Any = None
     source: Path | None = None
     """The scenario file, if the run started from one."""
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
+    ensemble: Any = None
+    stats: Any = None
+    """How it ran (sim.ensemble.runner.RunStats), when it ran through the engine."""
+    sweep_sets: dict[str, list[float]] = field(default_factory=dict)
+    run_id: str | None = None
+    """The run-id to publish under (a resumed run keeps the one it started with)."""
+    resumed: list[Any] = field(default_factory=list)
     _figures: dict[str, go.Figure] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        from sim.ensemble.collect import Ensemble
+
+        if self.ensemble is None:
+            if self.model is None:
+                raise ValueError("a RunResult needs a model or an ensemble")
+            self.ensemble = Ensemble.from_model(self.model)
+        if self.model is None:
+            self.model = self.ensemble.point(0)
+
+    @property
+    def points(self) -> list[Any]:
+        """A model-like view per sweep point (one without a sweep)."""
+        return [self.ensemble.point(k) for k in range(len(self.ensemble.points))]
 
     @cached_property
     def trajectories(self) -> pd.DataFrame:
-        """Every relation of every dyad in every replicate at every step (long format)."""
-        from sim.results import trajectories_frame
+        """Every recorded relation of every dyad in every replicate (long format).
 
-        return trajectories_frame(self.model, self.scenario.bands)
+        Assembled in memory: for a large run read ``trajectories.parquet`` instead.
+        """
+        import pandas as pd
+
+        from sim.results import ensemble_batches
+
+        return pd.concat(list(ensemble_batches(self.ensemble)), ignore_index=True)
 
     @cached_property
     def outcomes(self) -> pd.DataFrame:
         """End-state probabilities with Wilson 95% intervals (one row per outcome)."""
-        from sim.results import outcome_table
+        from sim.results import outcome_table, per_point
 
-        return outcome_table(self.scenario, self.model)
+        if self.ensemble.is_sweep:
+            return per_point(self.ensemble, "outcomes")
+        return outcome_table(self.scenario, self.ensemble.point(0))
 
     @cached_property
     def dyad_stats(self) -> pd.DataFrame:
         """Per dyad: start, end mean/median/quantiles, share in each band, modal band."""
-        from sim.results import dyad_end_table
+        from sim.results import dyad_end_table, per_point
 
-        return dyad_end_table(self.model, self.scenario)
+        if self.ensemble.is_sweep:
+            return per_point(self.ensemble, "dyads")
+        return dyad_end_table(self.ensemble.point(0), self.scenario)
+
+    @cached_property
+    def sweep(self) -> pd.DataFrame:
+        """Per sweep point: swept values, end-state probabilities, dyad end medians."""
+        from sim.results import sweep_table
+
+        return sweep_table(self.ensemble)
+
+    @cached_property
+    def parameters(self) -> pd.DataFrame:
+        """The sampled value of every uncertain parameter in every replicate."""
+        from sim.results import parameters_frame
+
+        return parameters_frame(self.ensemble)
 
     def figures(self) -> dict[str, go.Figure]:
-        """The report's figures by name: 'relations', 'network', 'end_states' (if any)."""
+        """The report's figures by name: 'relations', 'network', 'end_states' (if any),
+        and in a sweep 'sweep_end_states' and 'sweep_dyads'. The per-run figures show
+        the first sweep point."""
         if self._figures is None:
-            from sim.figures import build_figures
+            from sim.figures import build_figures, sweep_figures
+            from sim.results import outcome_table
 
-            self._figures = build_figures(
-                self.scenario, self.model, self.trajectories, self.outcomes
-            )
+            first = self.ensemble.point(0)
+            figures = build_figures(self.scenario, first, None, outcome_table(self.scenario, first))
+            if self.ensemble.is_sweep:
+                names = dict(zip(first.actor_ids, first.actor_names, strict=True))
+                figures.update(sweep_figures(self.sweep, self.ensemble.sweep_keys, names))
+            self._figures = figures
         return dict(self._figures)
 
 
@@ -96,13 +157,29 @@ def run(
     replicates: int | None = None,
     seed: int | None = None,
     progress: Progress | None = None,
+    *,
+    record: str = "full",
+    chunk_size: int | None = None,
+    sweep: Mapping[str, Sequence[float]] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> RunResult:
     """Run a scenario (a Scenario or a path to its YAML file) as a Monte Carlo ensemble.
 
-    ``replicates`` and ``seed`` override the scenario's ``run`` settings;
-    ``progress(done, total)`` is called after every step.
+    ``replicates``, ``seed`` and ``chunk_size`` override the scenario's ``run``
+    settings; ``record`` is 'full', 'steps:K' or 'outcomes' (what is kept per
+    replicate); ``sweep`` adds sweep values to the scenario's (``{"model.temperature":
+    [0.01, 0.02]}``). The work is cut into chunks of ``chunk_size`` replicates, each
+    with its own seed (docs/performance.md), and run in this process when there is one
+    chunk, else on ``workers`` local processes (default: all cores) or on the Dask
+    scheduler at ``scheduler``: the numbers are the same whichever runs them.
+    ``progress(done, total)`` is called after every chunk.
+
+    Everything is kept in memory; the command line streams large runs to disk instead.
+    Raises ``sim.ensemble.engine.EnsembleFailed`` if a chunk fails.
     """
-    from sim.model import AlignmentModel
+    from sim.ensemble.engine import resolve_settings, run_in_memory
+    from sim.ensemble.runner import CallbackProgress
 
     source: Path | None = None
     if isinstance(scenario_or_path, str | os.PathLike):
@@ -110,11 +187,26 @@ def run(
         scenario = load_scenario(source)
     else:
         scenario = scenario_or_path
+    settings = resolve_settings(scenario, replicates, seed, chunk_size, record, sweep)
     started = dt.datetime.now().astimezone()
-    model = AlignmentModel(scenario, replicates=replicates, seed=seed)
-    model.run(progress=progress)
+    ensemble, stats = run_in_memory(
+        scenario,
+        settings,
+        workers=workers,
+        scheduler=scheduler,
+        progress=CallbackProgress(progress),
+    )
     finished = dt.datetime.now().astimezone()
-    return RunResult(scenario, model, source, started, finished)
+    return RunResult(
+        scenario,
+        None,
+        source,
+        started,
+        finished,
+        ensemble=ensemble,
+        stats=stats,
+        sweep_sets=settings.sweep_sets,
+    )
 
 
 def save(

@@ -3,39 +3,53 @@
 Commands::
 
     python run.py                         run scenarios/baseline.yaml
-    python run.py run FILE [--reps N] [--seed S] [--out DIR]
+    python run.py run FILE [--reps N] [--seed S] [--out DIR] [--workers N]
+                  [--scheduler ADDRESS] [--record MODE] [--chunk-size N]
+                  [--set KEY=V1,V2,...] [--resume]
     python run.py validate FILE...        check scenario files, list every problem
     python run.py schema                  print the scenario JSON Schema
 
-Exit codes: 0 success; 2 bad input (an invalid or missing scenario file, bad arguments);
-1 an unexpected internal error (a one-line message; the traceback only with
-ALIGNSIM_DEBUG=1); 130 interrupted. Errors go to stderr and bad input never prints a
-traceback. Results go to ``results/`` beside run.py unless ``--out`` says otherwise.
+A run is cut into chunks of replicates (and sweep points) that run on a local process
+pool (``--workers``, default all cores) or a Dask cluster (``--scheduler``); each
+finished chunk is written at once to ``results/<scenario>/.partial-<run-id>/``, so an
+interrupted run continues with ``--resume``. The finished run is published as
+``results/<scenario>/<run-id>/`` and the partial folder removed.
+
+Exit codes: 0 success; 2 bad input (an invalid or missing scenario file, bad arguments,
+an unreachable scheduler, a resume that does not match); 1 an unexpected internal error
+(a one-line message; the traceback only with ALIGNSIM_DEBUG=1) or chunks that failed
+(listed with their seeds; the rest is kept for ``--resume``); 130 interrupted. Errors go
+to stderr and bad input never prints a traceback. Results go to ``results/`` beside
+run.py unless ``--out`` says otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import re
+import shlex
 import sys
-import time
 import traceback
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from sim import landscape_cli
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = REPO_ROOT / "scenarios" / "baseline.yaml"
 DEFAULT_RESULTS = REPO_ROOT / "results"
-PROGRESS_DELAY = 1.0
-"""Seconds a run must take before a progress bar appears."""
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 _written: list[Path] = []
 """Result folders this process has written (so an interrupt can say what is left)."""
+_partial: list[Path] = []
+"""The partial run folder of the run in progress (so an interrupt can say where it is)."""
 
 
 class BadInput(Exception):
@@ -66,6 +80,33 @@ def _seed(text: str) -> int:
     return value
 
 
+def _record(text: str) -> str:
+    if text in ("full", "outcomes") or re.fullmatch(r"steps:[1-9][0-9]*", text):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"expected full, steps:K (K a whole number >= 1) or outcomes, got {text!r}"
+    )
+
+
+def _set(text: str) -> tuple[str, list[float]]:
+    from sim.sweep import parse_set_option
+
+    try:
+        return parse_set_option(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (no command: run the baseline scenario)."""
     parser = argparse.ArgumentParser(
@@ -88,9 +129,61 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"results root folder (default: {DEFAULT_RESULTS})",
     )
+    p_run.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        help="local worker processes (default: all cores; one chunk runs in this process)",
+    )
+    p_run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="run on the Dask cluster of this scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(docs/performance.md)",
+    )
+    p_run.add_argument(
+        "--connect-timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="how long to wait for the Dask scheduler (default: 10)",
+    )
+    p_run.add_argument(
+        "--record",
+        type=_record,
+        default=None,
+        metavar="MODE",
+        help="what is kept per replicate: full (every step, the default), steps:K (every "
+        "K-th step and the last) or outcomes (start and end only)",
+    )
+    p_run.add_argument(
+        "--chunk-size",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="replicates per chunk of work (default: the scenario's run.chunk_size); "
+        "results depend on it, not on the number of workers",
+    )
+    p_run.add_argument(
+        "--set",
+        dest="sets",
+        type=_set,
+        action="append",
+        default=None,
+        metavar="KEY=V1,V2,...",
+        help="sweep a parameter over values (repeatable; every combination is a sweep "
+        "point, each an ensemble), e.g. --set actors.CHN.assertiveness=0.4,0.6,0.8",
+    )
+    p_run.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the interrupted run of this scenario (finished chunks are kept)",
+    )
     p_val = sub.add_parser("validate", help="check scenario files and list every problem")
     p_val.add_argument("files", type=Path, nargs="+", metavar="FILE", help="scenario files")
     sub.add_parser("schema", help="print the JSON Schema of scenario files")
+    landscape_cli.add_parser(sub)
     return parser
 
 
@@ -113,57 +206,6 @@ def _load(path: Path) -> Any:
         raise BadInput(f"{path}: cannot read: {exc}") from None
 
 
-class _ProgressDisplay:
-    """A progress callback that shows a bar only if the run lasts over a second.
-
-    On a terminal (stderr is a TTY) it shows a transient rich progress bar; otherwise
-    nothing, so that logs stay short (the start line says what is running).
-    """
-
-    def __init__(self, label: str, delay: float = PROGRESS_DELAY) -> None:
-        self.label = label
-        self.delay = delay
-        self.enabled = sys.stderr.isatty()
-        self.t0 = time.monotonic()
-        self._progress: Any = None
-        self._task: Any = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self._progress is None:
-            if done >= total or time.monotonic() - self.t0 < self.delay:
-                return
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
-
-            self._progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("steps"),
-                TimeElapsedColumn(),
-                TimeRemainingColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self._progress.start()
-            self._task = self._progress.add_task(self.label, total=total)
-        self._progress.update(self._task, completed=done, total=total)
-
-    def close(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress = None
-
-
 def _status(message: str) -> AbstractContextManager[Any]:
     """A transient spinner on a terminal; nothing when stderr is not a TTY."""
     if not sys.stderr.isatty():
@@ -173,7 +215,7 @@ def _status(message: str) -> AbstractContextManager[Any]:
     return Console(stderr=True).status(message)
 
 
-def _summary(result: Any, report_path: Path) -> None:
+def _summary(result: Any, report_path: Path, run_line: str | None = None) -> None:
     """Print the end-of-run summary tables, then ``report: <path>`` as the last line."""
     from rich.console import Console
     from rich.table import Table
@@ -182,37 +224,63 @@ def _summary(result: Any, report_path: Path) -> None:
 
     console = Console(soft_wrap=False, highlight=False, width=max(100, _terminal_width()))
     names = dict(zip(result.model.actor_ids, result.model.actor_names, strict=True))
-    dyads = Table(title=f"{result.scenario.name}: relations at the end", title_justify="left")
-    for col, justify in (
-        ("dyad", "left"),
-        ("start", "right"),
-        ("end median", "right"),
-        ("90% interval", "right"),
-        ("modal band", "left"),
-    ):
-        dyads.add_column(col, justify=justify)  # type: ignore[arg-type]
-    for rec in result.dyad_stats.itertuples(index=False):
-        dyads.add_row(
-            f"{names.get(rec.actor_a, rec.actor_a)} – {names.get(rec.actor_b, rec.actor_b)}",
-            sg(rec.start),
-            sg(rec.end_median),
-            f"{sg(rec.p05)} to {sg(rec.p95)}",
-            f"{rec.modal_band} ({getattr(rec, f'share_{rec.modal_band}'):.0%})",
+    ensemble = result.ensemble
+    if ensemble.is_sweep:
+        sweep = result.sweep
+        table = Table(
+            title=f"{result.scenario.name}: {len(sweep)} sweep points", title_justify="left"
         )
-    console.print(dyads, markup=False)
-    if len(result.outcomes):
-        ends = Table(title="end-states", title_justify="left")
-        ends.add_column("end-state")
-        ends.add_column("probability", justify="right")
-        ends.add_column("95% interval", justify="right")
-        for rec in result.outcomes.itertuples(index=False):
-            ends.add_row(
-                str(rec.outcome),
-                f"{rec.probability:.1%}",
-                f"{rec.ci_low:.1%} – {rec.ci_high:.1%}",
+        p_cols = [c for c in sweep.columns if c.startswith("p_")]
+        m_cols = [c for c in sweep.columns if c.startswith("median_")]
+        table.add_column("point", justify="right")
+        for key in ensemble.sweep_keys:
+            table.add_column(key, justify="right", overflow="fold")
+        for c in p_cols:
+            table.add_column(f"P({c[2:]})", justify="right", overflow="fold")
+        for c in m_cols:
+            table.add_column(c.removeprefix("median_"), justify="right", overflow="fold")
+        for rec in sweep.to_dict("records"):
+            table.add_row(
+                str(rec["point"]),
+                *[f"{rec[k]:g}" for k in ensemble.sweep_keys],
+                *[f"{rec[c]:.1%}" for c in p_cols],
+                *[sg(rec[c]) for c in m_cols],
             )
-        console.print(ends, markup=False)
+        console.print(table, markup=False)
+    else:
+        dyads = Table(title=f"{result.scenario.name}: relations at the end", title_justify="left")
+        for col, justify in (
+            ("dyad", "left"),
+            ("start", "right"),
+            ("end median", "right"),
+            ("90% interval", "right"),
+            ("modal band", "left"),
+        ):
+            dyads.add_column(col, justify=justify)  # type: ignore[arg-type]
+        for rec in result.dyad_stats.itertuples(index=False):
+            dyads.add_row(
+                f"{names.get(rec.actor_a, rec.actor_a)} – {names.get(rec.actor_b, rec.actor_b)}",
+                sg(rec.start),
+                sg(rec.end_median),
+                f"{sg(rec.p05)} to {sg(rec.p95)}",
+                f"{rec.modal_band} ({getattr(rec, f'share_{rec.modal_band}'):.0%})",
+            )
+        console.print(dyads, markup=False)
+        if len(result.outcomes):
+            ends = Table(title="end-states", title_justify="left")
+            ends.add_column("end-state")
+            ends.add_column("probability", justify="right")
+            ends.add_column("95% interval", justify="right")
+            for rec in result.outcomes.itertuples(index=False):
+                ends.add_row(
+                    str(rec.outcome),
+                    f"{rec.probability:.1%}",
+                    f"{rec.ci_low:.1%} – {rec.ci_high:.1%}",
+                )
+            console.print(ends, markup=False)
     sys.stdout.flush()
+    if run_line:
+        print(run_line, flush=True)
     print(f"report: {report_path}", flush=True)
 
 
@@ -226,34 +294,200 @@ def _terminal_width() -> int:
 # --------------------------------------------------------------------------- commands
 
 
+def _resume_command(argv: Sequence[str]) -> str:
+    """The command line that continues this run: the same, with --resume."""
+    words = [str(w) for w in argv]
+    if words and words[0] == "run.py":
+        words = ["python", "run.py", *words[1:]]
+    if "--resume" not in words:
+        words.append("--resume")
+    return shlex.join(words)
+
+
+def _run_argv(argv: Sequence[str], file: Path) -> list[str]:
+    """The command as typed, or the explicit 'run FILE' form for the default run."""
+    words = [str(w) for w in argv]
+    if len(words) >= 2 and words[1] == "run":
+        return words
+    return [words[0] if words else "run.py", "run", str(file), *words[1:]]
+
+
 def cmd_run(
-    file: Path, reps: int | None, seed: int | None, out: Path | None, argv: Sequence[str]
+    file: Path,
+    reps: int | None,
+    seed: int | None,
+    out: Path | None,
+    argv: Sequence[str],
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    connect_timeout: float | None = None,
+    record: str | None = None,
+    chunk_size: int | None = None,
+    sets: Sequence[tuple[str, list[float]]] | None = None,
+    resume: bool = False,
 ) -> int:
-    """Run one scenario, write its result folder, print a summary."""
-    from sim import api
+    """Run one scenario as chunks streamed to a partial folder; publish, print a summary."""
+    from sim.ensemble.engine import (
+        find_resumable,
+        open_folder_run,
+        resolve_settings,
+        scenario_folder,
+    )
+    from sim.ensemble.executors import (
+        DEFAULT_CONNECT_TIMEOUT,
+        SchedulerUnreachable,
+        make_backend,
+    )
+    from sim.ensemble.store import PartialRun, ResumeRefused
 
     scenario = _load(file)
-    replicates = reps or scenario.run.replicates
-    _err(
-        f"running {scenario.name}: {replicates:,} replicates x {scenario.run.steps} steps, "
-        f"seed {scenario.run.seed if seed is None else seed}"
-    )
-    progress = _ProgressDisplay(f"{scenario.name}")
-    try:
-        result = api.run(scenario, replicates=reps, seed=seed, progress=progress)
-    finally:
-        progress.close()
-    result.source = file
     root = out if out is not None else DEFAULT_RESULTS
+    sweep: dict[str, list[float]] | None = None
+    if sets:
+        sweep = {}
+        for key, values in sets:
+            if key in sweep:
+                raise BadInput(f"--set {key}: given twice; give each parameter once")
+            sweep[key] = values
+    argv = _run_argv(argv, file)
+    partial = None
+    if resume:
+        requested = {
+            "replicates": reps,
+            "seed": seed,
+            "chunk_size": chunk_size,
+            "record": record,
+            "sweep": sweep,
+        }
+        try:
+            partial, settings = find_resumable(root, scenario, requested)
+        except ResumeRefused as exc:
+            raise BadInput(f"error: {exc}") from None
+    else:
+        try:
+            settings = resolve_settings(scenario, reps, seed, chunk_size, record, sweep)
+        except ValueError as exc:
+            raise BadInput(f"{file}: {exc}") from None
+        earlier = PartialRun.find(scenario_folder(root, scenario))
+        if earlier:
+            _err(
+                f"note: {len(earlier)} interrupted run(s) of this scenario are kept in "
+                f"{earlier[0].folder.parent} (.partial-*); --resume continues the latest "
+                "(starting a new run)"
+            )
+    points = len(settings.points)
+    chunks = settings.chunks_per_point * points
+    timeout = connect_timeout or DEFAULT_CONNECT_TIMEOUT
+    if scheduler and workers:
+        _err("note: --workers is ignored with --scheduler (the cluster's workers run it)")
+    try:
+        backend = make_backend(workers, scheduler, chunks, timeout)
+    except SchedulerUnreachable as exc:
+        raise BadInput(f"error: {exc}") from None
+    try:
+        try:
+            run = open_folder_run(
+                root, scenario, settings, partial=partial, command=list(argv), source=file
+            )
+        except ResumeRefused as exc:
+            raise BadInput(f"error: {exc}") from None
+    except BaseException:
+        backend.close(cancel=True)
+        raise
+    try:
+        return _execute_and_publish(run, backend, settings, root, file, argv)
+    finally:
+        run.partial.unlock()  # the process may go on (tests, notebooks): let go of it
+
+
+def _execute_and_publish(
+    run: Any, backend: Any, settings: Any, root: Path, file: Path, argv: Sequence[str]
+) -> int:
+    """Run the chunks still to do; on success publish the result folder and summarise."""
+    from sim import api
+    from sim.ensemble.progress import EnsembleProgress, summary_line
+    from sim.ensemble.runner import Interrupted
+
+    scenario = run.scenario
+    cancel = True
+    try:
+        _partial.append(run.partial.folder)
+        _start_line(scenario, settings, run, backend)
+        progress = EnsembleProgress(scenario.name)
+        try:
+            stats = run.execute(backend, progress)
+        except Interrupted as exc:
+            done = exc.stats.skipped + exc.stats.done
+            _err(
+                f"interrupted after {done} of {exc.stats.chunks} chunks; the finished chunks "
+                f"are kept in {run.partial.folder}"
+            )
+            _err(f"continue with: {_resume_command(argv)}")
+            _partial.clear()
+            return EXIT_INTERRUPTED
+        cancel = False
+    finally:
+        backend.close(cancel=cancel)
+    run_line = summary_line(stats, settings.replicates, len(settings.points), backend.description)
+    if stats.failures:
+        _partial.clear()
+        _err(run_line)
+        _err(f"error: {len(stats.failures)} of {stats.chunks} chunks failed:")
+        for failure in stats.failures:
+            _err(f"  {failure.describe()}")
+        _err(
+            f"the {stats.skipped + stats.done} finished chunks are kept in "
+            f"{run.partial.folder} (failures.json has the tracebacks); fix the problem and "
+            f"continue with: {_resume_command(argv)}"
+        )
+        return EXIT_INTERNAL
+    result = api.RunResult(
+        scenario,
+        None,
+        file,
+        run.started_at,
+        dt.datetime.now().astimezone(),
+        ensemble=run.ensemble,
+        stats=stats,
+        sweep_sets=settings.sweep_sets,
+        run_id=run.partial.state.get("run_id"),
+        resumed=list(run.partial.state.get("resumed", [])),
+    )
     try:
         with _status("writing results"):
-            run_dir = api.save(result, root, command=list(argv))
+            run_dir = api.save(result, root, command=run.command)
     except OSError as exc:
         _err(f"error: cannot write results under {root}: {exc.strerror or exc}")
+        _err(f"the finished chunks are kept in {run.partial.folder}; retry with --resume")
         return EXIT_INTERNAL
     _written.append(run_dir)
-    _summary(result, (run_dir / "report.html").resolve())
+    _partial.clear()
+    run.partial.remove()
+    _summary(result, (run_dir / "report.html").resolve(), run_line)
     return EXIT_OK
+
+
+def _start_line(scenario: Any, settings: Any, run: Any, backend: Any) -> None:
+    points = len(settings.points)
+    total = settings.chunks_per_point * points
+    what = f"{settings.replicates:,} replicates x {scenario.run.steps} steps"
+    if points > 1:
+        what += f" x {points} sweep points"
+    _err(
+        f"running {scenario.name}: {what}, seed {settings.seed}, {total} chunk"
+        f"{'s' if total != 1 else ''} of up to {settings.chunk_size:,}, record "
+        f"{settings.record}, on {backend.description}"
+    )
+    if run.resumed:
+        done = total - len(run.todo)
+        _err(f"resuming {run.partial.folder}: {done} chunks done, {len(run.todo)} to run")
+        for key, reason in run.unreadable:
+            _err(f"  {key} is incomplete or unreadable ({reason}): running it again")
+        if run.removed_temporary:
+            _err(f"  removed {run.removed_temporary} half-written chunk file(s)")
+    else:
+        _err(f"chunks go to {run.partial.folder} as they finish (resumable with --resume)")
 
 
 def cmd_validate(files: Sequence[Path]) -> int:
@@ -293,11 +527,26 @@ def _dispatch(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if args.command is None:
         return cmd_run(DEFAULT_SCENARIO, None, None, None, argv)
     if args.command == "run":
-        return cmd_run(args.file, args.reps, args.seed, args.out, argv)
+        return cmd_run(
+            args.file,
+            args.reps,
+            args.seed,
+            args.out,
+            argv,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            connect_timeout=args.connect_timeout,
+            record=args.record,
+            chunk_size=args.chunk_size,
+            sets=args.sets,
+            resume=args.resume,
+        )
     if args.command == "validate":
         return cmd_validate(args.files)
     if args.command == "schema":
         return cmd_schema()
+    if args.command == "landscape":
+        return landscape_cli.main(args)
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 
@@ -305,6 +554,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (argparse exits 2 itself on bad arguments)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     _written.clear()
+    _partial.clear()
     args = build_parser().parse_args(argv)
     command_line = [Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "run.py", *argv]
     try:
@@ -315,6 +565,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         if _written:
             _err(f"interrupted; results were written to {_written[-1]}")
+        elif _partial:
+            _err(f"interrupted; the finished chunks are kept in {_partial[-1]}")
+            _err("continue with the same command and --resume")
         else:
             _err("interrupted; no results written")
         return EXIT_INTERRUPTED

@@ -9,7 +9,13 @@ them in the HTML report and :class:`sim.api.RunResult` hands them out.
   a circle sized by capability share, edges coloured from red (hostile) through grey
   (hedging) to blue (allied) and as thick as the relation is strong.
 - :func:`end_state_figure`: how likely each named end-state is, with its 95% interval.
+- :func:`sweep_end_state_figure` / :func:`sweep_dyad_figure`: a sweep's end-state
+  probabilities and dyad end medians against the first swept parameter.
 - :func:`build_figures`: the report's figures of one run, by name.
+
+The relation bands come from the trajectories frame (:func:`relation_quantiles`) or,
+for an ensemble of any size and record mode, from the per-step relation histograms the
+model counts (:func:`histogram_relation_quantiles`).
 
 Every text that comes from a scenario (names, descriptions) is HTML-escaped (:func:`esc`).
 """
@@ -99,21 +105,69 @@ def relation_quantiles(traj: pd.DataFrame) -> pd.DataFrame:
     return q[["actor_a", "actor_b", "step", "date", "p05", "p25", "p50", "p75", "p95"]]
 
 
+def histogram_relation_quantiles(
+    histograms: np.ndarray,
+    edges: np.ndarray,
+    dates: Sequence[Any],
+    actor_ids: Sequence[str],
+    dyads: Sequence[tuple[int, int]],
+) -> pd.DataFrame:
+    """The frame of :func:`relation_quantiles`, from (T+1, D, B) relation histograms.
+
+    Quantiles are read from the cumulative counts (the centre of the bin where the
+    cumulative share reaches q), so no history is needed: this works in every record
+    mode and for any number of replicates.
+    """
+    from sim.ensemble.collect import histogram_quantiles
+
+    h = np.asarray(histograms)
+    t1 = h.shape[0]
+    q = histogram_quantiles(h, edges, [0.05, 0.25, 0.5, 0.75, 0.95])  # (T+1, D, 5)
+    ids = list(actor_ids)
+    when = pd.to_datetime(pd.Series(list(dates))).astype("datetime64[ms]")
+    frames = []
+    for k, (i, j) in enumerate(dyads):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "actor_a": pd.Categorical([ids[i]] * t1, categories=ids),
+                    "actor_b": pd.Categorical([ids[j]] * t1, categories=ids),
+                    "step": np.arange(t1),
+                    "date": when.to_numpy(),
+                    "p05": q[:, k, 0],
+                    "p25": q[:, k, 1],
+                    "p50": q[:, k, 2],
+                    "p75": q[:, k, 3],
+                    "p95": q[:, k, 4],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
 def relation_bands_figure(
-    traj: pd.DataFrame,
+    traj: pd.DataFrame | None,
     bands: Any = None,
     names: Mapping[str, str] | None = None,
     columns: int = 3,
+    quantiles: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Relation over time per dyad: median line, 50% and 90% bands across replicates.
 
-    ``traj`` is :func:`sim.results.trajectories_frame`. One panel per dyad, y from -1
-    (hostile) to +1 (allied), faint horizontal lines at the band bounds (``bands``,
-    default the schema's). ``names`` maps actor ids to display names for panel titles.
-    Traces per panel, in order: '90% of replicates', '50% of replicates', 'median'.
+    ``traj`` is :func:`sim.results.trajectories_frame`; or give ``quantiles`` (the
+    frame of :func:`relation_quantiles` or :func:`histogram_relation_quantiles`)
+    instead. One panel per dyad, y from -1 (hostile) to +1 (allied), faint horizontal
+    lines at the band bounds (``bands``, default the schema's). ``names`` maps actor ids
+    to display names for panel titles. Traces per panel, in order: '90% of replicates',
+    '50% of replicates', 'median'.
     """
     b = _default_bands(bands)
-    q = relation_quantiles(traj)
+    if quantiles is None:
+        if traj is None:
+            raise ValueError("give the trajectories or their quantiles")
+        q = relation_quantiles(traj)
+    else:
+        q = quantiles
     pairs = list(q[["actor_a", "actor_b"]].drop_duplicates().itertuples(index=False, name=None))
     ncols = max(1, min(columns, len(pairs)))
     nrows = math.ceil(len(pairs) / ncols)
@@ -363,6 +417,15 @@ def network_pair_figure(
     return fig
 
 
+def median_matrix(values: np.ndarray, n: int, dyads: Sequence[tuple[int, int]]) -> np.ndarray:
+    """(N, N) median across replicates of (R, D) relations (diagonal NaN)."""
+    med = np.median(np.asarray(values, dtype=np.float64), axis=0)
+    out = np.full((n, n), np.nan)
+    for k, (i, j) in enumerate(dyads):
+        out[i, j] = out[j, i] = med[k]
+    return out
+
+
 def median_relations(traj: pd.DataFrame, ids: Sequence[str], step: int) -> np.ndarray:
     """(N, N) median relation across replicates at ``step`` (diagonal NaN)."""
     at = traj[traj["step"] == step]
@@ -430,18 +493,49 @@ def end_state_figure(outcome_table: pd.DataFrame) -> go.Figure:
 
 
 def build_figures(
-    scenario: Any, model: Any, trajectories: pd.DataFrame, outcomes: pd.DataFrame
+    scenario: Any, model: Any, trajectories: pd.DataFrame | None, outcomes: pd.DataFrame
 ) -> dict[str, go.Figure]:
-    """The report's figures by name: 'relations', 'network' and (if any) 'end_states'."""
+    """The report's figures by name: 'relations', 'network' and (if any) 'end_states'.
+
+    With a model that has histograms (every AlignmentModel and ensemble point) the
+    relation bands come from them and the networks from every replicate's start and end
+    relations, so ``trajectories`` may be None; otherwise they come from
+    ``trajectories``.
+    """
+    from sim.results import ends_of, starts_of
+
     ids = list(model.actor_ids)
     names = list(model.actor_names)
     bands = scenario.bands
-    last = int(trajectories["step"].max())
+    histograms = getattr(model, "histograms", None)
+    if histograms is not None:
+        from sim.ensemble.collect import histogram_edges
+
+        edges = getattr(model, "edges", None)
+        quantiles = histogram_relation_quantiles(
+            histograms,
+            histogram_edges() if edges is None else edges,
+            model.dates,
+            ids,
+            model.dyads,
+        )
+        relations = relation_bands_figure(
+            None, bands, dict(zip(ids, names, strict=True)), quantiles=quantiles
+        )
+        start = median_matrix(starts_of(model), len(ids), model.dyads)
+        end = median_matrix(ends_of(model), len(ids), model.dyads)
+    else:
+        if trajectories is None:
+            raise ValueError("a model without histograms needs its trajectories")
+        last = int(trajectories["step"].max())
+        relations = relation_bands_figure(trajectories, bands, dict(zip(ids, names, strict=True)))
+        start = median_relations(trajectories, ids, 0)
+        end = median_relations(trajectories, ids, last)
     figures = {
-        "relations": relation_bands_figure(trajectories, bands, dict(zip(ids, names, strict=True))),
+        "relations": relations,
         "network": network_pair_figure(
-            median_relations(trajectories, ids, 0),
-            median_relations(trajectories, ids, last),
+            start,
+            end,
             ids,
             names,
             np.asarray(model.sizes, dtype=float),
@@ -454,4 +548,88 @@ def build_figures(
     }
     if len(outcomes):
         figures["end_states"] = end_state_figure(outcomes)
+    return figures
+
+
+# --------------------------------------------------------------------------- sweeps
+
+
+def _sweep_lines(
+    sweep: pd.DataFrame, keys: Sequence[str], columns: Sequence[str], labels: Sequence[str]
+) -> list[go.Scatter]:
+    """One line per column (and per combination of the other swept values)."""
+    x_key = keys[0]
+    others = list(keys[1:])
+    groups = [((), sweep)] if not others else list(sweep.groupby(others, sort=True, dropna=False))
+    traces = []
+    for values, frame in groups:
+        frame = frame.sort_values(x_key)
+        vals = values if isinstance(values, tuple) else (values,)
+        suffix = (
+            " (" + ", ".join(f"{esc(k)}={v:g}" for k, v in zip(others, vals, strict=True)) + ")"
+            if others
+            else ""
+        )
+        for col, label in zip(columns, labels, strict=True):
+            traces.append(
+                go.Scatter(
+                    x=frame[x_key].to_numpy(dtype=float),
+                    y=frame[col].to_numpy(dtype=float),
+                    mode="lines+markers",
+                    name=f"{esc(label)}{suffix}",
+                    hovertemplate=f"{esc(label)}{suffix}<br>{esc(x_key)} = %{{x:g}}: "
+                    "%{y:.3f}<extra></extra>",
+                )
+            )
+    return traces
+
+
+def sweep_end_state_figure(sweep: pd.DataFrame, keys: Sequence[str]) -> go.Figure:
+    """Each end-state's probability against the first swept parameter (one line each;
+    with several swept parameters, one line per combination of the others).
+
+    ``sweep`` is :func:`sim.results.sweep_table`.
+    """
+    cols = [c for c in sweep.columns if c.startswith("p_")]
+    fig = go.Figure(_sweep_lines(sweep, keys, cols, [c[2:] for c in cols]))
+    fig.update_yaxes(range=[0, 1.0], tickformat=".0%", title_text="probability at the end")
+    fig.update_xaxes(title_text=esc(keys[0]))
+    fig.update_layout(
+        title={"text": f"End-states across the sweep of {esc(keys[0])}"},
+        template="plotly_white",
+        height=460,
+        margin={"t": 60, "l": 60, "r": 20, "b": 50},
+    )
+    return fig
+
+
+def sweep_dyad_figure(
+    sweep: pd.DataFrame, keys: Sequence[str], names: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Each dyad's end median against the first swept parameter."""
+    cols = [c for c in sweep.columns if c.startswith("median_")]
+    labels = []
+    for c in cols:
+        a, _, b = c.removeprefix("median_").partition("-")
+        labels.append(f"{(names or {}).get(a, a)} – {(names or {}).get(b, b)}")
+    fig = go.Figure(_sweep_lines(sweep, keys, cols, labels))
+    fig.update_yaxes(range=[-1.02, 1.02], title_text="relation at the end (median)")
+    fig.update_xaxes(title_text=esc(keys[0]))
+    fig.update_layout(
+        title={"text": f"Dyads at the end across the sweep of {esc(keys[0])}"},
+        template="plotly_white",
+        height=460,
+        margin={"t": 60, "l": 60, "r": 20, "b": 50},
+    )
+    return fig
+
+
+def sweep_figures(
+    sweep: pd.DataFrame, keys: Sequence[str], names: Mapping[str, str] | None = None
+) -> dict[str, go.Figure]:
+    """'sweep_end_states' (if the scenario names end-states) and 'sweep_dyads'."""
+    figures = {}
+    if any(c.startswith("p_") for c in sweep.columns):
+        figures["sweep_end_states"] = sweep_end_state_figure(sweep, keys)
+    figures["sweep_dyads"] = sweep_dyad_figure(sweep, keys, names)
     return figures

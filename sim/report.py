@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
 
 from sim.figures import bands_caption, build_figures, esc
 from sim.outcomes import BAND_NAMES
@@ -125,14 +126,39 @@ th{background:#f5f5f5}td.num{text-align:right;font-variant-numeric:tabular-nums;
 """
 
 
+def sweep_html(sweep: pd.DataFrame, keys: Sequence[str], names: Mapping[str, str]) -> str:
+    """The sweep table as HTML: one row per point, swept values, end-state
+    probabilities and dyad end medians (escaped)."""
+    p_cols = [c for c in sweep.columns if c.startswith("p_")]
+    m_cols = [c for c in sweep.columns if c.startswith("median_")]
+    header = ["point", *keys]
+    header += [f"P({c[2:]})" for c in p_cols]
+    for c in m_cols:
+        a, _, b = c.removeprefix("median_").partition("-")
+        header.append(f"{names.get(a, a)} – {names.get(b, b)} median")
+    rows = []
+    for rec in sweep.to_dict("records"):
+        rows.append(
+            [
+                str(rec["point"]),
+                *[f"{rec[k]:g}" for k in keys],
+                *[_fmt_pct(rec[c]) for c in p_cols],
+                *[fmt_signed(rec[c]) for c in m_cols],
+            ]
+        )
+    return _table(header, rows, numeric=set(range(len(header))))
+
+
 def report_html(
     scenario: Any,
     model: Any,
-    trajectories: pd.DataFrame,
+    trajectories: pd.DataFrame | None,
     outcomes: pd.DataFrame,
     dyad_stats: pd.DataFrame,
     run_info: Mapping[str, Any] | None = None,
     figures: Mapping[str, go.Figure] | None = None,
+    sweep: pd.DataFrame | None = None,
+    sweep_keys: Sequence[str] = (),
 ) -> str:
     """The whole report as one HTML string (see :func:`write_report`)."""
     info = dict(run_info or {})
@@ -143,20 +169,43 @@ def report_html(
     )
     ids = list(model.actor_ids)
     names = dict(zip(ids, model.actor_names, strict=True))
-    steps = int(trajectories["step"].max())
-    replicates = int(trajectories["replicate"].max()) + 1
+    steps = len(model.dates) - 1
+    replicates = int(getattr(model, "replicates", 0) or 0)
+    if not replicates and trajectories is not None:
+        replicates = int(trajectories["replicate"].max()) + 1
     step_months = getattr(getattr(scenario, "run", None), "step_months", None)
+    seed = model.seed
+    seed_text = str(getattr(seed, "entropy", seed))
     summary_rows = [
         ["actors", ", ".join(f"{names[i]} ({i})" for i in ids)],
-        ["replicates", f"{replicates:,}"],
+        [
+            "replicates",
+            f"{replicates:,}" + (f" per point, {len(sweep)} points" if sweep is not None else ""),
+        ],
         [
             "steps",
             f"{steps}" + (f" of {step_months} month(s)" if step_months else ""),
         ],
         ["dates", f"{model.dates[0].isoformat()} to {model.dates[-1].isoformat()}"],
-        ["seed", str(model.seed)],
+        ["seed", seed_text],
         ["bands", bands_caption(scenario.bands)],
     ]
+    if info.get("record"):
+        summary_rows.append(["kept per replicate", _record_text(str(info["record"]))])
+    if info.get("chunk_size"):
+        summary_rows.append(["chunk size", f"{int(info['chunk_size']):,} replicates"])
+    uncertain = list(getattr(scenario, "uncertainties", {}) or {})
+    if uncertain:
+        summary_rows.append(["uncertain parameters", ", ".join(uncertain)])
+    execution = info.get("execution") or {}
+    if execution.get("backend"):
+        summary_rows.append(
+            [
+                "ran on",
+                f"{execution['backend']}, {execution.get('workers', 1)} worker(s), "
+                f"{execution.get('seconds', 0):.1f} s",
+            ]
+        )
     if info.get("scenario_sha256"):
         summary_rows.append(["scenario SHA-256", str(info["scenario_sha256"])])
     if info.get("started_at"):
@@ -167,17 +216,17 @@ def report_html(
         "<table>", '<table class="summary">', 1
     )
 
-    divs: list[str] = []
-    for k, (key, fig) in enumerate(figs.items()):
-        divs.append(
-            fig.to_html(
-                full_html=False,
-                include_plotlyjs=k == 0,
-                config=PLOTLY_CONFIG,
-                div_id=f"figure-{key}",
-            )
+    # plotly.js once, in the head, so that every figure finds it whatever the order
+    fig_html = {
+        key: fig.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            config=PLOTLY_CONFIG,
+            div_id=f"figure-{key}",
         )
-    fig_html = dict(zip(figs, divs, strict=True))
+        for key, fig in figs.items()
+    }
+    plotly_js = get_plotlyjs() if figs else ""
 
     generated = dt.datetime.now().astimezone().isoformat("T", "seconds")
     parts = [
@@ -185,12 +234,28 @@ def report_html(
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(scenario.name)} – alignment scenario report</title>",
-        f"<style>{CSS}</style></head><body>",
+        f"<style>{CSS}</style>",
+        f'<script type="text/javascript">{plotly_js}</script>' if plotly_js else "",
+        "</head><body>",
         f"<h1>Scenario: {esc(scenario.name)}</h1>",
         f'<p class="description">{esc((scenario.description or "").strip())}</p>',
         "<h2>Run</h2>",
         summary,
     ]
+    if sweep is not None:
+        keys = list(sweep_keys)
+        parts += [
+            "<h2>Sweep</h2>",
+            f"<p>{len(sweep)} points; each is an ensemble of {replicates:,} replicates with "
+            "the same seeds (common random numbers), so differences between points come from "
+            "the swept values. The sections after this one show point 0 ("
+            + esc(", ".join(f"{k} = {sweep.iloc[0][k]:g}" for k in keys))
+            + ").</p>",
+        ]
+        for key in ("sweep_end_states", "sweep_dyads"):
+            if key in fig_html:
+                parts.append(fig_html.pop(key))
+        parts.append(sweep_html(sweep, keys, names))
     if "relations" in fig_html:
         parts += ["<h2>Relations over time</h2>", fig_html.pop("relations")]
     if "network" in fig_html:
@@ -213,15 +278,25 @@ def report_html(
     return "\n".join(parts)
 
 
+def _record_text(record: str) -> str:
+    if record == "full":
+        return "every step (full)"
+    if record == "outcomes":
+        return "start and end (outcomes)"
+    return f"every {record.partition(':')[2]}th step and the end ({record})"
+
+
 def write_report(
     path: str | os.PathLike[str],
     scenario: Any,
     model: Any,
-    trajectories: pd.DataFrame,
+    trajectories: pd.DataFrame | None,
     outcomes: pd.DataFrame,
     dyad_stats: pd.DataFrame,
     run_info: Mapping[str, Any] | None = None,
     figures: Mapping[str, go.Figure] | None = None,
+    sweep: pd.DataFrame | None = None,
+    sweep_keys: Sequence[str] = (),
 ) -> Path:
     """Write the self-contained HTML report of a run and return its path.
 
@@ -229,9 +304,23 @@ def write_report(
     dates, seed, bands), the relations-over-time figure, the start/end network, the
     end-state figure and table, and the dyad table. ``model`` supplies actor ids, names,
     sizes, dates and seed; ``run_info`` may add 'scenario_sha256', 'started_at' and
-    'finished_at'; ``figures`` replaces the default figures (:func:`build_figures`).
+    'finished_at', 'record', 'chunk_size' and 'execution'; ``figures`` replaces the
+    default figures (:func:`build_figures`). ``trajectories`` may be None when ``model``
+    has histograms (every model and ensemble point does). In a sweep, ``sweep`` (the
+    :func:`sim.results.sweep_table`) adds a section with the sweep's table and figures,
+    and the other sections show the first point.
     """
     path = Path(path)
-    text = report_html(scenario, model, trajectories, outcomes, dyad_stats, run_info, figures)
+    text = report_html(
+        scenario,
+        model,
+        trajectories,
+        outcomes,
+        dyad_stats,
+        run_info,
+        figures,
+        sweep=sweep,
+        sweep_keys=sweep_keys,
+    )
     path.write_text(text, encoding="utf-8")
     return path

@@ -1,21 +1,31 @@
 """Tidy frames of a run and the files a run leaves behind.
 
-Frames (pure: model in, DataFrame out):
+Frames (pure: model or ensemble in, DataFrame out):
 
-- :func:`trajectories_frame`: every relation of every dyad in every replicate at every step,
-  one row each (the raw material of every figure and analysis).
+- :func:`trajectories_frame`: every recorded relation of every dyad in every replicate,
+  one row each (the raw material of every figure and analysis); :func:`history_frame`
+  builds the same rows for one chunk of replicates.
 - :func:`outcome_table`: how likely each named end-state is, with a Wilson 95% interval.
 - :func:`dyad_end_table`: where each dyad ends up across replicates (quantiles, bands).
+- :func:`sweep_table`: per sweep point, end-state probabilities and dyad end medians.
+
+They read a "model": a finished :class:`~sim.model.AlignmentModel`, or one point of an
+ensemble (:class:`sim.ensemble.collect.PointView`), which has the same attributes plus
+``starts`` and ``ends`` (every replicate's relations at the first and last step) so that
+the tables never need every history in memory.
 
 Files (:func:`write_run`): ``results/<scenario>/<run-id>/`` holding
-``trajectories.parquet``, ``outcomes.csv``, ``report.html`` and ``manifest.json``.
-A result folder is never overwritten and never half-written: everything is written into
-a hidden sibling ``.<run-id>.tmp-<pid>`` that is renamed to ``<run-id>`` only once
-complete.
+``trajectories.parquet``, ``outcomes.csv``, ``report.html`` and ``manifest.json`` (and
+``parameters.parquet`` when the scenario samples uncertain parameters). A result folder
+is never overwritten and never half-written: everything is written into a hidden sibling
+``.<run-id>.tmp-<pid>`` that is renamed to ``<run-id>`` only once complete.
+``trajectories.parquet`` is written one chunk of replicates at a time
+(pyarrow ParquetWriter), so memory does not grow with the number of replicates.
 
 ``outcomes.csv`` is one tidy table holding both the end-states and the dyads: its
 ``kind`` column says which ('end_state' or 'dyad'); the columns of one kind are empty
-(NaN) on the rows of the other. ``read_outcomes_csv`` splits it back.
+(NaN) on the rows of the other. In a sweep, ``point`` and one column per swept parameter
+come first and every point has its rows. ``read_outcomes_csv`` splits it back.
 """
 
 from __future__ import annotations
@@ -39,7 +49,7 @@ import pandas as pd
 
 from sim.outcomes import BAND_NAMES, band_codes, evaluate_outcomes, relation_matrices
 
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 """Version of the manifest layout; bump when a field changes meaning."""
 
 Z95 = 1.959963984540054
@@ -75,7 +85,18 @@ DYAD_COLUMNS = [
 STALE_TMP_SECONDS = 24 * 3600
 """Hidden temporary folders older than this are left-overs of interrupted writes."""
 
-VERSIONED_PACKAGES = ("mesa", "numpy", "pandas", "plotly", "pydantic", "pyyaml", "pyarrow")
+VERSIONED_PACKAGES = (
+    "mesa",
+    "numpy",
+    "numba",
+    "pandas",
+    "plotly",
+    "pydantic",
+    "pyyaml",
+    "pyarrow",
+    "dask",
+    "distributed",
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -97,8 +118,36 @@ def _bands(model: Any, bands: Any = None) -> Any:
 def _history(model: Any) -> np.ndarray:
     hist = np.asarray(model.history, dtype=np.float64)
     if hist.ndim != 3 or hist.shape[2] != len(model.dyads):
-        raise ValueError(f"model.history should be (T+1, R, D), got {hist.shape}")
+        raise ValueError(f"model.history should be (S, R, D), got {hist.shape}")
     return hist
+
+
+def starts_of(model: Any) -> np.ndarray:
+    """(R, D): every replicate's relations at step 0."""
+    starts = getattr(model, "starts", None)
+    return np.asarray(starts if starts is not None else _history(model)[0], dtype=np.float64)
+
+
+def ends_of(model: Any) -> np.ndarray:
+    """(R, D): every replicate's relations at the last step."""
+    ends = getattr(model, "ends", None)
+    return np.asarray(ends if ends is not None else _history(model)[-1], dtype=np.float64)
+
+
+def recorded_steps_of(model: Any) -> list[int]:
+    """The steps kept per replicate (every step unless a record mode says otherwise)."""
+    steps = getattr(model, "recorded_steps", None)
+    if steps is None:
+        return list(range(_history(model).shape[0]))
+    return [int(s) for s in steps]
+
+
+def seed_of(model: Any) -> int:
+    """The integer seed of a model or ensemble (a SeedSequence's entropy)."""
+    seed = model.seed
+    if isinstance(seed, np.random.SeedSequence):
+        return int(seed.entropy)  # type: ignore[arg-type]
+    return int(seed)
 
 
 def dyad_labels(model: Any) -> list[str]:
@@ -109,7 +158,7 @@ def dyad_labels(model: Any) -> list[str]:
 
 def end_relations(model: Any) -> np.ndarray:
     """The (R, N, N) relation matrices at the last step (diagonal NaN)."""
-    return relation_matrices(_history(model)[-1], len(model.actor_ids), model.dyads)
+    return relation_matrices(ends_of(model), len(model.actor_ids), model.dyads)
 
 
 def wilson_interval(successes: Any, n: int, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
@@ -134,43 +183,105 @@ def wilson_interval(successes: Any, n: int, z: float = Z95) -> tuple[np.ndarray,
 # --------------------------------------------------------------------------- frames
 
 
+def history_frame(
+    history: np.ndarray,
+    recorded_steps: Sequence[int],
+    dates: Sequence[dt.date],
+    actor_ids: Sequence[str],
+    dyads: Sequence[tuple[int, int]],
+    bands: Any,
+    first_replicate: int = 0,
+    point: int | None = None,
+    values: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """The long-format rows of one (S, R, D) block of history (see trajectories_frame).
+
+    ``first_replicate`` numbers the block's replicates; with ``point`` (a sweep), the
+    columns ``point`` and one per swept parameter (``values``) come first.
+    """
+    hist = np.asarray(history, dtype=np.float64)
+    s, r, d = hist.shape
+    steps = np.asarray(recorded_steps, dtype=np.int32)
+    if len(steps) != s:
+        raise ValueError(f"{len(steps)} recorded steps for a history of {s} steps")
+    values_flat = np.ascontiguousarray(hist.transpose(1, 0, 2)).reshape(-1)
+    slot_of_row = np.tile(np.repeat(np.arange(s, dtype=np.intp), d), r)
+    dyad_of_row = np.tile(np.arange(d, dtype=np.intp), r * s)
+    ids = list(actor_ids)
+    a_idx = np.array([i for i, _ in dyads], dtype=np.int32)
+    b_idx = np.array([j for _, j in dyads], dtype=np.int32)
+    all_dates = np.array(dates, dtype="datetime64[D]").astype("datetime64[ms]")
+    if int(steps.max(initial=0)) >= len(all_dates):
+        raise ValueError(f"{len(all_dates)} dates for steps up to {int(steps.max())}")
+    columns: dict[str, Any] = {}
+    n = r * s * d
+    if point is not None:
+        columns["point"] = np.full(n, point, dtype=np.int32)
+        for key, value in (values or {}).items():
+            columns[key] = np.full(n, float(value), dtype=np.float64)
+    columns.update(
+        {
+            "replicate": np.repeat(
+                np.arange(first_replicate, first_replicate + r, dtype=np.int32), s * d
+            ),
+            "step": steps[slot_of_row],
+            "date": all_dates[steps][slot_of_row],
+            "actor_a": pd.Categorical.from_codes(a_idx[dyad_of_row], categories=ids),
+            "actor_b": pd.Categorical.from_codes(b_idx[dyad_of_row], categories=ids),
+            "relation": values_flat,
+            "band": pd.Categorical.from_codes(
+                band_codes(values_flat, bands), categories=BAND_NAMES, ordered=True
+            ),
+        }
+    )
+    return pd.DataFrame(columns)
+
+
 def trajectories_frame(model: Any, bands: Any = None) -> pd.DataFrame:
-    """Relations in long format: one row per replicate, step and dyad.
+    """Relations in long format: one row per replicate, recorded step and dyad.
 
     Columns: ``replicate`` (int32, 0..R-1), ``step`` (int32, 0 = run start), ``date``
     (datetime64[ms], the date of the step), ``actor_a`` and ``actor_b`` (categoricals of
     actor ids in scenario order; a < b in that order), ``relation`` (float64 in [-1, 1],
     -1 hostile ... +1 allied) and ``band`` (ordered categorical hostile < ... < allied,
-    see :mod:`sim.outcomes`). Rows are ordered by replicate, step, dyad.
+    see :mod:`sim.outcomes`). Rows are ordered by replicate, step, dyad. The steps are
+    the model's recorded steps (every step with record mode 'full').
 
     ``bands`` defaults to the bands of the model's scenario (``model.spec``).
     ``date`` is millisecond-resolution so that long runs do not overflow nanoseconds
     and it survives a Parquet round trip unchanged.
     """
-    hist = _history(model)
-    t1, r, d = hist.shape
-    values = np.ascontiguousarray(hist.transpose(1, 0, 2)).reshape(-1)
-    step_of_row = np.tile(np.repeat(np.arange(t1, dtype=np.int32), d), r)
-    dyad_of_row = np.tile(np.arange(d, dtype=np.intp), r * t1)
-    ids = list(model.actor_ids)
-    a_idx = np.array([i for i, _ in model.dyads], dtype=np.int32)
-    b_idx = np.array([j for _, j in model.dyads], dtype=np.int32)
-    dates = np.array(model.dates, dtype="datetime64[D]").astype("datetime64[ms]")
-    if len(dates) != t1:
-        raise ValueError(f"model.dates has {len(dates)} dates for {t1} recorded steps")
-    return pd.DataFrame(
-        {
-            "replicate": np.repeat(np.arange(r, dtype=np.int32), t1 * d),
-            "step": step_of_row,
-            "date": dates[step_of_row],
-            "actor_a": pd.Categorical.from_codes(a_idx[dyad_of_row], categories=ids),
-            "actor_b": pd.Categorical.from_codes(b_idx[dyad_of_row], categories=ids),
-            "relation": values,
-            "band": pd.Categorical.from_codes(
-                band_codes(values, _bands(model, bands)), categories=BAND_NAMES, ordered=True
-            ),
-        }
+    return history_frame(
+        _history(model),
+        recorded_steps_of(model),
+        model.dates,
+        model.actor_ids,
+        model.dyads,
+        _bands(model, bands),
     )
+
+
+def ensemble_batches(ensemble: Any, bands: Any = None) -> Iterator[pd.DataFrame]:
+    """The rows of ``trajectories.parquet``, one chunk of replicates at a time, in order.
+
+    Without a sweep the columns are those of :func:`trajectories_frame`; in a sweep,
+    ``point`` and one column per swept parameter come first.
+    """
+    b = bands if bands is not None else ensemble.spec.bands
+    sweep = ensemble.is_sweep
+    for key, first, history in ensemble.history_chunks():
+        point = ensemble.points[key.point]
+        yield history_frame(
+            history,
+            ensemble.recorded_steps,
+            ensemble.dates,
+            ensemble.actor_ids,
+            ensemble.dyads,
+            b,
+            first_replicate=first,
+            point=key.point if sweep else None,
+            values={k: point.values.get(k, np.nan) for k in ensemble.sweep_keys},
+        )
 
 
 def outcome_table(scenario: Any, model: Any) -> pd.DataFrame:
@@ -181,8 +292,11 @@ def outcome_table(scenario: Any, model: Any) -> pd.DataFrame:
     (how many), ``ci_low`` / ``ci_high`` (Wilson 95% interval of the probability) and
     ``replicates`` (R).
     """
-    r = _history(model).shape[1]
-    holds = evaluate_outcomes(scenario, model.actor_ids, end_relations(model))
+    ends = ends_of(model)
+    r = ends.shape[0]
+    holds = evaluate_outcomes(
+        scenario, model.actor_ids, relation_matrices(ends, len(model.actor_ids), model.dyads)
+    )
     names = list(holds)
     counts = np.array([int(holds[n].sum()) for n in names], dtype=np.int64)
     low, high = wilson_interval(counts, r)
@@ -212,8 +326,7 @@ def dyad_end_table(model: Any, scenario: Any = None) -> pd.DataFrame:
     to the colder band) and ``replicates``. Bands come from ``scenario`` (else the
     model's scenario).
     """
-    hist = _history(model)
-    end = hist[-1]  # (R, D)
+    end = ends_of(model)  # (R, D)
     r, d = end.shape
     bands = _bands(model, scenario.bands if scenario is not None else None)
     codes = band_codes(end, bands)
@@ -224,7 +337,7 @@ def dyad_end_table(model: Any, scenario: Any = None) -> pd.DataFrame:
         "dyad": pd.Series(dyad_labels(model), dtype=object),
         "actor_a": pd.Series([ids[i] for i, _ in model.dyads], dtype=object),
         "actor_b": pd.Series([ids[j] for _, j in model.dyads], dtype=object),
-        "start": hist[0].mean(axis=0),
+        "start": starts_of(model).mean(axis=0),
         "end_mean": end.mean(axis=0),
     }
     for k, name in enumerate(QUANTILES):
@@ -236,12 +349,79 @@ def dyad_end_table(model: Any, scenario: Any = None) -> pd.DataFrame:
     return pd.DataFrame(frame, columns=DYAD_COLUMNS)
 
 
-def outcomes_csv_frame(end_states: pd.DataFrame, dyads: pd.DataFrame) -> pd.DataFrame:
+def _with_point(frame: pd.DataFrame, index: int, values: dict[str, float], keys: Sequence[str]):
+    front = pd.DataFrame(
+        {"point": np.full(len(frame), index, dtype=np.int64)}
+        | {k: np.full(len(frame), float(values.get(k, np.nan))) for k in keys},
+        index=frame.index,
+    )
+    return pd.concat([front, frame], axis=1)
+
+
+def per_point(ensemble: Any, table: str) -> pd.DataFrame:
+    """:func:`outcome_table` ('outcomes') or :func:`dyad_end_table` ('dyads') of every
+    sweep point, stacked, with ``point`` and the swept values as leading columns."""
+    frames = []
+    for k, summary in enumerate(ensemble.points):
+        view = ensemble.point(k)
+        t = (
+            outcome_table(ensemble.spec, view)
+            if table == "outcomes"
+            else dyad_end_table(view, ensemble.spec)
+        )
+        frames.append(_with_point(t, k, summary.values, ensemble.sweep_keys))
+    return pd.concat(frames, ignore_index=True)
+
+
+def sweep_table(ensemble: Any) -> pd.DataFrame:
+    """One row per sweep point: ``point``, the swept values, ``p_<end-state>`` (the
+    probability of each named end-state) and ``median_<A-B>`` (each dyad's end median)."""
+    rows = []
+    for k, summary in enumerate(ensemble.points):
+        view = ensemble.point(k)
+        row: dict[str, Any] = {"point": k}
+        row.update({key: summary.values.get(key, np.nan) for key in ensemble.sweep_keys})
+        for rec in outcome_table(ensemble.spec, view).itertuples(index=False):
+            row[f"p_{rec.outcome}"] = rec.probability
+        medians = np.median(view.ends, axis=0)
+        for label, value in zip(dyad_labels(view), medians, strict=True):
+            row[f"median_{label}"] = float(value)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def parameters_frame(ensemble: Any) -> pd.DataFrame:
+    """The sampled parameter values of every replicate: ``point`` (in a sweep),
+    ``replicate`` and one column per parameter path. Empty without uncertainties."""
+    frames = []
+    sampled = [p for p in getattr(ensemble.spec, "uncertainties", {}) or {}]
+    for k, summary in enumerate(ensemble.points):
+        cols = [p for p in sampled if p in summary.parameters]
+        if not cols:
+            continue
+        data: dict[str, Any] = {}
+        if ensemble.is_sweep:
+            data["point"] = np.full(summary.replicates, k, dtype=np.int32)
+        data["replicate"] = np.arange(summary.replicates, dtype=np.int32)
+        for p in cols:
+            data[p] = summary.parameters[p]
+        frames.append(pd.DataFrame(data))
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True)
+
+
+def outcomes_csv_frame(
+    end_states: pd.DataFrame, dyads: pd.DataFrame, sweep_keys: Sequence[str] = ()
+) -> pd.DataFrame:
     """The single tidy table of ``outcomes.csv``: end-states then dyads, with ``kind``.
 
     ``kind`` is 'end_state' or 'dyad'; a column that belongs to the other kind is NaN.
+    In a sweep (tables from :func:`per_point`), ``point`` and the swept parameters come
+    first and rows are ordered by point, then kind.
     """
-    columns = ["kind", *OUTCOME_COLUMNS, *[c for c in DYAD_COLUMNS if c != "replicates"]]
+    lead = ["point", *sweep_keys] if "point" in end_states.columns or sweep_keys else []
+    columns = [*lead, "kind", *OUTCOME_COLUMNS, *[c for c in DYAD_COLUMNS if c != "replicates"]]
     parts = [
         frame.assign(kind=kind).reindex(columns=columns)
         for frame, kind in ((end_states, "end_state"), (dyads, "dyad"))
@@ -250,16 +430,23 @@ def outcomes_csv_frame(end_states: pd.DataFrame, dyads: pd.DataFrame) -> pd.Data
     if not parts:
         return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)
+    if lead:
+        out = out.sort_values("point", kind="stable").reset_index(drop=True)
+        out = out.astype({"point": "int64"})
     # counts stay whole numbers in the CSV ('200', not '200.0'); empty where not applicable
     return out.astype({"count": "Int64", "replicates": "Int64"})
 
 
 def read_outcomes_csv(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read ``outcomes.csv`` back into (end-state table, dyad table)."""
+    """Read ``outcomes.csv`` back into (end-state table, dyad table).
+
+    In a sweep the leading ``point`` and swept-parameter columns are kept.
+    """
     df = pd.read_csv(path)
-    end = df[df["kind"] == "end_state"].reindex(columns=OUTCOME_COLUMNS).reset_index(drop=True)
-    dy = df[df["kind"] == "dyad"].reindex(columns=DYAD_COLUMNS).reset_index(drop=True)
-    return end, dy
+    lead = list(df.columns[: list(df.columns).index("kind")])
+    end = df[df["kind"] == "end_state"].reindex(columns=[*lead, *OUTCOME_COLUMNS])
+    dy = df[df["kind"] == "dyad"].reindex(columns=[*lead, *DYAD_COLUMNS])
+    return end.reset_index(drop=True), dy.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- manifest
@@ -319,21 +506,43 @@ def build_manifest(result: Any, run_id: str, command: Sequence[str] | str | None
     """Everything needed to reproduce the run, as JSON-ready data.
 
     ``scenario`` is the resolved scenario (``model_dump(mode='json')``) and
-    ``scenario_sha256`` the SHA-256 of its canonical JSON. ``seed`` and ``replicates``
-    are what actually ran (command-line overrides included; ``scenario.run`` keeps the
-    file's values), so ``AlignmentModel(Scenario.model_validate(m['scenario']),
-    replicates=m['replicates'], seed=m['seed'])`` repeats the run exactly. Also: the
-    run-id, scenario file, steps and dates, command line, working folder, wall-clock
+    ``scenario_sha256`` the SHA-256 of its canonical JSON. ``seed``, ``replicates``,
+    ``chunk_size``, ``record`` and ``sweep`` are what actually ran (command-line
+    overrides included; ``scenario.run`` keeps the file's values), so ::
+
+        sim.run(Scenario.model_validate(m["scenario"]), replicates=m["replicates"],
+                seed=m["seed"], chunk_size=m["chunk_size"], record=m["record"],
+                sweep=m["sweep"]["sets"])
+
+    repeats the run exactly, on any number of workers or backend. ``seeds`` spells out
+    the seed scheme, ``sampling`` how uncertain parameters were drawn, ``execution`` how
+    it ran (backend, workers, wall time, resumes: none of it changes a number). Also:
+    the run-id, scenario file, steps and dates, command line, working folder, wall-clock
     start/end (ISO 8601 with offset), package versions, platform, git commit and the
     size and SHA-256 of every other file of the folder (``files``, filled by write_run).
     """
-    scenario, model = result.scenario, result.model
-    hist = _history(model)
+    from sim.ensemble.tasks import SEED_SCHEME
+
+    scenario = result.scenario
+    ens = result.ensemble
     source = getattr(result, "source", None)
     if isinstance(command, str | None):
         cmd: Any = command
     else:
         cmd = [str(c) for c in command]
+    stats = getattr(result, "stats", None)
+    execution: dict[str, Any] = {}
+    if stats is not None:
+        execution = {
+            "backend": stats.backend,
+            "workers": stats.workers,
+            "chunks": stats.chunks,
+            "chunks_from_earlier_attempts": stats.skipped,
+            "seconds": round(stats.seconds, 3),
+        }
+    if getattr(result, "resumed", None):
+        execution["resumed"] = result.resumed
+    chunks = ens.chunks_per_point
     return {
         "format": "alignsim-run",
         "format_version": MANIFEST_FORMAT,
@@ -341,15 +550,32 @@ def build_manifest(result: Any, run_id: str, command: Sequence[str] | str | None
         "scenario_name": scenario.name,
         "scenario_file": None if source is None else str(Path(source).resolve()),
         "scenario_sha256": scenario_sha256(scenario),
-        "seed": int(model.seed),
-        "replicates": int(hist.shape[1]),
-        "steps": int(hist.shape[0] - 1),
-        "dates": {"start": model.dates[0].isoformat(), "end": model.dates[-1].isoformat()},
+        "seed": int(ens.seed),
+        "replicates": int(ens.replicates),
+        "steps": int(ens.steps),
+        "dates": {"start": ens.dates[0].isoformat(), "end": ens.dates[-1].isoformat()},
+        "chunk_size": int(ens.chunk_size),
+        "record": ens.record,
+        "recorded_steps": list(ens.recorded_steps),
+        "seeds": {
+            "scheme": SEED_SCHEME,
+            "parameters": {"entropy": int(ens.seed), "spawn_key": [0]},
+            "chunks": [
+                {"chunk": c, "entropy": int(ens.seed), "spawn_key": [1, c]} for c in range(chunks)
+            ],
+        },
+        "sampling": ens.sampling,
+        "sweep": {
+            "keys": list(ens.sweep_keys),
+            "points": [dict(p.values) for p in ens.points] if ens.is_sweep else [],
+            "sets": dict(getattr(result, "sweep_sets", None) or {}),
+        },
         "command": cmd,
         "cwd": os.getcwd(),
         "started_at": _iso(getattr(result, "started_at", None)),
         "finished_at": _iso(getattr(result, "finished_at", None)),
         "written_at": _iso(dt.datetime.now().astimezone()),
+        "execution": execution,
         "versions": package_versions(),
         "platform": platform.platform(),
         "git_commit": _git_commit(),
@@ -367,13 +593,16 @@ def safe_folder_name(name: str) -> str:
     return cleaned[:100] or "scenario"
 
 
-def run_id_base(result: Any) -> str:
+def run_id_base_for(started: dt.datetime, scenario_hash: str, seed: int) -> str:
     """``YYYYmmdd-HHMMSS-<6 hex>``: local start time and a digest of scenario hash + seed."""
-    started = getattr(result, "started_at", None) or dt.datetime.now().astimezone()
-    digest = hashlib.sha256(
-        f"{scenario_sha256(result.scenario)}:{int(result.model.seed)}".encode()
-    ).hexdigest()
+    digest = hashlib.sha256(f"{scenario_hash}:{int(seed)}".encode()).hexdigest()
     return f"{started.astimezone().strftime('%Y%m%d-%H%M%S')}-{digest[:6]}"
+
+
+def run_id_base(result: Any) -> str:
+    """The run-id of a result: from its start time, scenario hash and seed."""
+    started = getattr(result, "started_at", None) or dt.datetime.now().astimezone()
+    return run_id_base_for(started, scenario_sha256(result.scenario), result.ensemble.seed)
 
 
 def _clean_stale_tmp(folder: Path, max_age: float = STALE_TMP_SECONDS) -> None:
@@ -433,6 +662,34 @@ def _write_manifest(tmp: Path, manifest: dict) -> None:
     (tmp / "manifest.json").write_text(text, encoding="utf-8")
 
 
+def write_trajectories(path: Path, batches: Iterator[pd.DataFrame]) -> int:
+    """Stream DataFrames (same columns) into one Parquet file; return the row count.
+
+    Each batch becomes one or more row groups (pyarrow ParquetWriter), so only one batch
+    is in memory at a time.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer: pq.ParquetWriter | None = None
+    rows = 0
+    try:
+        for frame in batches:
+            if writer is None:
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                writer = pq.ParquetWriter(path, table.schema, compression="zstd")
+            else:
+                table = pa.Table.from_pandas(frame, schema=writer.schema, preserve_index=False)
+            writer.write_table(table)
+            rows += len(frame)
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:
+        raise ValueError("no trajectories to write")
+    return rows
+
+
 def write_run(
     result: Any,
     results_root: str | os.PathLike[str],
@@ -440,51 +697,66 @@ def write_run(
 ) -> Path:
     """Write a run's result folder and return its path.
 
-    ``result`` is a :class:`sim.api.RunResult` (scenario, model, frames, times). The
-    folder is ``<results_root>/<scenario name>/<run-id>``, run-id
-    ``YYYYmmdd-HHMMSS-<6 hex>`` (start time; digest of scenario hash and seed) with
+    ``result`` is a :class:`sim.api.RunResult` (scenario, ensemble, times). The folder
+    is ``<results_root>/<scenario name>/<run-id>``, run-id ``YYYYmmdd-HHMMSS-<6 hex>``
+    (start time; digest of scenario hash and seed; ``result.run_id`` if set) with
     ``-2``, ``-3`` ... appended if taken. Existing folders are never touched: the files
     are written into ``.<run-id>.tmp-<pid>`` and renamed into place when complete; on
     any error or interrupt the temporary folder is removed. Hidden temporary folders
     older than a day (from killed processes) are removed on the way.
+
+    ``trajectories.parquet`` is streamed one chunk at a time from wherever the chunks'
+    histories are (memory or the partial run folder's chunk files).
     """
     from sim import report
 
+    ens = result.ensemble
     folder = Path(results_root) / safe_folder_name(result.scenario.name)
     folder.mkdir(parents=True, exist_ok=True)
     _clean_stale_tmp(folder)
-    base = run_id_base(result)
+    base = getattr(result, "run_id", None) or run_id_base(result)
     candidates = _candidate_ids(base)
     run_id = next(c for c in candidates if not (folder / c).exists())
     tmp = _make_tmp(folder, base)
     try:
-        trajectories = result.trajectories
-        end_states = result.outcomes
-        dyads = result.dyad_stats
-        trajectories.to_parquet(
-            tmp / "trajectories.parquet", engine="pyarrow", index=False, compression="zstd"
+        names = ["trajectories.parquet", "outcomes.csv", "report.html"]
+        write_trajectories(tmp / "trajectories.parquet", ensemble_batches(ens))
+        end_states, dyads = result.outcomes, result.dyad_stats
+        outcomes_csv_frame(end_states, dyads, ens.sweep_keys).to_csv(
+            tmp / "outcomes.csv", index=False
         )
-        outcomes_csv_frame(end_states, dyads).to_csv(tmp / "outcomes.csv", index=False)
+        params = parameters_frame(ens)
+        if len(params):
+            params.to_parquet(
+                tmp / "parameters.parquet", engine="pyarrow", index=False, compression="zstd"
+            )
+            names.append("parameters.parquet")
         manifest = build_manifest(result, run_id, command)
         figures = result.figures() if callable(getattr(result, "figures", None)) else None
+        first = ens.point(0)
         report.write_report(
             tmp / "report.html",
             result.scenario,
-            result.model,
-            trajectories,
-            end_states,
-            dyads,
+            first,
+            None,
+            outcome_table(result.scenario, first),
+            dyad_end_table(first, result.scenario),
             run_info={
                 "scenario_sha256": manifest["scenario_sha256"],
                 "started_at": manifest["started_at"],
                 "finished_at": manifest["finished_at"],
+                "chunk_size": ens.chunk_size,
+                "record": ens.record,
+                "execution": manifest["execution"],
             },
             figures=figures,
+            sweep=sweep_table(ens) if ens.is_sweep else None,
+            sweep_keys=ens.sweep_keys,
         )
-        for name in ("trajectories.parquet", "outcomes.csv", "report.html"):
+        for name in names:
             manifest["files"][name] = _file_info(tmp / name)
         _write_manifest(tmp, manifest)
-        for name in ("trajectories.parquet", "outcomes.csv", "report.html", "manifest.json"):
+        for name in [*names, "manifest.json"]:
             _fsync(tmp / name)
         while True:
             final = folder / run_id
@@ -519,13 +791,21 @@ __all__ = [
     "dyad_end_table",
     "dyad_labels",
     "end_relations",
+    "ends_of",
+    "ensemble_batches",
+    "history_frame",
     "load_manifest",
     "outcome_table",
     "outcomes_csv_frame",
     "package_versions",
+    "parameters_frame",
+    "per_point",
     "read_outcomes_csv",
     "scenario_sha256",
+    "starts_of",
+    "sweep_table",
     "trajectories_frame",
     "wilson_interval",
     "write_run",
+    "write_trajectories",
 ]

@@ -108,8 +108,10 @@ def parse_target(scenario: Scenario, path: str) -> Target:
             return Target("actor", fieldname, i)
         if fieldname == "capabilities" and len(parts) == 4 and parts[3] in CAPABILITIES:
             if any(a.capabilities is None for a in scenario.actors.values()):
-                raise ValueError(f"'{path}': this scenario gives sizes, not capabilities; "
-                                 f"change actors.{parts[1]}.size instead")
+                raise ValueError(
+                    f"'{path}': this scenario gives sizes, not capabilities; "
+                    f"change actors.{parts[1]}.size instead"
+                )
             return Target("capability", parts[3], i)
         if fieldname in ACTOR_LEVERS and len(parts) == 4:
             j = _actor_index(ids, parts[3])

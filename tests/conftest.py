@@ -72,6 +72,19 @@ def make_fake_model(scenario: Scenario, replicates: int = 20, seed: int = 3) -> 
     )
 
 
+@pytest.fixture(scope="session")
+def dask_scheduler():
+    """The address of a Dask LocalCluster (2 worker processes) started for the tests."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+    )
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
 @pytest.fixture
 def small_scenario() -> Scenario:
     return load_small()

@@ -134,7 +134,7 @@ def test_internal_error_is_one_line_without_traceback(tmp_path, monkeypatch, cap
     def broken(*args, **kwargs):
         raise RuntimeError("the engine fell over\nsecond line")
 
-    monkeypatch.setattr("sim.api.run", broken)
+    monkeypatch.setattr("sim.ensemble.engine.open_folder_run", broken)
     monkeypatch.delenv("ALIGNSIM_DEBUG", raising=False)
     assert cli.main(["run", str(SMALL_YAML), "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
@@ -150,7 +150,24 @@ def test_interrupt_exits_130_and_writes_nothing(tmp_path, monkeypatch, capsys) -
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sim.api.run", interrupted)
+    monkeypatch.setattr("sim.ensemble.engine.open_folder_run", interrupted)
     assert cli.main(["run", str(SMALL_YAML), "--out", str(tmp_path)]) == 130
     assert "interrupted; no results written" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
+
+
+def test_interrupt_while_publishing_keeps_the_chunks(tmp_path, monkeypatch, capsys) -> None:
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sim.api.save", interrupted)
+    assert cli.main(["run", str(SMALL_YAML), "--out", str(tmp_path)]) == 130
+    err = capsys.readouterr().err
+    assert "the finished chunks are kept in" in err and "--resume" in err
+    (partial,) = (tmp_path / "small-test").glob(".partial-*")
+    assert [p.name for p in (tmp_path / "small-test").iterdir()] == [partial.name]
+    monkeypatch.undo()
+    assert cli.main(["run", str(SMALL_YAML), "--out", str(tmp_path), "--resume"]) == 0
+    assert "0 to run" in capsys.readouterr().err  # every chunk was there
+    (final,) = (tmp_path / "small-test").iterdir()
+    assert not final.name.startswith(".")

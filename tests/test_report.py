@@ -13,11 +13,13 @@ from sim.api import RunResult
 from sim.figures import (
     build_figures,
     end_state_figure,
+    histogram_relation_quantiles,
     network_figure,
     network_pair_figure,
     relation_bands_figure,
     relation_color,
 )
+from sim.model import HISTOGRAM_EDGES, AlignmentModel
 from sim.report import write_report
 from sim.results import dyad_end_table, outcome_table, trajectories_frame
 
@@ -135,4 +137,39 @@ def test_run_result_figures(small_scenario, fake_model) -> None:
     result = RunResult(small_scenario, fake_model, None, dt.datetime.now(), dt.datetime.now())
     figs = result.figures()
     assert set(figs) == {"relations", "network", "end_states"}
-    assert figs == build_figures(small_scenario, fake_model, result.trajectories, result.outcomes)
+    # a RunResult draws from its ensemble (histograms, start and end relations)
+    point = result.ensemble.point(0)
+    assert figs == build_figures(small_scenario, point, None, result.outcomes)
+
+
+def test_relation_bands_from_histograms_match_the_trajectories(small_scenario) -> None:
+    """On the 0.05 lattice the histogram quantiles are numpy's inverted-CDF quantiles."""
+    model = AlignmentModel(small_scenario, replicates=40, seed=2).run()
+    from_hist = build_figures(small_scenario, model, None, outcome_table(small_scenario, model))
+    q = histogram_relation_quantiles(
+        model.histograms, HISTOGRAM_EDGES, model.dates, model.actor_ids, model.dyads
+    )
+    assert len(q) == 9 * 3
+    medians = [t for t in from_hist["relations"].data if t.name == "median"]
+    hist = model.history
+    for k, trace in enumerate(medians):
+        expected = np.quantile(hist[:, :, k], 0.5, axis=1, method="inverted_cdf")
+        np.testing.assert_allclose(trace.y, expected, atol=1e-9)
+    assert len(from_hist["relations"].data) == 3 * 3
+
+
+def test_report_without_trajectories(tmp_path, small_scenario) -> None:
+    """The report of an ensemble point needs no trajectories frame (any record mode)."""
+    model = AlignmentModel(small_scenario, replicates=30, seed=2, record="outcomes").run()
+    path = write_report(
+        tmp_path / "r.html",
+        small_scenario,
+        model,
+        None,
+        outcome_table(small_scenario, model),
+        dyad_end_table(model, small_scenario),
+        run_info={"record": "outcomes", "chunk_size": 1000},
+    )
+    html = path.read_text()
+    assert html.count("Plotly.newPlot(") == 3
+    assert "start and end (outcomes)" in html and "1,000 replicates" in html

@@ -15,6 +15,8 @@ from conftest import SMALL_YAML, load_small, make_fake_model
 
 import sim
 from sim.api import RunResult
+from sim.ensemble.tasks import chunk_seed
+from sim.model import AlignmentModel
 from sim.results import (
     BAND_NAMES,
     DYAD_COLUMNS,
@@ -214,9 +216,45 @@ def test_public_api_and_manifest_alone_reproduces_the_run(tmp_path) -> None:
     out = sim.save(result, tmp_path, command="notebook")
     m = load_manifest(out)
     assert m["command"] == "notebook" and m["replicates"] == 12 and m["seed"] == 11
+    assert m["chunk_size"] == 1000 and m["record"] == "full"
+    assert m["seeds"]["chunks"] == [{"chunk": 0, "entropy": 11, "spawn_key": [1, 0]}]
 
     scenario = Scenario.model_validate(m["scenario"])
     assert scenario_sha256(scenario) == m["scenario_sha256"]
-    again = sim.run(scenario, replicates=m["replicates"], seed=m["seed"])
+    again = sim.run(
+        scenario,
+        replicates=m["replicates"],
+        seed=m["seed"],
+        chunk_size=m["chunk_size"],
+        record=m["record"],
+        sweep=m["sweep"]["sets"],
+    )
     np.testing.assert_array_equal(again.model.history, result.model.history)
     pd.testing.assert_frame_equal(pd.read_parquet(out / "trajectories.parquet"), again.trajectories)
+    # the engine's one chunk is the model run with the chunk's seed
+    direct = AlignmentModel(scenario, replicates=12, seed=chunk_seed(11, 0)).run()
+    np.testing.assert_array_equal(direct.history, result.model.history)
+
+
+def test_trajectories_parquet_round_trip_keeps_every_category(tmp_path, small_scenario) -> None:
+    """Written chunk by chunk, read back whole: categories (bands that never occur too)
+    and their order survive."""
+    model = make_fake_model(small_scenario, replicates=30)
+    model.history[:] = 0.0  # every relation hedging: four bands never occur
+    result = make_result(model, small_scenario)
+    out = write_run(result, tmp_path)
+    back = pd.read_parquet(out / "trajectories.parquet")
+    assert list(back["band"].cat.categories) == list(BAND_NAMES) and back["band"].cat.ordered
+    assert list(back["actor_a"].cat.categories) == model.actor_ids
+    pd.testing.assert_frame_equal(back, result.trajectories)
+
+
+def test_outcomes_csv_of_a_sweep_reads_back(tmp_path) -> None:
+    key = "actors.CHN.assertiveness"
+    result = sim.run(SMALL_YAML, replicates=10, seed=1, sweep={key: [0.4, 0.8]}, workers=1)
+    out = sim.save(result, tmp_path)
+    end, dyads = read_outcomes_csv(out / "outcomes.csv")
+    assert list(end.columns) == ["point", key, *OUTCOME_COLUMNS]
+    assert list(dyads.columns) == ["point", key, *DYAD_COLUMNS]
+    assert end["point"].tolist() == [0, 0, 0, 1, 1, 1]
+    assert np.allclose(end["probability"], result.outcomes["probability"])
