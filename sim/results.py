@@ -636,7 +636,8 @@ def _make_tmp(folder: Path, base: str) -> Path:
     raise FileExistsError(f"cannot create a temporary folder in {folder}")  # pragma: no cover
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush a file or folder to disk (best effort: some filesystems refuse)."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -757,7 +758,7 @@ def write_run(
             manifest["files"][name] = _file_info(tmp / name)
         _write_manifest(tmp, manifest)
         for name in [*names, "manifest.json"]:
-            _fsync(tmp / name)
+            fsync_path(tmp / name)
         while True:
             final = folder / run_id
             if not final.exists():
@@ -769,7 +770,7 @@ def write_run(
                     if not final.exists():
                         raise
                 else:
-                    _fsync(folder)
+                    fsync_path(folder)
                     return final
             run_id = next(c for c in candidates if not (folder / c).exists())
             manifest["run_id"] = run_id

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from sim.ensemble.tasks import ChunkFailure, ChunkKey, ChunkResult
+from sim.results import fsync_path
 
 STATE_FORMAT = 1
 PARTIAL_PREFIX = ".partial-"
@@ -61,19 +62,6 @@ class ResumeRefused(Exception):
     """A resume that cannot go ahead (nothing to resume, or the run has changed)."""
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a hidden temporary file, fsync, rename."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
@@ -87,7 +75,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(path.parent)
+    fsync_path(path.parent)
 
 
 def _json_points(points: Iterable[dict[str, float]]) -> list[dict[str, float]]:

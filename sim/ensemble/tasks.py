@@ -236,21 +236,15 @@ def run_chunk(task: ChunkTask) -> ChunkResult | ChunkFailure:
             modules=modules,
         )
     except Exception as exc:
-        seq = task.seed_sequence
-        return ChunkFailure(
-            key=task.key,
-            start=task.start,
-            count=task.count,
-            entropy=int(seq.entropy),  # type: ignore[arg-type]
-            spawn_key=tuple(int(k) for k in seq.spawn_key),
-            error=f"{type(exc).__name__}: {exc}",
-            traceback=traceback.format_exc(),
-            worker=_worker_name(),
-        )
+        return failure_for(task, exc, worker=_worker_name())
 
 
-def failure_for(task: ChunkTask, exc: BaseException) -> ChunkFailure:
-    """A failure for a chunk whose future raised outside run_chunk (a lost worker ...)."""
+def failure_for(task: ChunkTask, exc: BaseException, worker: str = "") -> ChunkFailure:
+    """The failure record of a chunk: its seed, the error and where it happened.
+
+    Made in the worker by run_chunk, or in the driver when a future raised outside it
+    (a lost worker ...), where the worker is unknown.
+    """
     seq = task.seed_sequence
     return ChunkFailure(
         key=task.key,
@@ -260,6 +254,7 @@ def failure_for(task: ChunkTask, exc: BaseException) -> ChunkFailure:
         spawn_key=tuple(int(k) for k in seq.spawn_key),
         error=f"{type(exc).__name__}: {exc}",
         traceback="".join(traceback.format_exception(exc)),
+        worker=worker,
     )
 
 
