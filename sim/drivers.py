@@ -157,18 +157,18 @@ def wedge(world: World, relations: np.ndarray) -> np.ndarray:
     (C_ij). Courting is an offer, so it moves both sides: the courted state's propensity
     rises by what it is offered, which is what lets a wedge work when warming needs both.
     """
-    if not world.wedge.any():  # the common case: no state plays a wedge
-        return np.zeros_like(relations)
-    friends = np.maximum(relations, 0.0)
-    # D = F V^T has D_ji = C_ij, and W = C + C^T = D + D^T; with levers shared by all
-    # replicates F V^T is one matrix product over the stacked replicates.
     levers = world.wedge
+    # C_ij = sum_k V_ik F_jk, i.e. column i of F V^T; W = C + C^T.
     if levers.shape[0] == 1:
-        n = relations.shape[-1]
-        d = (friends.reshape(-1, n) @ levers[0].T).reshape(friends.shape)
+        # Levers shared by all replicates are few (a scenario names them one by one):
+        # add each lever's column instead of a full matrix product.
+        courting = np.zeros_like(relations)
+        for i, k in zip(*np.nonzero(levers[0]), strict=True):
+            courting[:, i, :] += levers[0, i, k] * np.maximum(relations[:, :, k], 0.0)
     else:
-        d = np.matmul(friends, np.swapaxes(levers, 1, 2))
-    return _zero_diagonal(d + np.swapaxes(d, 1, 2))
+        friends = np.maximum(relations, 0.0)
+        courting = np.swapaxes(np.matmul(friends, np.swapaxes(levers, 1, 2)), 1, 2)
+    return _zero_diagonal(courting + np.swapaxes(courting, 1, 2))
 
 
 def attention(world: World) -> np.ndarray:

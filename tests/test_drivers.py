@@ -149,3 +149,14 @@ def test_the_compiled_kernel_agrees_with_the_rule_as_written():
     # exp() may differ in the last bit between numpy and the compiled code, which can
     # flip a draw that lands exactly on a boundary: allow a handful in 10,000.
     assert np.mean(~np.isclose(moves, expected)) < 1e-3
+
+
+def test_wedge_is_the_same_for_shared_and_per_replicate_levers():
+    world = build_world(baseline())
+    rng = np.random.default_rng(0)
+    r = rng.uniform(-1, 1, (3, 4, 4))
+    r = (r + np.swapaxes(r, 1, 2)) / 2
+    np.einsum("rii->ri", r)[...] = 0.0
+    shared = wedge(world, r)
+    world.wedge = np.repeat(world.wedge, 3, axis=0)  # per-replicate levers, same values
+    np.testing.assert_allclose(wedge(world, r), shared)
