@@ -226,26 +226,18 @@ def _summary(result: Any, report_path: Path, run_line: str | None = None) -> Non
     names = dict(zip(result.model.actor_ids, result.model.actor_names, strict=True))
     ensemble = result.ensemble
     if ensemble.is_sweep:
-        sweep = result.sweep
+        from sim.report import sweep_rows
+
+        header, rows = sweep_rows(result.sweep, ensemble.sweep_keys, names)
         table = Table(
-            title=f"{result.scenario.name}: {len(sweep)} sweep points", title_justify="left"
+            title=f"{result.scenario.name}: {len(result.sweep)} sweep points",
+            title_justify="left",
         )
-        p_cols = [c for c in sweep.columns if c.startswith("p_")]
-        m_cols = [c for c in sweep.columns if c.startswith("median_")]
-        table.add_column("point", justify="right")
-        for key in ensemble.sweep_keys:
-            table.add_column(key, justify="right", overflow="fold")
-        for c in p_cols:
-            table.add_column(f"P({c[2:]})", justify="right", overflow="fold")
-        for c in m_cols:
-            table.add_column(c.removeprefix("median_"), justify="right", overflow="fold")
-        for rec in sweep.to_dict("records"):
-            table.add_row(
-                str(rec["point"]),
-                *[f"{rec[k]:g}" for k in ensemble.sweep_keys],
-                *[f"{rec[c]:.1%}" for c in p_cols],
-                *[sg(rec[c]) for c in m_cols],
-            )
+        table.add_column("", justify="left")
+        for col in header[1:]:
+            table.add_column(col, justify="right")
+        for row in rows:
+            table.add_row(*row)
         console.print(table, markup=False)
     else:
         dyads = Table(title=f"{result.scenario.name}: relations at the end", title_justify="left")

@@ -126,27 +126,32 @@ th{background:#f5f5f5}td.num{text-align:right;font-variant-numeric:tabular-nums;
 """
 
 
+def sweep_rows(
+    sweep: pd.DataFrame, keys: Sequence[str], names: Mapping[str, str]
+) -> tuple[list[str], list[list[str]]]:
+    """The sweep table turned on its side: one column per point, one row per measure.
+
+    Rows: the swept values, each end-state's probability, each dyad's end median. Points
+    are few and measures many, so this fits a page (and a terminal) where one row per
+    point would not.
+    """
+    records = sweep.to_dict("records")
+    header = ["", *[f"point {rec['point']}" for rec in records]]
+    rows = [[key, *[f"{rec[key]:g}" for rec in records]] for key in keys]
+    for col in (c for c in sweep.columns if c.startswith("p_")):
+        rows.append([f"P({col[2:]})", *[_fmt_pct(rec[col]) for rec in records]])
+    for col in (c for c in sweep.columns if c.startswith("median_")):
+        a, _, b = col.removeprefix("median_").partition("-")
+        label = f"{names.get(a, a)} – {names.get(b, b)}, end median"
+        rows.append([label, *[fmt_signed(rec[col]) for rec in records]])
+    return header, rows
+
+
 def sweep_html(sweep: pd.DataFrame, keys: Sequence[str], names: Mapping[str, str]) -> str:
-    """The sweep table as HTML: one row per point, swept values, end-state
-    probabilities and dyad end medians (escaped)."""
-    p_cols = [c for c in sweep.columns if c.startswith("p_")]
-    m_cols = [c for c in sweep.columns if c.startswith("median_")]
-    header = ["point", *keys]
-    header += [f"P({c[2:]})" for c in p_cols]
-    for c in m_cols:
-        a, _, b = c.removeprefix("median_").partition("-")
-        header.append(f"{names.get(a, a)} – {names.get(b, b)} median")
-    rows = []
-    for rec in sweep.to_dict("records"):
-        rows.append(
-            [
-                str(rec["point"]),
-                *[f"{rec[k]:g}" for k in keys],
-                *[_fmt_pct(rec[c]) for c in p_cols],
-                *[fmt_signed(rec[c]) for c in m_cols],
-            ]
-        )
-    return _table(header, rows, numeric=set(range(len(header))))
+    """The sweep table as HTML (escaped), one column per point."""
+    header, rows = sweep_rows(sweep, keys, names)
+    table = _table(header, rows, numeric=set(range(1, len(header))))
+    return f'<div style="overflow-x:auto">{table}</div>'
 
 
 def report_html(
