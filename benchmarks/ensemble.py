@@ -28,14 +28,19 @@ def main() -> None:
     steps = scenario.run.steps
     sim.run(scenario, replicates=10, record="outcomes", workers=1)  # compile the kernel
     cores = os.cpu_count() or 1
-    print(f"baseline, {args.reps} replicates x {steps} steps, chunks of "
-          f"{scenario.run.chunk_size}, --record outcomes")
+    print(
+        f"baseline, {args.reps} replicates x {steps} steps, chunks of "
+        f"{scenario.run.chunk_size}, --record outcomes"
+    )
     for workers in sorted({1, cores}):
         start = time.perf_counter()
         sim.run(scenario, replicates=args.reps, record="outcomes", workers=workers)
         wall = time.perf_counter() - start
-        print(f"  {workers} worker(s): {wall:6.2f} s  {args.reps * steps / wall:12,.0f} "
-              "replicate-steps/s", flush=True)
+        print(
+            f"  {workers} worker(s): {wall:6.2f} s  {args.reps * steps / wall:12,.0f} "
+            "replicate-steps/s",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -54,9 +54,20 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as out:
-        command = [sys.executable, str(ROOT / "run.py"), "run",
-                   str(ROOT / "scenarios" / "baseline.yaml"), "--reps", str(args.reps),
-                   "--record", args.record, "--workers", str(args.workers), "--out", out]
+        command = [
+            sys.executable,
+            str(ROOT / "run.py"),
+            "run",
+            str(ROOT / "scenarios" / "baseline.yaml"),
+            "--reps",
+            str(args.reps),
+            "--record",
+            args.record,
+            "--workers",
+            str(args.workers),
+            "--out",
+            out,
+        ]
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         peak_total = peak_driver = 0
@@ -72,8 +83,9 @@ def main() -> None:
     gib = 1024**3
     print(f"baseline, {args.reps} replicates, --record {args.record}, --workers {args.workers}")
     print(f"  wall time {wall:.1f} s")
-    print(f"  peak memory, driver and workers together: {peak_total / gib:.2f} GiB "
-          "(target < 2 GiB)")
+    print(
+        f"  peak memory, driver and workers together: {peak_total / gib:.2f} GiB (target < 2 GiB)"
+    )
     print(f"  peak memory, driver alone:                {peak_driver / gib:.2f} GiB")
 
 
