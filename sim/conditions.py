@@ -16,13 +16,19 @@ The grammar (docs/scenarios.md, "Conditions"):
     not        := 'not' not | '(' condition ')' | comparison
     comparison := value ('<' | '<=' | '>' | '>=' | '==' | '!=') value
                 | value 'is' ['not'] BAND
+                | 'together' '(' A ',' B ')'     (A and B are in the same bloc)
     value      := NUMBER | A-B | PATH | 'step' | 'blocs' | '-' value
                 | 'together' '(' A ',' B ')'     (1 when A and B are in the same bloc)
+                | 'strongest' '(' A ')'          (A's warmest relation to anyone)
+                | 'weakest' '(' A ')'            (A's coldest relation to anyone)
 
 ``A-B`` is the relation of a dyad, ``PATH`` a parameter path (docs/scenarios.md), BAND one
-of hostile, rivalry, hedging, aligned, allied. Blocs are the groups of actors joined by
-relations above the aligned band's lower bound (bands.hedging): the connected components
-of that graph; ``blocs`` counts those with two or more members.
+of hostile, rivalry, hedging, aligned, allied. Conditions of end-states read only the
+final relations: there, parameter paths and ``step`` are not allowed.
+
+Blocs are the groups of actors joined by relations above the aligned band's lower bound
+(bands.hedging): the connected components of that graph; ``blocs`` counts those with two
+or more members.
 
 Text is tokenised and parsed by hand into a tree of plain objects; nothing is ever
 passed to eval. Every condition is evaluated for all replicates at once.
@@ -44,7 +50,7 @@ if TYPE_CHECKING:
 
 BANDS = ("hostile", "rivalry", "hedging", "aligned", "allied")
 COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
-KEYWORDS = ("and", "or", "not", "is", "step", "blocs", "together", *BANDS)
+FUNCTIONS = ("together", "strongest", "weakest")
 
 _TOKEN = re.compile(
     r"\s*(?:"
@@ -149,6 +155,18 @@ class Together:
 
 
 @dataclass(frozen=True)
+class Extreme:
+    """An actor's warmest ('strongest') or coldest ('weakest') relation to the others."""
+
+    i: int
+    strongest: bool
+
+    def evaluate(self, state: State) -> np.ndarray:
+        others = np.delete(state.relations[:, self.i, :], self.i, axis=1)
+        return others.max(axis=1) if self.strongest else others.min(axis=1)
+
+
+@dataclass(frozen=True)
 class Negative:
     operand: Any
 
@@ -227,12 +245,13 @@ class Condition:
 
 
 class _Parser:
-    def __init__(self, text: str, scenario: Scenario) -> None:
+    def __init__(self, text: str, scenario: Scenario, relations_only: bool) -> None:
         self.text = text
         self.tokens = tokenize(text)
         self.pos = 0
         self.scenario = scenario
         self.ids = list(scenario.actors)
+        self.relations_only = relations_only
 
     # helpers
     def peek(self) -> Token | None:
@@ -316,6 +335,8 @@ class _Parser:
     def parse_comparison(self) -> Any:
         left = self.parse_value()
         token = self.peek()
+        if isinstance(left, Together) and (token is None or token.kind != "op"):
+            return Compare(left, "==", Number(1.0))  # together(A, B) reads as a condition
         if token is None:
             raise ConditionError(f"'{self.text}' needs a comparison, e.g. RUS-CHN > 0.6")
         if token.text == "is":
@@ -358,6 +379,10 @@ class _Parser:
             )
         word = token.text
         if word == "step":
+            if self.relations_only:
+                raise ConditionError(
+                    "an end-state is read at the end of the run: 'step' cannot be used here"
+                )
             return Step()
         if word == "blocs":
             return Blocs()
@@ -370,6 +395,11 @@ class _Parser:
             if a == b:
                 raise ConditionError("together() needs two different actors")
             return Together(a, b)
+        if word in ("strongest", "weakest"):
+            self.expect("(")
+            a = self._actor()
+            self.expect(")")
+            return Extreme(a, word == "strongest")
         if word in BANDS or word in ("and", "or", "not", "is"):
             raise ConditionError(
                 f"'{word}' at column {token.column} cannot stand here; "
@@ -382,6 +412,10 @@ class _Parser:
                 raise ConditionError(str(exc)) from None
             if target.kind == "dyad" and target.name == "relation":
                 return Relation(word, target.i, target.j)
+            if self.relations_only:
+                raise ConditionError(
+                    f"'{word}': an end-state reads only relations and blocs, not parameters"
+                )
             return Parameter(word, target)
         if "-" in word:
             try:
@@ -392,7 +426,7 @@ class _Parser:
         raise ConditionError(
             f"unknown name '{word}' at column {token.column}; expected a dyad such as "
             f"{self.ids[0]}-{self.ids[1]}, a path such as actors.{self.ids[0]}.assertiveness, "
-            "step, blocs or together(A, B)"
+            "step, blocs, together(A, B), strongest(A) or weakest(A)"
         )
 
     def _actor(self) -> int:
@@ -405,9 +439,12 @@ class _Parser:
         return self.ids.index(token.text)
 
 
-def parse_condition(text: str, scenario: Scenario) -> Condition:
-    """Parse a condition against a scenario's actors, or raise ConditionError."""
-    return _Parser(text, scenario).parse()
+def parse_condition(text: str, scenario: Scenario, relations_only: bool = False) -> Condition:
+    """Parse a condition against a scenario's actors, or raise ConditionError.
+
+    ``relations_only``: for end-states, which read only the final relations.
+    """
+    return _Parser(text, scenario, relations_only).parse()
 
 
 # --------------------------------------------------------------------------- blocs

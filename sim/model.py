@@ -15,7 +15,6 @@ runs is one model, not ten thousand.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Mapping
 from itertools import combinations
 
@@ -24,9 +23,9 @@ import numpy as np
 
 from sim.agents import StateAgent
 from sim.drivers import propensity, static_propensity
-from sim.scenario import Scenario, add_months, event_step
+from sim.events import Timeline
+from sim.scenario import Scenario, add_months
 from sim.world import (
-    Target,
     World,
     build_world,
     capability_shares,
@@ -35,24 +34,12 @@ from sim.world import (
     parse_target,
 )
 
-Change = tuple[str, Target, str, float]  # (event name, target, 'set' | 'add', value)
 Seed = int | np.random.SeedSequence
 
 #: Bin edges of the per-step relation histograms: 81 bins of width 0.025 centred on
 #: -1, -0.975, ..., 1, so relations on the 0.05 lattice of moves sit at bin centres.
 HISTOGRAM_EDGES = np.linspace(-1.0125, 1.0125, 82)
 _BIN_WIDTH = HISTOGRAM_EDGES[1] - HISTOGRAM_EDGES[0]
-
-
-def timeline(scenario: Scenario) -> dict[int, list[Change]]:
-    """The scenario's events as changes grouped by the step at which they apply."""
-    changes: dict[int, list[Change]] = defaultdict(list)
-    for name, event in scenario.events.items():
-        step = event_step(scenario, event)
-        for op in ("set", "add"):
-            for path, value in getattr(event, op).items():
-                changes[step].append((name, parse_target(scenario, path), op, float(value)))
-    return dict(changes)
 
 
 def recorded_steps(record: str, steps: int) -> list[int]:
@@ -115,7 +102,7 @@ class AlignmentModel(mesa.Model):
         self.propensity = np.zeros((r, n, n))
         self.uniforms = np.zeros((r, n, n))
         self._static: np.ndarray | None = None
-        self.timeline = timeline(scenario)
+        self.timeline = Timeline(scenario, r, seed)
         total = scenario.run.steps
         self.dates = [
             add_months(scenario.run.start, k * scenario.run.step_months) for k in range(total + 1)
@@ -165,17 +152,26 @@ class AlignmentModel(mesa.Model):
                 self.world.apply(target, "set", values)
 
     def apply_events(self) -> None:
-        """Apply the changes scheduled for this step (self.steps is already the new step)."""
-        for _name, target, op, value in self.timeline.get(self.steps, ()):
-            if target.kind == "dyad" and target.name == "relation":
-                self.shock_relation(target.i, target.j, op, value)
-            else:
-                self.world.apply(target, op, value)
-                self._static = None  # the world changed: recompute its static terms
+        """Fire this step's events (self.steps is already the new step)."""
+        if self.timeline.fire(self):
+            self._static = None  # the world changed: recompute its static terms
 
-    def shock_relation(self, i: int, j: int, op: str, value: float | np.ndarray) -> None:
-        """Set or shift the relation of pair (i, j) in every replicate (an event's shock)."""
-        new = combine(self.relations[:, i, j], op, value, -1.0, 1.0)
+    @property
+    def event_log(self) -> list[tuple[str, int, np.ndarray]]:
+        """Every event firing: (event name, step, indices of the replicates it fired in)."""
+        return self.timeline.log
+
+    def shock_relation(
+        self, i: int, j: int, op: str, value: float | np.ndarray, mask: np.ndarray | None = None
+    ) -> None:
+        """Set or shift the relation of pair (i, j) (an event's shock or a parameter).
+
+        With ``mask``, only in the replicates where it is true.
+        """
+        old = self.relations[:, i, j]
+        new = combine(old, op, value, -1.0, 1.0)
+        if mask is not None:
+            new = np.where(mask, new, old)
         self.relations[:, i, j] = self.relations[:, j, i] = new
 
     def perceive(self) -> None:

@@ -35,6 +35,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from sim.conditions import parse_condition
+from sim.events import ModelState
 from sim.world import dyad_indices
 
 DECIMALS = 9
@@ -144,10 +146,13 @@ def evaluate_outcomes(
     if rel.ndim != 3 or rel.shape[1:] != (n, n):
         raise ValueError(f"relations should be (R, {n}, {n}), got {rel.shape}")
     outcomes: Mapping[str, Any] = scenario.outcomes
+    final = ModelState(rel, None, scenario.run.steps, scenario.bands)
     result: dict[str, np.ndarray] = {}
     for name, outcome in outcomes.items():
         holds = np.ones(rel.shape[0], dtype=bool)
         for cond in outcome.all:
             holds &= _condition_holds(cond, actor_ids, rel, scenario.bands)
+        if outcome.when is not None:
+            holds &= parse_condition(outcome.when, scenario, relations_only=True).holds(final)
         result[name] = holds
     return result

@@ -222,52 +222,84 @@ class World:
         """A decision-rule setting as a (·, 1) column, to broadcast over an actor's row."""
         return self.settings[name][:, None]
 
-    def apply(self, target: Target, op: Literal["set", "add"], value: float | np.ndarray) -> None:
+    def value(self, target: Target) -> np.ndarray:
+        """The current value of the quantity a target names, per replicate: (·,)."""
+        kind, name, i, j = target.kind, target.name, target.i, target.j
+        if kind == "weight":
+            return self.weights[name][:, 0, 0]
+        if kind == "setting":
+            return self.settings[name]
+        if kind == "actor":
+            return getattr(self, name)[:, i]
+        if kind == "capability":
+            if self.capabilities is None:
+                raise ValueError("this world's sizes are not derived from capabilities")
+            return self.capabilities[:, i, CAPABILITIES.index(name)]
+        if kind in ("dispute", "irritant"):
+            named = self.disputes if kind == "dispute" else self.irritants
+            return named[name][:, i, j] if name in named else np.zeros(1)
+        if kind == "dyad" and name == "relation":
+            raise ValueError("relations live in the model, not the world")
+        return getattr(self, name)[:, i, j]
+
+    def apply(
+        self,
+        target: Target,
+        op: Literal["set", "add"],
+        value: float | np.ndarray,
+        mask: np.ndarray | None = None,
+    ) -> None:
         """Change one quantity: assign (set) or shift (add) it, in every replicate.
 
         ``value`` is a number, or an array with one value per replicate (then the quantity
-        becomes per-replicate). Values are kept in their valid ranges (0..1 for salience
-        and ties, -1..1 for attention) so that an 'add' cannot push a quantity out of its
-        meaning.
+        becomes per-replicate). With ``mask`` (one boolean per replicate) only the
+        replicates where it is true change. Values are kept in their valid ranges (0..1 for
+        salience and ties, -1..1 for attention) so that an 'add' cannot push a quantity
+        out of its meaning.
         """
         kind, name, i, j = target.kind, target.name, target.i, target.j
         lo, hi = bounds(target)
         value = np.asarray(value, dtype=float)
-        reps = value.shape[0] if value.ndim else 1
+        reps = len(mask) if mask is not None else (value.shape[0] if value.ndim else 1)
+
+        def changed(old: np.ndarray) -> np.ndarray:
+            new = combine(old, op, value, lo, hi)
+            return new if mask is None else np.where(mask, new, old)
+
         if kind == "dyad" and name == "relation":
             raise ValueError("relations live in the model: AlignmentModel.shock_relation")
         if kind == "weight":
             arr = self.weights[name] = _widen(self.weights[name], reps)
-            arr[:, 0, 0] = combine(arr[:, 0, 0], op, value, lo, hi)
+            arr[:, 0, 0] = changed(arr[:, 0, 0])
         elif kind == "setting":
             arr = self.settings[name] = _widen(self.settings[name], reps)
-            arr[:] = combine(arr, op, value, lo, hi)
+            arr[:] = changed(arr)
         elif kind == "actor" and name == "size":
             raw = _widen(self.size, reps)
-            raw[:, i] = combine(raw[:, i], op, value, lo, hi)
+            raw[:, i] = changed(raw[:, i])
             self.size = raw / raw.sum(axis=1, keepdims=True)
             self.capabilities = None
         elif kind == "actor":
             arr = _widen(getattr(self, name), reps)
-            arr[:, i] = combine(arr[:, i], op, value, lo, hi)
+            arr[:, i] = changed(arr[:, i])
             setattr(self, name, arr)
         elif kind == "capability":
             if self.capabilities is None:
                 raise ValueError("this world's sizes are not derived from capabilities")
             caps = self.capabilities = _widen(self.capabilities, reps)
             c = CAPABILITIES.index(name)
-            caps[:, i, c] = combine(caps[:, i, c], op, value, lo, hi)
+            caps[:, i, c] = changed(caps[:, i, c])
             self.size = _shares_per_replicate(caps)
         elif kind in ("lever", "dyad"):
             arr = _widen(getattr(self, name), reps)
-            arr[:, i, j] = combine(arr[:, i, j], op, value, lo, hi)
+            arr[:, i, j] = changed(arr[:, i, j])
             if kind == "dyad":  # a dyad's quantity belongs to both sides
                 arr[:, j, i] = arr[:, i, j]
             setattr(self, name, arr)
         elif kind in ("dispute", "irritant"):
             named = self.disputes if kind == "dispute" else self.irritants
             arr = named[name] = _widen(named.get(name, np.zeros_like(self.proximity[:1])), reps)
-            arr[:, i, j] = combine(arr[:, i, j], op, value, lo, hi)
+            arr[:, i, j] = changed(arr[:, i, j])
             if kind == "dispute":  # a dispute is the pair's; an irritant is one side's
                 arr[:, j, i] = arr[:, i, j]
         else:  # pragma: no cover - Target kinds are closed

@@ -98,7 +98,7 @@ def test_an_event_at_a_date_applies_in_the_step_holding_it():
     data = _event_data(at="2015-02-15", add={"dyads.RUS-JPN.relation": 0.3})
     model = AlignmentModel(scenario(data), replicates=2, seed=0)
     # 2015-02-15 lies in the period 2015-01-01 .. 2015-04-01, which step 5 simulates.
-    assert list(model.timeline) == [5]
+    assert model.timeline.scheduled_steps == [5]
 
 
 def test_a_relation_shock_moves_the_relation_at_once():

@@ -157,7 +157,8 @@ def test_rule_of_a_model_is_reported_at_its_mapping() -> None:
         """
     )
     assert only_problem(path) == (
-        "w.yaml:4: events.talks: give exactly one of 'at' (a date) or 'step'"
+        "w.yaml:4: events.talks: give exactly one trigger: 'at' (a date), 'step', "
+        "'when' (a condition) or 'probability' (got none)"
     )
 
 

@@ -43,7 +43,7 @@ def test_baseline_loads() -> None:
     assert s.actors["RUS"].capabilities is not None
     assert s.run.start == dt.date(2014, 1, 1)
     assert s.dyads["USA-JPN"].treaty == 1.0
-    assert s.extends is None
+    assert s.extends == "defaults/outcomes.yaml"
 
 
 def test_baseline_dyads_follow_the_actor_order() -> None:
@@ -54,7 +54,7 @@ def test_baseline_dyads_follow_the_actor_order() -> None:
         assert order.index(a) < order.index(b), key
     # The file writes RUS-JPN and RUS-CHN; the actors list JPN and CHN before RUS.
     assert s.dyads["JPN-RUS"].disputes == {"kurils": 0.5}
-    assert s.outcomes["russia_china_entente"].all[0].dyad == "CHN-RUS"
+    assert s.outcomes["russia_china_entente"].when == "RUS-CHN is allied"
 
 
 def test_whatif_merges_dotted_keys_nulls_and_reversed_dyads() -> None:

@@ -201,7 +201,22 @@ def _outcomes(s: Scenario, ids: list[str]) -> list[Issue]:
                 issues.append(((*path, "dyad"), f"'{cond.dyad}': {problem}"))
             if cond.actor is not None and cond.actor not in ids:
                 issues.append(((*path, "actor"), f"unknown actor '{cond.actor}'; {known(ids)}"))
+        if outcome.when is not None:
+            problem = _condition_problem(s, outcome.when, relations_only=True)
+            if problem:
+                issues.append((("outcomes", name, "when"), problem))
     return issues
+
+
+def _condition_problem(s: Scenario, text: str, relations_only: bool = False) -> str | None:
+    """Why a condition does not parse or fit the scenario, or None when it is fine."""
+    from sim.conditions import ConditionError, parse_condition  # sim.conditions imports us
+
+    try:
+        parse_condition(text, s, relations_only=relations_only)
+    except ConditionError as exc:
+        return f"'{text}': {exc}"
+    return None
 
 
 def _events(s: Scenario) -> list[Issue]:
@@ -219,6 +234,14 @@ def _events(s: Scenario) -> list[Issue]:
         if event.step is not None and event.step > s.run.steps:
             msg = f"step {event.step} is after the run's last step ({s.run.steps})"
             issues.append((("events", name, "step"), msg))
+        for key in ("after", "before"):
+            date = getattr(event, key)
+            if date is not None and not s.run.start <= date <= end:
+                msg = f"{date} is outside the run ({s.run.start} to {end})"
+                issues.append((("events", name, key), msg))
+        if event.when is not None and (problem := _condition_problem(s, event.when)):
+            issues.append((("events", name, "when"), problem))
+        temporary = event.duration is not None or event.decay is not None
         for op in ("set", "add"):
             for path, value in getattr(event, op).items():
                 try:
@@ -227,6 +250,12 @@ def _events(s: Scenario) -> list[Issue]:
                     msg = str(exc).removeprefix(f"'{path}': ")
                     issues.append((("events", name, op, path), msg))
                     continue
+                if temporary and target.kind == "dyad" and target.name == "relation":
+                    msg = (
+                        "a relation shock cannot have a duration or decay: relations move "
+                        "by themselves after a shock; make a separate event instead"
+                    )
+                    issues.append((("events", name, op, path), msg))
                 lo, hi = bounds(target)
                 # An 'add' may overshoot and is clipped; a 'set' states the value meant.
                 if op == "set" and not lo <= value <= hi:

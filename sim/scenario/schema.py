@@ -208,26 +208,97 @@ EventOp = dict[str, float]
 
 
 class Event(Strict):
-    """A change to actors, dyads or weights at a date or step of the run.
+    """A change to actors, dyads, weights or settings during a run (docs/scenarios.md).
+
+    The trigger is one of: a date (``at``) or ``step``, applying in every replicate; a
+    condition (``when``), applying in each replicate the first step it holds there (every
+    time it becomes true, with ``repeat``); or a ``probability`` per step and replicate
+    (a random event, which may recur unless ``repeat: false``). ``after`` and ``before``
+    bound when conditional and random events may fire.
 
     ``set`` assigns values and ``add`` shifts them; both map dotted paths such as
-    ``actors.CHN.assertiveness`` or ``dyads.RUS-JPN.disputes.kurils`` to numbers.
-    The change applies from the given step on (and stays until another event changes it).
+    ``actors.CHN.assertiveness`` or ``dyads.RUS-JPN.disputes.kurils`` to numbers. The
+    change stays, unless ``duration`` undoes it that many steps later or ``decay`` lets it
+    fade with that half-life in steps.
     """
 
     description: str = ""
     at: dt.date | None = Field(None, description="Date; the event applies in the step holding it.")
     step: Annotated[int, Field(ge=1)] | None = Field(None, description="Step (1 = the first).")
+    when: str | None = Field(
+        None,
+        description="A condition (e.g. 'RUS-CHN > 0.6'): the event fires in each replicate "
+        "the first step it holds there.",
+    )
+    probability: Annotated[float, Field(gt=0.0, le=1.0)] | None = Field(
+        None, description="Chance per step and replicate: a random event."
+    )
+    after: dt.date | None = Field(
+        None, description="Conditional and random events fire only from this date on."
+    )
+    before: dt.date | None = Field(
+        None, description="Conditional and random events fire only before this date."
+    )
+    repeat: bool | None = Field(
+        None,
+        description="May fire again: each time the condition becomes true again "
+        "(conditional; default false), or on any later step (random; default true).",
+    )
+    duration: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Steps after which the change is undone."
+    )
+    decay: Annotated[float, Field(gt=0.0)] | None = Field(
+        None, description="Half-life in steps with which the change fades away."
+    )
     set: EventOp = Field(default_factory=dict, description="Path -> new value.")
     add: EventOp = Field(default_factory=dict, description="Path -> amount added.")
 
     @model_validator(mode="after")
     def _when_and_what(self) -> Event:
-        if (self.at is None) == (self.step is None):
-            raise ValueError("give exactly one of 'at' (a date) or 'step'")
+        triggers = [
+            name
+            for name, given in (
+                ("at", self.at is not None),
+                ("step", self.step is not None),
+                ("when", self.when is not None),
+                ("probability", self.probability is not None),
+            )
+            if given
+        ]
+        if len(triggers) != 1:
+            raise ValueError(
+                "give exactly one trigger: 'at' (a date), 'step', 'when' (a condition) or "
+                f"'probability' (got {', '.join(triggers) if triggers else 'none'})"
+            )
         if not self.set and not self.add:
             raise ValueError("an event needs 'set' or 'add'")
+        scheduled = triggers[0] in ("at", "step")
+        if scheduled and (self.after or self.before or self.repeat is not None):
+            raise ValueError(
+                "'after', 'before' and 'repeat' go with 'when' or 'probability', not with a "
+                "fixed date or step"
+            )
+        if self.after and self.before and not self.after < self.before:
+            raise ValueError(f"'after' ({self.after}) must come before 'before' ({self.before})")
+        if self.duration is not None and self.decay is not None:
+            raise ValueError("give 'duration' or 'decay', not both")
         return self
+
+    @property
+    def trigger(self) -> Literal["scheduled", "conditional", "random"]:
+        """What sets the event off: a date or step, a condition, or chance."""
+        if self.when is not None:
+            return "conditional"
+        if self.probability is not None:
+            return "random"
+        return "scheduled"
+
+    @property
+    def repeats(self) -> bool:
+        """Whether the event may fire more than once in a replicate."""
+        if self.repeat is not None:
+            return self.repeat
+        return self.trigger == "random"
 
 
 Band = Literal["hostile", "rivalry", "hedging", "aligned", "allied"]
@@ -271,10 +342,22 @@ class Condition(Strict):
 
 
 class Outcome(Strict):
-    """A named end-state: holds in a replicate when all its conditions hold at the end."""
+    """A named end-state: holds in a replicate when its rule holds at the end of the run.
+
+    The rule is ``when`` (a condition over relations and blocs, e.g. 'RUS-CHN is allied
+    and RUS-JPN is hostile'), ``all`` (a list of simple conditions that must all hold),
+    or both (then both must hold).
+    """
 
     description: str = ""
-    all: list[Condition] = Field(..., min_length=1)
+    when: str | None = Field(None, description="A condition over the final relations.")
+    all: list[Condition] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_rule(self) -> Outcome:
+        if self.when is None and not self.all:
+            raise ValueError("an outcome needs a rule: 'when' (a condition) or 'all' (a list)")
+        return self
 
 
 class Bands(Strict):
