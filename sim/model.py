@@ -102,6 +102,9 @@ class AlignmentModel(mesa.Model):
         self.propensity = np.zeros((r, n, n))
         self.uniforms = np.zeros((r, n, n))
         self._static: np.ndarray | None = None
+        #: Called with the model after the states have chosen their moves and before the
+        #: moves are resolved: the moment an explanation looks at (sim.explain).
+        self.decision_observers: list[Callable[[AlignmentModel], None]] = []
         self.timeline = Timeline(scenario, r, seed)
         total = scenario.run.steps
         self.dates = [
@@ -124,6 +127,8 @@ class AlignmentModel(mesa.Model):
         self.apply_events()
         self.perceive()
         self.agents.do("choose_moves")
+        for observe in self.decision_observers:
+            observe(self)
         self.resolve_moves()
         self.record()
 
