@@ -22,7 +22,7 @@ was: scenarios compared on the same seed share their noise.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -81,10 +81,11 @@ class Temporary:
     fired_at: int
     duration: int | None
     decay: float | None
-    remaining: np.ndarray = field(init=False)
+    remaining: np.ndarray = None  # type: ignore[assignment]  # what is still to unwind
 
     def __post_init__(self) -> None:
-        self.remaining = self.added.copy()
+        if self.remaining is None:
+            self.remaining = self.added.copy()
 
 
 @dataclass(frozen=True)

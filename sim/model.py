@@ -16,6 +16,8 @@ runs is one model, not ten thousand.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from copy import deepcopy
+from dataclasses import replace
 from itertools import combinations
 
 import mesa
@@ -197,14 +199,50 @@ class AlignmentModel(mesa.Model):
 
     def record(self) -> None:
         """Count every dyad's relation into this step's histogram; keep it if recorded."""
-        current = self.relations[:, self._dyad_rows, self._dyad_cols]
+        self._record_step(self.steps, self.relations[:, self._dyad_rows, self._dyad_cols])
+
+    def _record_step(self, step: int, current: np.ndarray) -> None:
         bins = self.histograms.shape[2]
         index = np.clip(((current + 1.0125) / _BIN_WIDTH).astype(np.intp), 0, bins - 1)
         index += np.arange(len(self.dyads)) * bins
         counts = np.bincount(index.ravel(), minlength=len(self.dyads) * bins)
-        self.histograms[self.steps] = counts.reshape(len(self.dyads), bins)
-        if self.steps in self._slot:
-            self.history[self._slot[self.steps]] = current
+        self.histograms[step] = counts.reshape(len(self.dyads), bins)
+        if step in self._slot:
+            self.history[self._slot[step]] = current
+
+    def fork(
+        self, replicates: int, seed: Seed, source: int = 0, record: str = "full"
+    ) -> AlignmentModel:
+        """A new model that goes on from this one's current state with ``replicates`` replicates.
+
+        Every replicate of the fork starts from replicate ``source`` of this model: its
+        relations, its world (including changes made by events or by hand), the state of
+        its events (which have fired, which temporary changes are unwinding) and its past
+        relations; from here on the fork draws its own random numbers from ``seed``. A
+        workshop uses it for the look-ahead fan: the game's single path, run forward a
+        few hundred times.
+        """
+        fork = AlignmentModel(self.spec, replicates=replicates, seed=seed, record=record)
+        fork.world = _one_replicate(self.world, source, self.replicates)
+        fork.relations = np.repeat(self.relations[source : source + 1], replicates, axis=0)
+        for mine, theirs in zip(self.timeline.rules, fork.timeline.rules, strict=True):
+            theirs.fired = np.repeat(mine.fired[source : source + 1], replicates)
+            theirs.was_true = np.repeat(mine.was_true[source : source + 1], replicates)
+        fork.timeline.temporary = [
+            replace(
+                temp,
+                added=np.repeat(temp.added[source : source + 1], replicates),
+                remaining=np.repeat(temp.remaining[source : source + 1], replicates),
+            )
+            for temp in self.timeline.temporary
+        ]
+        for step in range(self.steps + 1):
+            if step in self._slot:
+                past = self.history[self._slot[step], source : source + 1]
+                fork._record_step(step, np.repeat(past, replicates, axis=0))
+        fork.steps = self.steps
+        fork.time = self.time
+        return fork
 
     def relations_at(self, step: int) -> np.ndarray:
         """The (R, N, N) symmetric relation matrix recorded at ``step``."""
@@ -220,3 +258,16 @@ class AlignmentModel(mesa.Model):
         out[:, self._dyad_rows, self._dyad_cols] = kept
         out[:, self._dyad_cols, self._dyad_rows] = kept
         return out
+
+
+def _one_replicate(world: World, source: int, replicates: int) -> World:
+    """A copy of the world holding only replicate ``source`` (leading axis of length 1)."""
+    copy = deepcopy(world)
+    for name, value in vars(copy).items():
+        if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == replicates > 1:
+            setattr(copy, name, value[source : source + 1].copy())
+        elif isinstance(value, dict):
+            for key, arr in value.items():
+                if isinstance(arr, np.ndarray) and arr.shape[0] == replicates > 1:
+                    value[key] = arr[source : source + 1].copy()
+    return copy

@@ -194,3 +194,35 @@ def test_a_seed_sequence_seeds_the_run_reproducibly():
 def test_bad_record_mode_is_refused():
     with pytest.raises(ValueError, match="record mode 'steps:0'"):
         AlignmentModel(baseline(), replicates=2, record="steps:0")
+
+
+def test_a_fork_goes_on_from_the_current_state():
+    data = baseline_dict()
+    data["events"] = {
+        "crisis": {"step": 2, "duration": 4, "add": {"actors.CHN.assertiveness": 0.3}},
+        "alarm": {"when": "RUS-JPN > 0.1", "add": {"weights.threat": 0.1}},
+    }
+    game = AlignmentModel(scenario(data), replicates=1, seed=1)
+    for _ in range(3):
+        game.step()
+    fan = game.fork(replicates=200, seed=9)
+    assert fan.steps == 3 and fan.replicates == 200
+    np.testing.assert_array_equal(fan.relations, np.repeat(game.relations, 200, axis=0))
+    np.testing.assert_array_equal(fan.history[:4], np.repeat(game.history[:4], 200, axis=1))
+    assert fan.world.assertiveness[0, 1] == pytest.approx(0.9)
+    fan.run()
+    assert fan.steps == 40
+    # The crisis still unwinds in the fork, at step 6, in every replicate.
+    assert np.allclose(fan.world.assertiveness[:, 1], 0.6)
+    # Replicates spread from the common start; the game itself is untouched.
+    assert fan.history[-1].std(axis=0).max() > 0
+    assert game.steps == 3
+
+
+def test_a_fork_of_one_replicate_is_the_same_run_as_going_on():
+    game = AlignmentModel(baseline(), replicates=5, seed=2)
+    for _ in range(10):
+        game.step()
+    a = game.fork(replicates=3, seed=4, source=2).run()
+    b = game.fork(replicates=3, seed=4, source=2).run()
+    np.testing.assert_array_equal(a.history, b.history)
