@@ -7,6 +7,8 @@ The public API (see :mod:`sim.api`)::
     result = sim.run(scenario, replicates=500, seed=1)
     result.outcomes, result.dyad_stats, result.trajectories, result.figures()
     sim.save(result)
+    comparison = sim.compare(["scenarios/baseline.yaml", "scenarios/kurils-settled.yaml"])
+    sim.save_comparison(comparison)
 
 The names are imported on first use, so that ``import sim.scenario`` (or the model)
 does not pull in the API, plotly or pandas, and no import cycle can form.
@@ -18,9 +20,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sim.api import RunResult, load_scenario, run, save
+    from sim.api import RunResult, compare, load_scenario, run, save, save_comparison
 
-__all__ = ["RunResult", "load_scenario", "run", "save"]
+__all__ = ["RunResult", "compare", "load_scenario", "run", "save", "save_comparison"]
 
 
 def __getattr__(name: str) -> Any:

@@ -7,15 +7,21 @@ Example::
     result.outcomes            # end-state probabilities, Wilson 95% intervals
     result.dyad_stats          # where each dyad ends up
     result.trajectories        # every relation at every step (long format)
+    result.events              # every event firing (event, replicate, step, date)
+    result.event_stats         # per event: share of replicates it fired in, when
     result.figures()["relations"].show()
     sim.save(result)           # results/<scenario>/<run-id>/
 
     sim.run(scenario, replicates=10_000, record="outcomes", workers=8)
     sim.run(scenario, sweep={"actors.CHN.assertiveness": [0.4, 0.6, 0.8]})
 
+    cmp = sim.compare(["scenarios/baseline.yaml", "scenarios/kurils-settled.yaml"])
+    cmp.largest                # the largest differences from the first, in words
+    sim.save_comparison(cmp)   # results/compare/<id>/comparison.html and CSV files
+
 This module only wires the pieces together: the scenario loader, the ensemble engine
-(:mod:`sim.ensemble`), the tidy frames (:mod:`sim.results`) and the figures
-(:mod:`sim.figures`).
+(:mod:`sim.ensemble`), the tidy frames (:mod:`sim.results`), the figures
+(:mod:`sim.figures`) and comparisons (:mod:`sim.analysis.compare`).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
+    from sim.analysis.compare import Comparison
     from sim.scenario import Scenario
 
 Progress = Callable[[int, int], None]
@@ -122,6 +129,24 @@ class RunResult:
         return dyad_end_table(self.ensemble.point(0), self.scenario)
 
     @cached_property
+    def events(self) -> pd.DataFrame:
+        """Every event firing: one row per event, replicate and step it fired in
+        (``events.parquet``; ``point`` first in a sweep). Empty when nothing fired."""
+        from sim.results import events_frame
+
+        return events_frame(self.ensemble)
+
+    @cached_property
+    def event_stats(self) -> pd.DataFrame:
+        """Per event: share of replicates in which it fired (Wilson 95% interval), firings
+        per replicate and the median first date (per point in a sweep)."""
+        from sim.results import event_table, per_point
+
+        if self.ensemble.is_sweep:
+            return per_point(self.ensemble, "events")
+        return event_table(self.ensemble.point(0), self.scenario)
+
+    @cached_property
     def sweep(self) -> pd.DataFrame:
         """Per sweep point: swept values, end-state probabilities, dyad end medians."""
         from sim.results import sweep_table
@@ -137,8 +162,8 @@ class RunResult:
 
     def figures(self) -> dict[str, go.Figure]:
         """The report's figures by name: 'relations', 'network', 'end_states' (if any),
-        and in a sweep 'sweep_end_states' and 'sweep_dyads'. The per-run figures show
-        the first sweep point."""
+        'events' (if the scenario has events), and in a sweep 'sweep_end_states' and
+        'sweep_dyads'. The per-run figures show the first sweep point."""
         if self._figures is None:
             from sim.figures import build_figures, sweep_figures
             from sim.results import outcome_table
@@ -220,4 +245,50 @@ def save(
     return write_run(result, results_root, command)
 
 
-__all__ = ["RunResult", "load_scenario", "run", "save"]
+def compare(
+    paths_or_scenarios: Sequence[Scenario | str | os.PathLike[str]],
+    replicates: int | None = None,
+    seed: int | None = None,
+    progress: Progress | None = None,
+    *,
+    chunk_size: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> Comparison:
+    """Run two or more scenarios on the same random numbers and compare them with the first.
+
+    Every scenario runs with the same seed and replicates (the first scenario's, unless
+    ``seed`` / ``replicates`` are given), so replicate r draws the same random numbers in
+    each and the differences come from the scenarios, not from noise. They must share
+    ``run.steps``, ``step_months``, ``start`` and ``chunk_size`` and have no sweep
+    (``sim.analysis.compare.ComparisonError`` says what differs). Returns a
+    :class:`~sim.analysis.compare.Comparison`: ``bands``, ``end_states``,
+    ``differences``, ``transitions``, ``events``, ``largest`` (frames), ``figures()``,
+    ``results`` (one RunResult per scenario) and ``notes``.
+    """
+    from sim.analysis.compare import compare as _compare
+
+    return _compare(
+        paths_or_scenarios,
+        replicates,
+        seed,
+        chunk_size=chunk_size,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+    )
+
+
+def save_comparison(
+    comparison: Comparison,
+    results_root: str | os.PathLike[str] = "results",
+    command: Sequence[str] | str | None = None,
+) -> Path:
+    """Write ``results_root/compare/<id>/`` (comparison.html, CSV files, manifest.json;
+    never overwriting) and return it."""
+    from sim.analysis.compare import save_comparison as _save
+
+    return _save(comparison, results_root, command)
+
+
+__all__ = ["RunResult", "compare", "load_scenario", "run", "save", "save_comparison"]

@@ -6,6 +6,10 @@ Commands::
     python run.py run FILE [--reps N] [--seed S] [--out DIR] [--workers N]
                   [--scheduler ADDRESS] [--record MODE] [--chunk-size N]
                   [--set KEY=V1,V2,...] [--resume]
+    python run.py compare A.yaml B.yaml [...] [--reps N] [--seed S] [--workers N]
+                  [--scheduler ADDRESS] [--out DIR]
+                                          run scenarios on the same random numbers and
+                                          write results/compare/<id>/comparison.html
     python run.py validate FILE...        check scenario files, list every problem
     python run.py schema                  print the scenario JSON Schema
 
@@ -179,6 +183,56 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume",
         action="store_true",
         help="continue the interrupted run of this scenario (finished chunks are kept)",
+    )
+    p_cmp = sub.add_parser(
+        "compare",
+        help="run scenarios on the same random numbers and compare them with the first",
+        description="Run two or more scenarios with the same seed and replicates (common "
+        "random numbers) and write results/compare/<id>/ with comparison.html and CSV "
+        "files. The first scenario is the reference every difference is taken against. "
+        "Seed and replicates default to the first scenario's; steps, step_months, start "
+        "and chunk_size must be the same in all.",
+    )
+    p_cmp.add_argument(
+        "files", type=Path, nargs="+", metavar="FILE", help="scenario files, reference first"
+    )
+    p_cmp.add_argument(
+        "--reps",
+        type=_positive_int,
+        default=None,
+        help="replicates of every scenario (default: the first scenario's)",
+    )
+    p_cmp.add_argument(
+        "--seed",
+        type=_seed,
+        default=None,
+        help="random seed of every scenario (default: the first scenario's)",
+    )
+    p_cmp.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        help="local worker processes (default: all cores)",
+    )
+    p_cmp.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="run on the Dask cluster of this scheduler, e.g. tcp://10.0.0.5:8786",
+    )
+    p_cmp.add_argument(
+        "--connect-timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="how long to wait for the Dask scheduler (default: 10)",
+    )
+    p_cmp.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"results root folder; the comparison goes to OUT/compare/<id>/ (default: "
+        f"{DEFAULT_RESULTS})",
     )
     p_val = sub.add_parser("validate", help="check scenario files and list every problem")
     p_val.add_argument("files", type=Path, nargs="+", metavar="FILE", help="scenario files")
@@ -482,6 +536,123 @@ def _start_line(scenario: Any, settings: Any, run: Any, backend: Any) -> None:
         _err(f"chunks go to {run.partial.folder} as they finish (resumable with --resume)")
 
 
+def cmd_compare(
+    files: Sequence[Path],
+    reps: int | None,
+    seed: int | None,
+    out: Path | None,
+    argv: Sequence[str],
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    connect_timeout: float | None = None,
+) -> int:
+    """Run the scenarios on the same random numbers, write the comparison, summarise."""
+    from sim.analysis.compare import ComparisonError, compare, save_comparison
+    from sim.ensemble.engine import EnsembleFailed
+    from sim.ensemble.executors import SchedulerUnreachable
+    from sim.ensemble.progress import EnsembleProgress, fmt_duration
+
+    if len(files) < 2:
+        raise BadInput(
+            f"compare needs at least two scenario files (the first is the reference), got "
+            f"{len(files)}: python run.py compare BASE.yaml WHATIF.yaml [...]"
+        )
+    problems = []
+    scenarios = []
+    for file in files:
+        try:
+            scenarios.append(_load(file))
+        except BadInput as exc:
+            problems.append(str(exc))
+    if problems:
+        raise BadInput("\n".join(problems))
+    if scheduler and workers:
+        _err("note: --workers is ignored with --scheduler (the cluster's workers run it)")
+    root = out if out is not None else DEFAULT_RESULTS
+    first = scenarios[0].run
+    _err(
+        f"comparing {len(files)} scenarios: {reps or first.replicates:,} replicates x "
+        f"{first.steps} steps each, seed {first.seed if seed is None else seed} "
+        "(the same random numbers in every scenario)"
+    )
+    try:
+        comparison = compare(
+            list(zip(scenarios, files, strict=True)),
+            reps,
+            seed,
+            workers=workers,
+            scheduler=scheduler,
+            connect_timeout=connect_timeout,
+            sink=EnsembleProgress("compare"),
+        )
+    except ComparisonError as exc:
+        raise BadInput(f"error: {exc}") from None
+    except SchedulerUnreachable as exc:
+        raise BadInput(f"error: {exc}") from None
+    except EnsembleFailed as exc:
+        _err(f"error: {len(exc.failures)} chunk(s) failed; nothing was written:")
+        names = [getattr(s, "name", "?") for s in scenarios]
+        for f in exc.failures:
+            where = names[f.key.point] if f.key.point < len(names) else f"scenario {f.key.point}"
+            _err(
+                f"  {where}, chunk {f.key.chunk} (replicates {f.start}..{f.start + f.count - 1};"
+                f" seed SeedSequence(entropy={f.entropy}, spawn_key={f.spawn_key})): {f.error}"
+            )
+        return EXIT_INTERNAL
+    try:
+        with _status("writing the comparison"):
+            folder = save_comparison(comparison, root, command=list(argv))
+    except OSError as exc:
+        _err(f"error: cannot write results under {root}: {exc.strerror or exc}")
+        return EXIT_INTERNAL
+    _written.append(folder)
+    seconds = sum(s.seconds for s in comparison.stats)
+    run_line = (
+        f"run: {len(comparison.entries)} scenarios x {comparison.replicates:,} replicates, "
+        f"seed {comparison.seed}, {fmt_duration(seconds)}, {comparison.backend}"
+    )
+    _compare_summary(comparison, (folder / "comparison.html").resolve(), run_line)
+    return EXIT_OK
+
+
+def _compare_summary(comparison: Any, report_path: Path, run_line: str) -> None:
+    """The largest differences and the end-state probabilities per scenario, the notes,
+    then ``report: <path>`` as the last line."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(soft_wrap=False, highlight=False, width=max(100, _terminal_width()))
+    largest = comparison.largest
+    ref = comparison.reference
+    print(f"largest differences from {ref}:", flush=True)
+    if len(largest):
+        for kind in ("dyad", "end_state"):
+            for text in largest[largest["kind"] == kind]["text"].head(8):
+                print(f"  {text}", flush=True)
+    else:
+        print("  none: every dyad and end-state ends as in the reference", flush=True)
+    es = comparison.end_states
+    if len(es):
+        ends = Table(title="end-states (probability at the end)", title_justify="left")
+        ends.add_column("end-state")
+        for label in comparison.labels:
+            ends.add_column(label, justify="right")
+        for outcome in dict.fromkeys(es["outcome"]):
+            t = es[es["outcome"] == outcome].set_index("scenario")
+            cells = [
+                f"{t.loc[label, 'probability']:.1%}" if label in t.index else "–"
+                for label in comparison.labels
+            ]
+            ends.add_row(str(outcome), *cells)
+        console.print(ends, markup=False)
+    sys.stdout.flush()
+    for note in comparison.notes:
+        print(f"note: {note}", flush=True)
+    print(run_line, flush=True)
+    print(f"report: {report_path}", flush=True)
+
+
 def cmd_validate(files: Sequence[Path]) -> int:
     """Check each file; print 'FILE: ok (...)' or its problems. 2 if any is bad."""
     status = EXIT_OK
@@ -532,6 +703,17 @@ def _dispatch(args: argparse.Namespace, argv: Sequence[str]) -> int:
             chunk_size=args.chunk_size,
             sets=args.sets,
             resume=args.resume,
+        )
+    if args.command == "compare":
+        return cmd_compare(
+            args.files,
+            args.reps,
+            args.seed,
+            args.out,
+            argv,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            connect_timeout=args.connect_timeout,
         )
     if args.command == "validate":
         return cmd_validate(args.files)

@@ -9,6 +9,7 @@ them in the HTML report and :class:`sim.api.RunResult` hands them out.
   a circle sized by capability share, edges coloured from red (hostile) through grey
   (hedging) to blue (allied) and as thick as the relation is strong.
 - :func:`end_state_figure`: how likely each named end-state is, with its 95% interval.
+- :func:`event_share_figure`: the share of replicates in which each event has fired.
 - :func:`sweep_end_state_figure` / :func:`sweep_dyad_figure`: a sweep's end-state
   probabilities and dyad end medians against the first swept parameter.
 - :func:`build_figures`: the report's figures of one run, by name.
@@ -489,13 +490,52 @@ def end_state_figure(outcome_table: pd.DataFrame) -> go.Figure:
     return fig
 
 
+# --------------------------------------------------------------------------- events
+
+
+def event_share_figure(
+    cumulative: pd.DataFrame, descriptions: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Share of replicates in which each event has fired at least once, over time.
+
+    ``cumulative`` is :func:`sim.results.event_cumulative` (event, step, date,
+    share_fired). One stepped line per event, in the frame's order; the hover text gives
+    the event's description (``descriptions``, escaped).
+    """
+    fig = go.Figure()
+    for name, d in cumulative.groupby("event", sort=False):
+        desc = (descriptions or {}).get(str(name), "")
+        fig.add_trace(
+            go.Scatter(
+                x=d["date"].to_numpy(),
+                y=d["share_fired"].to_numpy(dtype=float),
+                mode="lines",
+                line={"shape": "hv", "width": 2},
+                name=esc(name),
+                hovertemplate=f"<b>{esc(name)}</b>"
+                + (f"<br>{esc(desc)}" if desc else "")
+                + "<br>%{x|%Y-%m}: fired in %{y:.1%} of replicates<extra></extra>",
+            )
+        )
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", title_text="replicates where it fired")
+    fig.update_layout(
+        title={"text": "Events: share of replicates in which each has fired, over time"},
+        template="plotly_white",
+        height=380,
+        margin={"t": 60, "l": 60, "r": 20, "b": 50},
+        legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom"},
+    )
+    return fig
+
+
 # --------------------------------------------------------------------------- all figures
 
 
 def build_figures(
     scenario: Any, model: Any, trajectories: pd.DataFrame | None, outcomes: pd.DataFrame
 ) -> dict[str, go.Figure]:
-    """The report's figures by name: 'relations', 'network' and (if any) 'end_states'.
+    """The report's figures by name: 'relations', 'network', 'end_states' (if the scenario
+    names end-states) and 'events' (if it has events).
 
     With a model that has histograms (every AlignmentModel and ensemble point) the
     relation bands come from them and the networks from every replicate's start and end
@@ -548,6 +588,11 @@ def build_figures(
     }
     if len(outcomes):
         figures["end_states"] = end_state_figure(outcomes)
+    if getattr(scenario, "events", None):
+        from sim.results import event_cumulative
+
+        descriptions = {str(k): e.description for k, e in scenario.events.items()}
+        figures["events"] = event_share_figure(event_cumulative(model), descriptions)
     return figures
 
 

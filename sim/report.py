@@ -65,12 +65,60 @@ def condition_text(cond: Any) -> str:
     return f"every relation of {cond.actor} below {cond.all_below:+.2f}"
 
 
+def outcome_rule_text(outcome: Any) -> str:
+    """An end-state's rule in words: its ``when`` condition and its ``all`` list."""
+    if outcome is None:
+        return ""
+    parts = []
+    when = getattr(outcome, "when", None)
+    if when:
+        parts.append(str(when).strip())
+    parts += [condition_text(c) for c in getattr(outcome, "all", None) or []]
+    return " and ".join(parts)
+
+
+def events_html(events: pd.DataFrame) -> str:
+    """The event table (:func:`sim.results.event_table`) as HTML (escaped)."""
+    rows = []
+    for rec in events.itertuples(index=False):
+        fired = int(rec.replicates_fired)
+        first = (
+            ""
+            if pd.isna(rec.median_first_step)
+            else f"{pd.Timestamp(rec.median_first_date).date().isoformat()} "
+            f"(step {int(rec.median_first_step)})"
+        )
+        rows.append(
+            [
+                rec.event,
+                rec.trigger,
+                rec.description,
+                _fmt_pct(rec.share_fired),
+                f"{_fmt_pct(rec.ci_low)} – {_fmt_pct(rec.ci_high)}",
+                f"{fired} / {rec.replicates}",
+                f"{rec.mean_firings:.2f}",
+                first,
+            ]
+        )
+    header = [
+        "event",
+        "trigger",
+        "description",
+        "fired in",
+        "95% interval",
+        "replicates",
+        "firings per replicate",
+        "first fired (median)",
+    ]
+    return _table(header, rows, numeric={3, 4, 5, 6, 7})
+
+
 def outcomes_html(scenario: Any, outcomes: pd.DataFrame) -> str:
     """The end-state table as HTML (escaped)."""
     rows = []
     for rec in outcomes.itertuples(index=False):
         outcome = scenario.outcomes.get(rec.outcome) if hasattr(scenario, "outcomes") else None
-        rule = " and ".join(condition_text(c) for c in outcome.all) if outcome else ""
+        rule = outcome_rule_text(outcome)
         rows.append(
             [
                 rec.outcome,
@@ -131,7 +179,8 @@ def sweep_rows(
 ) -> tuple[list[str], list[list[str]]]:
     """The sweep table turned on its side: one column per point, one row per measure.
 
-    Rows: the swept values, each end-state's probability, each dyad's end median. Points
+    Rows: the swept values, each end-state's probability, each dyad's end median, the
+    share of replicates in which each event fired. Points
     are few and measures many, so this fits a page (and a terminal) where one row per
     point would not.
     """
@@ -144,6 +193,8 @@ def sweep_rows(
         a, _, b = col.removeprefix("median_").partition("-")
         label = f"{names.get(a, a)} – {names.get(b, b)}, end median"
         rows.append([label, *[fmt_signed(rec[col]) for rec in records]])
+    for col in (c for c in sweep.columns if c.startswith("fired_")):
+        rows.append([f"{col[6:]} fired", *[_fmt_pct(rec[col]) for rec in records]])
     return header, rows
 
 
@@ -164,6 +215,7 @@ def report_html(
     figures: Mapping[str, go.Figure] | None = None,
     sweep: pd.DataFrame | None = None,
     sweep_keys: Sequence[str] = (),
+    events: pd.DataFrame | None = None,
 ) -> str:
     """The whole report as one HTML string (see :func:`write_report`)."""
     info = dict(run_info or {})
@@ -272,6 +324,26 @@ def report_html(
         parts.append(outcomes_html(scenario, outcomes))
     else:
         parts.append("<p>This scenario defines no named end-states.</p>")
+    if events is None and getattr(scenario, "events", None):
+        from sim.results import event_table
+
+        events = event_table(model, scenario)
+    parts.append("<h2>Events</h2>")
+    if events is not None and len(events):
+        parts.append(
+            f"<p>How often each of the scenario's events fired across the {replicates:,} "
+            "replicates"
+            + (" of point 0" if sweep is not None else "")
+            + ": the share of replicates in which it fired at least once (a scheduled "
+            "event fires in all of them), the firings per replicate (more than the share "
+            "when it recurs) and when it first fired. Every firing is in events.parquet.</p>"
+        )
+        if "events" in fig_html:
+            parts.append(fig_html.pop("events"))
+        parts.append(events_html(events))
+    else:
+        fig_html.pop("events", None)
+        parts.append("<p>This scenario has no events.</p>")
     for key, div in fig_html.items():  # any further figures a caller passed
         parts += [f"<h2>{esc(key)}</h2>", div]
     parts += [
@@ -302,12 +374,15 @@ def write_report(
     figures: Mapping[str, go.Figure] | None = None,
     sweep: pd.DataFrame | None = None,
     sweep_keys: Sequence[str] = (),
+    events: pd.DataFrame | None = None,
 ) -> Path:
     """Write the self-contained HTML report of a run and return its path.
 
     Contents: title, scenario description, a run summary (actors, replicates, steps,
     dates, seed, bands), the relations-over-time figure, the start/end network, the
-    end-state figure and table, and the dyad table. ``model`` supplies actor ids, names,
+    end-state figure and table, the events (:func:`sim.results.event_table`: how often
+    each fired and when, and a chart of the share fired over time; ``events`` defaults to
+    the model's) and the dyad table. ``model`` supplies actor ids, names,
     sizes, dates and seed; ``run_info`` may add 'scenario_sha256', 'started_at' and
     'finished_at', 'record', 'chunk_size' and 'execution'; ``figures`` replaces the
     default figures (:func:`build_figures`). ``trajectories`` may be None when ``model``
@@ -326,6 +401,244 @@ def write_report(
         figures,
         sweep=sweep,
         sweep_keys=sweep_keys,
+        events=events,
     )
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def _cell_pct(p: Any, low: Any, high: Any) -> str:
+    if pd.isna(p):
+        return "–"
+    return f"{_fmt_pct(p)} ({float(low):.0%}–{float(high):.0%})"
+
+
+def comparison_end_states_html(comparison: Any) -> str:
+    """End-states x scenarios: probability (95% interval), and the change in points from
+    the reference (escaped)."""
+    es = comparison.end_states
+    labels = comparison.labels
+    header = ["end-state", *labels]
+    rows = []
+    for outcome in dict.fromkeys(es["outcome"]):
+        t = es[es["outcome"] == outcome].set_index("scenario")
+        row = [str(outcome)]
+        for k, label in enumerate(labels):
+            if label not in t.index:
+                row.append("not defined")
+                continue
+            rec = t.loc[label]
+            cell = _cell_pct(rec["probability"], rec["ci_low"], rec["ci_high"])
+            if k and pd.notna(rec["difference"]):
+                cell += f", {round(100 * float(rec['difference'])):+d} pts"
+            row.append(cell)
+        rows.append(row)
+    return _table(header, rows, numeric=set(range(1, len(header))))
+
+
+def comparison_events_html(comparison: Any) -> str:
+    """Events x scenarios: the share of replicates in which each fired (and the firings
+    per replicate when it recurs); '–' where a scenario has no such event."""
+    ev = comparison.events
+    labels = comparison.labels
+    header = ["event", "description", *labels]
+    rows = []
+    for name in dict.fromkeys(ev["event"]):
+        t = ev[ev["event"] == name].set_index("scenario")
+        descriptions = [d for d in t["description"] if d]
+        row = [str(name), descriptions[0] if descriptions else ""]
+        for label in labels:
+            if label not in t.index:
+                row.append("–")
+                continue
+            rec = t.loc[label]
+            cell = _fmt_pct(rec["share_fired"])
+            if float(rec["mean_firings"]) > float(rec["share_fired"]) + 1e-9:
+                cell += f" ({float(rec['mean_firings']):.2f} per replicate)"
+            row.append(cell)
+        rows.append(row)
+    return _table(header, rows, numeric=set(range(2, len(header))))
+
+
+def comparison_blocs_html(comparison: Any, top: int = 5) -> str:
+    """Per scenario, its most common start -> end bloc transitions (escaped)."""
+    tr = comparison.transitions
+    rows = []
+    for label in comparison.labels:
+        t = tr[tr["scenario"] == label].head(top)
+        for k, rec in enumerate(t.itertuples(index=False)):
+            rows.append(
+                [
+                    label if k == 0 else "",
+                    rec.start,
+                    rec.end,
+                    f"{_fmt_pct(rec.share)} ({rec.replicates:,})",
+                ]
+            )
+    return _table(["scenario", "blocs at the start", "blocs at the end", "replicates"], rows, {3})
+
+
+def comparison_html(comparison: Any) -> str:
+    """The comparison report as one self-contained HTML string (see
+    :func:`write_comparison_report`)."""
+    c = comparison
+    figs = c.figures()
+    fig_html = {
+        key: fig.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            config=PLOTLY_CONFIG,
+            div_id=f"figure-{key}",
+        )
+        for key, fig in figs.items()
+    }
+    plotly_js = get_plotlyjs() if figs else ""
+    labels = c.labels
+    ref = c.reference
+    dates = c.dates
+    generated = dt.datetime.now().astimezone().isoformat("T", "seconds")
+    scen_rows = []
+    for e in c.entries:
+        view = e.result.ensemble.point(0)
+        scen_rows.append(
+            [
+                e.label + (" (reference)" if e.label == ref else ""),
+                "" if e.source is None else Path(e.source).name,
+                (e.scenario.description or "").strip(),
+                f"{len(view.actor_ids)} actors, {len(getattr(e.scenario, 'events', {}) or {})} "
+                "events",
+            ]
+        )
+    crn = (
+        f"All {len(labels)} scenarios ran with the same seed ({c.seed}) and the same "
+        f"{c.replicates:,} replicates, in chunks of {c.chunk_size:,}: replicate r drew the "
+        "same random numbers in every scenario (common random numbers). So a difference "
+        "between the scenarios comes from what they change, not from noise: a scenario "
+        "compared with itself differs by exactly zero. Differences are paired: for each "
+        f"replicate, its value in a scenario minus its value in {ref}, the reference (the "
+        "first scenario)."
+    )
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(' vs '.join(labels))} – scenario comparison</title>",
+        f"<style>{CSS}</style>",
+        f'<script type="text/javascript">{plotly_js}</script>' if plotly_js else "",
+        "</head><body>",
+        f"<h1>Comparing scenarios: {esc(', '.join(labels))}</h1>",
+        _table(["scenario", "file", "description", "size"], scen_rows, numeric=set()),
+        f'<p class="description">{esc(crn)}</p>',
+    ]
+    if c.notes:
+        parts.append("<p><b>Notes</b></p><ul>")
+        parts += [f"<li>{esc(n)}</li>" for n in c.notes]
+        parts.append("</ul>")
+
+    parts.append("<h2>Largest differences</h2>")
+    largest = c.largest
+    if len(largest):
+        for kind, title in (("dyad", "Relations at the end"), ("end_state", "End-states")):
+            t = largest[largest["kind"] == kind]
+            if len(t):
+                parts.append(f"<p><b>{title}</b>, against {esc(ref)}:</p><ul>")
+                parts += [f"<li>{esc(text)}</li>" for text in t["text"]]
+                parts.append("</ul>")
+        parts.append(
+            '<p class="muted">A 90% interval says where 90% of the paired per-replicate '
+            "differences fall; differences.csv also has a 95% interval of the mean.</p>"
+        )
+    else:
+        parts.append("<p>No dyad or end-state to compare.</p>")
+
+    parts.append("<h2>End-states</h2>")
+    if len(c.end_states):
+        if "end_states" in fig_html:
+            parts.append(fig_html.pop("end_states"))
+        parts.append(comparison_end_states_html(c))
+        parts.append(
+            '<p class="muted">Probability with its Wilson 95% interval; "pts": the change '
+            f"from {esc(ref)} in percentage points (end_states.csv has a 95% interval of it, "
+            "from the paired replicates).</p>"
+        )
+    else:
+        parts.append("<p>The scenarios define no named end-states.</p>")
+
+    parts.append(f"<h2>Difference from {esc(ref)}</h2>")
+    if "differences" in fig_html:
+        parts.append(
+            f"<p>Each cell: the mean, over replicates, of the end relation ({esc(dates[-1])})"
+            f" in that scenario minus the same replicate's in {esc(ref)}. Hover a cell for "
+            "the 90% interval of the per-replicate differences and the shares of replicates "
+            "that end warmer or colder.</p>"
+        )
+        parts.append(fig_html.pop("differences"))
+    else:
+        parts.append("<p>The scenarios share no dyad.</p>")
+
+    if "relations" in fig_html:
+        parts += ["<h2>Relations over time</h2>", fig_html.pop("relations")]
+
+    parts.append("<h2>Blocs from start to end</h2>")
+    parts.append(
+        "<p>A bloc is a group of actors joined by relations above the hedging band "
+        "(warmer than hedging), directly or through each other; a replicate's partition "
+        "lists its blocs, e.g. 'USA+JPN | CHN+RUS'. The diagram shows how many replicates "
+        "go from each partition at the start to each at the end.</p>"
+    )
+    if "blocs" in fig_html:
+        parts.append(fig_html.pop("blocs"))
+    parts.append(comparison_blocs_html(c))
+
+    parts.append("<h2>Events</h2>")
+    if len(c.events):
+        parts.append(
+            "<p>The share of replicates in which each event fired at least once, per "
+            "scenario: which events drove the differences. A scheduled event fires in every "
+            "replicate; a conditional or random one only in some.</p>"
+        )
+        parts.append(comparison_events_html(c))
+    else:
+        parts.append("<p>None of the scenarios has events.</p>")
+
+    for key, div in fig_html.items():  # any further figures
+        parts += [f"<h2>{esc(key)}</h2>", div]
+
+    run_rows = [
+        ["seed", str(c.seed)],
+        ["replicates", f"{c.replicates:,} per scenario"],
+        ["chunk size", f"{c.chunk_size:,} replicates"],
+        ["steps", f"{len(dates) - 1}"],
+        ["dates", f"{dates[0].isoformat()} to {dates[-1].isoformat()}"],
+        ["dyads compared", ", ".join(f"{a}-{b}" for a, b in c.shared) or "none"],
+    ]
+    if c.backend:
+        seconds = sum(s.seconds for s in c.stats)
+        run_rows.append(["ran on", f"{c.backend}, {seconds:.1f} s"])
+    if c.started_at is not None:
+        run_rows.append(["started", c.started_at.isoformat(timespec="seconds")])
+    parts += [
+        "<h2>Run</h2>",
+        _table(["", ""], run_rows, numeric=set()).replace("<table>", '<table class="summary">', 1),
+        f'<p class="muted">Generated {esc(generated)} by alignsim. The numbers are in the '
+        "CSV files beside this report.</p>",
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def write_comparison_report(path: str | os.PathLike[str], comparison: Any) -> Path:
+    """Write the self-contained HTML report of a :class:`sim.analysis.compare.Comparison`.
+
+    Contents: the scenarios, the statement that they share random numbers, notes (dyads
+    left out ...), the largest differences in words, end-state probabilities (grouped
+    bars and a table), the difference heatmap, relations over time overlaid, the bloc
+    Sankey diagram, event firing shares per scenario, and the run settings. plotly.js is
+    embedded once; every text from a scenario is escaped.
+    """
+    path = Path(path)
+    path.write_text(comparison_html(comparison), encoding="utf-8")
     return path

@@ -14,9 +14,13 @@ ensemble (:class:`sim.ensemble.collect.PointView`), which has the same attribute
 ``starts`` and ``ends`` (every replicate's relations at the first and last step) so that
 the tables never need every history in memory.
 
+Events (:func:`events_frame`, :func:`event_table`, :func:`event_cumulative`): every
+firing of every event (event, replicate, step), how often each fired and when.
+
 Files (:func:`write_run`): ``results/<scenario>/<run-id>/`` holding
-``trajectories.parquet``, ``outcomes.csv``, ``report.html`` and ``manifest.json`` (and
-``parameters.parquet`` when the scenario samples uncertain parameters). A result folder
+``trajectories.parquet``, ``outcomes.csv``, ``events.parquet``, ``report.html`` and
+``manifest.json`` (and ``parameters.parquet`` when the scenario samples uncertain
+parameters). :func:`publish_folder` is the machinery (also used for comparisons). A result folder
 is never overwritten and never half-written: everything is written into a hidden sibling
 ``.<run-id>.tmp-<pid>`` that is renamed to ``<run-id>`` only once complete.
 ``trajectories.parquet`` is written one chunk of replicates at a time
@@ -39,7 +43,7 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -79,6 +83,23 @@ DYAD_COLUMNS = [
     "p95",
     *[f"share_{b}" for b in BAND_NAMES],
     "modal_band",
+    "replicates",
+]
+
+EVENT_COLUMNS = ["event", "replicate", "step", "date"]
+"""Columns of ``events.parquet`` (after ``point`` in a sweep): one row per firing."""
+
+EVENT_TABLE_COLUMNS = [
+    "event",
+    "description",
+    "trigger",
+    "replicates_fired",
+    "share_fired",
+    "ci_low",
+    "ci_high",
+    "mean_firings",
+    "median_first_step",
+    "median_first_date",
     "replicates",
 ]
 
@@ -284,6 +305,15 @@ def ensemble_batches(ensemble: Any, bands: Any = None) -> Iterator[pd.DataFrame]
         )
 
 
+def outcome_holds(scenario: Any, model: Any) -> dict[str, np.ndarray]:
+    """Whether each named end-state of ``scenario`` holds at the end of each replicate:
+    outcome name -> (R,) bool, in scenario order."""
+    ends = ends_of(model)
+    return evaluate_outcomes(
+        scenario, model.actor_ids, relation_matrices(ends, len(model.actor_ids), model.dyads)
+    )
+
+
 def outcome_table(scenario: Any, model: Any) -> pd.DataFrame:
     """End-state probabilities: how often each named end-state holds at the end.
 
@@ -292,11 +322,8 @@ def outcome_table(scenario: Any, model: Any) -> pd.DataFrame:
     (how many), ``ci_low`` / ``ci_high`` (Wilson 95% interval of the probability) and
     ``replicates`` (R).
     """
-    ends = ends_of(model)
-    r = ends.shape[0]
-    holds = evaluate_outcomes(
-        scenario, model.actor_ids, relation_matrices(ends, len(model.actor_ids), model.dyads)
-    )
+    r = ends_of(model).shape[0]
+    holds = outcome_holds(scenario, model)
     names = list(holds)
     counts = np.array([int(holds[n].sum()) for n in names], dtype=np.int64)
     low, high = wilson_interval(counts, r)
@@ -359,23 +386,26 @@ def _with_point(frame: pd.DataFrame, index: int, values: dict[str, float], keys:
 
 
 def per_point(ensemble: Any, table: str) -> pd.DataFrame:
-    """:func:`outcome_table` ('outcomes') or :func:`dyad_end_table` ('dyads') of every
-    sweep point, stacked, with ``point`` and the swept values as leading columns."""
+    """:func:`outcome_table` ('outcomes'), :func:`dyad_end_table` ('dyads') or
+    :func:`event_table` ('events') of every sweep point, stacked, with ``point`` and the
+    swept values as leading columns."""
     frames = []
     for k, summary in enumerate(ensemble.points):
         view = ensemble.point(k)
-        t = (
-            outcome_table(ensemble.spec, view)
-            if table == "outcomes"
-            else dyad_end_table(view, ensemble.spec)
-        )
+        if table == "outcomes":
+            t = outcome_table(ensemble.spec, view)
+        elif table == "events":
+            t = event_table(view, ensemble.spec)
+        else:
+            t = dyad_end_table(view, ensemble.spec)
         frames.append(_with_point(t, k, summary.values, ensemble.sweep_keys))
     return pd.concat(frames, ignore_index=True)
 
 
 def sweep_table(ensemble: Any) -> pd.DataFrame:
     """One row per sweep point: ``point``, the swept values, ``p_<end-state>`` (the
-    probability of each named end-state) and ``median_<A-B>`` (each dyad's end median)."""
+    probability of each named end-state), ``median_<A-B>`` (each dyad's end median) and
+    ``fired_<event>`` (the share of replicates in which each event fired at least once)."""
     rows = []
     for k, summary in enumerate(ensemble.points):
         view = ensemble.point(k)
@@ -386,8 +416,186 @@ def sweep_table(ensemble: Any) -> pd.DataFrame:
         medians = np.median(view.ends, axis=0)
         for label, value in zip(dyad_labels(view), medians, strict=True):
             row[f"median_{label}"] = float(value)
+        for rec in event_table(view, ensemble.spec).itertuples(index=False):
+            row[f"fired_{rec.event}"] = rec.share_fired
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _event_firings(model: Any) -> dict[str, np.ndarray]:
+    """Event name -> (K, 2) (step, replicate) rows; {} for a model that records none."""
+    firings = getattr(model, "event_firings", None)
+    if firings is not None:
+        return dict(firings)
+    from sim.ensemble.tasks import firings_from_log
+
+    log = getattr(model, "event_log", None) or ()
+    names = [str(n) for n in getattr(getattr(model, "spec", None), "events", None) or {}]
+    found = firings_from_log(log)
+    empty = np.empty((0, 2), dtype=np.int32)
+    return {n: found.get(n, empty) for n in dict.fromkeys([*names, *found])}
+
+
+def first_firings(model: Any) -> dict[str, np.ndarray]:
+    """Event name -> (R,) int64: the step at which the event first fired in each replicate,
+    -1 where it never fired."""
+    r = int(model.replicates)
+    out = {}
+    for name, rows in _event_firings(model).items():
+        first = np.full(r, np.iinfo(np.int64).max, dtype=np.int64)
+        if len(rows):
+            np.minimum.at(first, rows[:, 1].astype(np.intp), rows[:, 0].astype(np.int64))
+        first[first == np.iinfo(np.int64).max] = -1
+        out[name] = first
+    return out
+
+
+def event_table(model: Any, scenario: Any = None) -> pd.DataFrame:
+    """How often each event fired across the replicates of a run (one sweep point).
+
+    One row per event (the scenario's, in its order, then any other that fired):
+    ``event``, ``description``, ``trigger`` ('scheduled', 'conditional' or 'random'),
+    ``replicates_fired`` (in how many replicates it fired at least once), ``share_fired``
+    (that share of all replicates, with its Wilson 95% interval ``ci_low`` / ``ci_high``),
+    ``mean_firings`` (firings per replicate, over all replicates: above the share when it
+    recurs), ``median_first_step`` and ``median_first_date`` (when it first fired, the
+    median over the replicates in which it fired; empty if it never fired) and
+    ``replicates`` (R). A scheduled event fires in every replicate at its step.
+    """
+    spec = scenario if scenario is not None else getattr(model, "spec", None)
+    events = getattr(spec, "events", None) or {}
+    r = int(model.replicates)
+    counts = {name: len(rows) for name, rows in _event_firings(model).items()}
+    firsts = first_firings(model)
+    names = list(firsts)
+    fired = [firsts[n][firsts[n] >= 0] for n in names]
+    n_fired = np.array([len(f) for f in fired], dtype=np.int64)
+    medians = [int(np.quantile(f, 0.5, method="inverted_cdf")) if len(f) else None for f in fired]
+    low, high = wilson_interval(n_fired, r)
+    share = n_fired / r if r else np.full(len(names), np.nan)
+    dates = list(model.dates)
+    return pd.DataFrame(
+        {
+            "event": pd.Series(names, dtype=object),
+            "description": pd.Series(
+                [getattr(events.get(n), "description", "") or "" for n in names], dtype=object
+            ),
+            "trigger": pd.Series(
+                [str(getattr(events.get(n), "trigger", "")) for n in names], dtype=object
+            ),
+            "replicates_fired": n_fired,
+            "share_fired": share,
+            "ci_low": low,
+            "ci_high": high,
+            "mean_firings": np.array([counts[n] / r if r else np.nan for n in names]),
+            "median_first_step": pd.array(medians, dtype="Int64"),
+            "median_first_date": pd.Series(
+                [pd.NaT if m is None else pd.Timestamp(dates[m]) for m in medians],
+                dtype="datetime64[ms]",
+            ),
+            "replicates": np.full(len(names), r, dtype=np.int64),
+        },
+        columns=EVENT_TABLE_COLUMNS,
+    )
+
+
+def event_cumulative(model: Any) -> pd.DataFrame:
+    """Share of replicates in which each event has fired at least once, step by step.
+
+    Long format: ``event``, ``step``, ``date``, ``share_fired`` (one row per event and
+    step, 0 .. steps), for the report's chart.
+    """
+    r = int(model.replicates)
+    steps = len(model.dates)
+    when = pd.to_datetime(pd.Series(list(model.dates))).astype("datetime64[ms]").to_numpy()
+    frames = []
+    for name, first in first_firings(model).items():
+        counts = np.bincount(first[first >= 0], minlength=steps)[:steps]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "event": pd.Series([name] * steps, dtype=object),
+                    "step": np.arange(steps, dtype=np.int32),
+                    "date": when,
+                    "share_fired": np.cumsum(counts) / r if r else np.nan,
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(
+            {
+                "event": pd.Series([], dtype=object),
+                "step": np.array([], dtype=np.int32),
+                "date": np.array([], dtype="datetime64[ms]"),
+                "share_fired": np.array([], dtype=np.float64),
+            }
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def events_schema(sweep: bool) -> Any:
+    """The pyarrow schema of ``events.parquet`` (the same whether or not anything fired)."""
+    import pyarrow as pa
+
+    fields = [pa.field("point", pa.int32())] if sweep else []
+    fields += [
+        pa.field("event", pa.dictionary(pa.int32(), pa.string())),
+        pa.field("replicate", pa.int32()),
+        pa.field("step", pa.int32()),
+        pa.field("date", pa.timestamp("ms")),
+    ]
+    return pa.schema(fields)
+
+
+def events_frame(ensemble: Any) -> pd.DataFrame:
+    """Every event firing of the run: one row per event, replicate and step it fired in.
+
+    Columns: ``point`` (int32, only in a sweep), ``event`` (categorical of the event
+    names: the scenario's, in its order, then any other that fired), ``replicate``
+    (int32, the ensemble's numbering, as in trajectories.parquet), ``step`` (int32, the
+    step at whose start it applied; 1 is the first) and ``date`` (datetime64[ms], that
+    step's date). Rows are ordered by point, replicate, step and event. The frame has
+    these columns even when nothing fired.
+    """
+    sweep = bool(ensemble.is_sweep)
+    per_point = [
+        ensemble.points[k].event_firings(ensemble.event_names) for k in range(len(ensemble.points))
+    ]
+    names = list(dict.fromkeys([*ensemble.event_names, *(n for f in per_point for n in f)]))
+    code = {name: k for k, name in enumerate(names)}
+    dates = np.array(ensemble.dates, dtype="datetime64[D]").astype("datetime64[ms]")
+    cols: dict[str, list[np.ndarray]] = {"point": [], "event": [], "replicate": [], "step": []}
+    for k, firings in enumerate(per_point):
+        for name, rows in firings.items():
+            n = len(rows)
+            cols["point"].append(np.full(n, k, dtype=np.int32))
+            cols["event"].append(np.full(n, code[name], dtype=np.int32))
+            cols["step"].append(rows[:, 0].astype(np.int32))
+            cols["replicate"].append(rows[:, 1].astype(np.int32))
+    joined = {
+        key: np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
+        for key, parts in cols.items()
+    }
+    order = np.lexsort((joined["event"], joined["step"], joined["replicate"], joined["point"]))
+    data: dict[str, Any] = {}
+    if sweep:
+        data["point"] = joined["point"][order]
+    data["event"] = pd.Categorical.from_codes(joined["event"][order], categories=names)
+    data["replicate"] = joined["replicate"][order]
+    data["step"] = joined["step"][order]
+    data["date"] = dates[joined["step"][order]]
+    return pd.DataFrame(data)
+
+
+def write_events(path: Path, frame: pd.DataFrame) -> int:
+    """Write :func:`events_frame` to Parquet with its fixed schema; return the row count."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = events_schema("point" in frame.columns)
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    pq.write_table(table, path, compression="zstd")
+    return len(frame)
 
 
 def parameters_frame(ensemble: Any) -> pd.DataFrame:
@@ -691,6 +899,58 @@ def write_trajectories(path: Path, batches: Iterator[pd.DataFrame]) -> int:
     return rows
 
 
+def publish_folder(
+    folder: Path,
+    base: str,
+    fill: Callable[[Path, str], tuple[dict[str, Any], list[str]]],
+    id_key: str = "run_id",
+) -> Path:
+    """Write a new result folder ``folder/<id>`` completely, or not at all; return it.
+
+    ``<id>`` is ``base``, or ``base-2``, ``base-3`` ... if taken. ``fill(tmp, id)`` writes
+    the files into the hidden temporary folder ``tmp`` (``.<base>.tmp-<pid>``) and returns
+    the manifest (JSON-ready; its ``id_key`` holds the id) and the names of the files it
+    wrote. The size and SHA-256 of each go into the manifest's ``files``, the manifest is
+    written as ``manifest.json``, everything is flushed to disk and the folder renamed
+    into place. Existing folders are never touched; on any error or interrupt the
+    temporary folder is removed. Hidden temporary folders older than a day (left by
+    killed processes) are removed on the way. Runs and comparisons both publish this way.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    _clean_stale_tmp(folder)
+    candidates = _candidate_ids(base)
+    run_id = next(c for c in candidates if not (folder / c).exists())
+    tmp = _make_tmp(folder, base)
+    try:
+        manifest, names = fill(tmp, run_id)
+        manifest[id_key] = run_id
+        files = manifest.setdefault("files", {})
+        for name in names:
+            files[name] = _file_info(tmp / name)
+        _write_manifest(tmp, manifest)
+        for name in [*names, "manifest.json"]:
+            fsync_path(tmp / name)
+        while True:
+            final = folder / run_id
+            if not final.exists():
+                try:
+                    os.rename(tmp, final)
+                except OSError:
+                    # Someone took the name between the check and the rename (a rename
+                    # onto an existing non-empty folder fails): take the next one.
+                    if not final.exists():
+                        raise
+                else:
+                    fsync_path(folder)
+                    return final
+            run_id = next(c for c in candidates if not (folder / c).exists())
+            manifest[id_key] = run_id
+            _write_manifest(tmp, manifest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def write_run(
     result: Any,
     results_root: str | os.PathLike[str],
@@ -701,31 +961,27 @@ def write_run(
     ``result`` is a :class:`sim.api.RunResult` (scenario, ensemble, times). The folder
     is ``<results_root>/<scenario name>/<run-id>``, run-id ``YYYYmmdd-HHMMSS-<6 hex>``
     (start time; digest of scenario hash and seed; ``result.run_id`` if set) with
-    ``-2``, ``-3`` ... appended if taken. Existing folders are never touched: the files
-    are written into ``.<run-id>.tmp-<pid>`` and renamed into place when complete; on
-    any error or interrupt the temporary folder is removed. Hidden temporary folders
-    older than a day (from killed processes) are removed on the way.
+    ``-2``, ``-3`` ... appended if taken; it is written by :func:`publish_folder`
+    (complete or not at all, never over an existing folder).
 
     ``trajectories.parquet`` is streamed one chunk at a time from wherever the chunks'
-    histories are (memory or the partial run folder's chunk files).
+    histories are (memory or the partial run folder's chunk files); ``events.parquet``
+    holds every event firing (:func:`events_frame`; written even when none fired).
     """
     from sim import report
 
     ens = result.ensemble
     folder = Path(results_root) / safe_folder_name(result.scenario.name)
-    folder.mkdir(parents=True, exist_ok=True)
-    _clean_stale_tmp(folder)
     base = getattr(result, "run_id", None) or run_id_base(result)
-    candidates = _candidate_ids(base)
-    run_id = next(c for c in candidates if not (folder / c).exists())
-    tmp = _make_tmp(folder, base)
-    try:
-        names = ["trajectories.parquet", "outcomes.csv", "report.html"]
+
+    def fill(tmp: Path, run_id: str) -> tuple[dict[str, Any], list[str]]:
+        names = ["trajectories.parquet", "outcomes.csv", "events.parquet", "report.html"]
         write_trajectories(tmp / "trajectories.parquet", ensemble_batches(ens))
         end_states, dyads = result.outcomes, result.dyad_stats
         outcomes_csv_frame(end_states, dyads, ens.sweep_keys).to_csv(
             tmp / "outcomes.csv", index=False
         )
+        write_events(tmp / "events.parquet", events_frame(ens))
         params = parameters_frame(ens)
         if len(params):
             params.to_parquet(
@@ -753,31 +1009,11 @@ def write_run(
             figures=figures,
             sweep=sweep_table(ens) if ens.is_sweep else None,
             sweep_keys=ens.sweep_keys,
+            events=event_table(first, result.scenario),
         )
-        for name in names:
-            manifest["files"][name] = _file_info(tmp / name)
-        _write_manifest(tmp, manifest)
-        for name in [*names, "manifest.json"]:
-            fsync_path(tmp / name)
-        while True:
-            final = folder / run_id
-            if not final.exists():
-                try:
-                    os.rename(tmp, final)
-                except OSError:
-                    # Someone took the name between the check and the rename (a rename
-                    # onto an existing non-empty folder fails): take the next one.
-                    if not final.exists():
-                        raise
-                else:
-                    fsync_path(folder)
-                    return final
-            run_id = next(c for c in candidates if not (folder / c).exists())
-            manifest["run_id"] = run_id
-            _write_manifest(tmp, manifest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        return manifest, names
+
+    return publish_folder(folder, base, fill)
 
 
 def load_manifest(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
@@ -794,19 +1030,26 @@ __all__ = [
     "end_relations",
     "ends_of",
     "ensemble_batches",
+    "event_cumulative",
+    "event_table",
+    "events_frame",
+    "first_firings",
     "history_frame",
     "load_manifest",
+    "outcome_holds",
     "outcome_table",
     "outcomes_csv_frame",
     "package_versions",
     "parameters_frame",
     "per_point",
+    "publish_folder",
     "read_outcomes_csv",
     "scenario_sha256",
     "starts_of",
     "sweep_table",
     "trajectories_frame",
     "wilson_interval",
+    "write_events",
     "write_run",
     "write_trajectories",
 ]

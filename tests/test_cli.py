@@ -62,7 +62,7 @@ def test_run_writes_results_and_prints_report(tmp_path: Path) -> None:
     report = Path(last.removeprefix("report: "))
     assert report.is_file() and report.parent.parent == out / "small-test"
     assert sorted(p.name for p in report.parent.iterdir()) == [
-        "manifest.json", "outcomes.csv", "report.html", "trajectories.parquet",
+        "events.parquet", "manifest.json", "outcomes.csv", "report.html", "trajectories.parquet",
     ]  # fmt: skip
     manifest = json.loads((report.parent / "manifest.json").read_text())
     assert manifest["replicates"] == 20 and manifest["seed"] == 5 and manifest["steps"] == 8

@@ -56,6 +56,8 @@ def test_serial_pool_and_dask_give_identical_results(dask_scheduler) -> None:
         pd.testing.assert_frame_equal(other.trajectories, serial.trajectories)
         pd.testing.assert_frame_equal(other.outcomes, serial.outcomes)
         pd.testing.assert_frame_equal(other.dyad_stats, serial.dyad_stats)
+        pd.testing.assert_frame_equal(other.events, serial.events)
+        pd.testing.assert_frame_equal(other.event_stats, serial.event_stats)
 
 
 def test_results_depend_on_chunk_size_and_seed_but_not_on_workers() -> None:
@@ -86,7 +88,7 @@ def test_record_modes_keep_what_they_say(record, steps, tmp_path) -> None:
     # and the report renders
     out = sim.save(result, tmp_path)
     html = (out / "report.html").read_text()
-    assert html.count("Plotly.newPlot(") == 3
+    assert html.count("Plotly.newPlot(") == 4  # relations, network, end-states, events
     assert pd.read_parquet(out / "trajectories.parquet")["step"].nunique() == len(steps)
 
 
@@ -119,7 +121,7 @@ def test_sweep_is_one_ensemble_per_point_with_common_random_numbers(tmp_path) ->
     assert {"relations", "network", "sweep_end_states", "sweep_dyads"} <= set(figs)
     out = sim.save(result, tmp_path)
     html = (out / "report.html").read_text()
-    assert "<h2>Sweep</h2>" in html and html.count("Plotly.newPlot(") == 5
+    assert "<h2>Sweep</h2>" in html and html.count("Plotly.newPlot(") == 6
     back = pd.read_parquet(out / "trajectories.parquet")
     pd.testing.assert_frame_equal(back, traj)
     csv = pd.read_csv(out / "outcomes.csv")

@@ -48,7 +48,7 @@ def run(out: Path, *extra: str, file: Path = SMALL_YAML, workers: str = "1") -> 
 
 
 def same_results(a: Path, b: Path) -> None:
-    for name in ("trajectories.parquet", "outcomes.csv"):
+    for name in ("trajectories.parquet", "outcomes.csv", "events.parquet"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
@@ -89,7 +89,7 @@ def test_run_from_a_script_on_a_process_pool(tmp_path, reference) -> None:
     (folder,) = finals(out)
     assert not partials(out)
     assert sorted(p.name for p in folder.iterdir()) == [
-        "manifest.json", "outcomes.csv", "report.html", "trajectories.parquet",
+        "events.parquet", "manifest.json", "outcomes.csv", "report.html", "trajectories.parquet",
     ]  # fmt: skip
     same_results(folder, reference)
     m = json.loads((folder / "manifest.json").read_text())

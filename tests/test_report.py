@@ -100,7 +100,7 @@ def test_report_self_contained(tmp_path, small_scenario, fake_model) -> None:
     html = _report(tmp_path, small_scenario, fake_model)
     js = get_plotlyjs()
     assert html.count(js) == 1  # plotly.js embedded exactly once
-    assert html.count("Plotly.newPlot(") == 3  # three figures
+    assert html.count("Plotly.newPlot(") == 4  # relations, network, end-states, events
     assert "<script src=" not in html.lower()
     # plotly.js itself carries default URLs in its config (topojsonURL ...); outside the
     # bundle, nothing may point at a CDN or load anything external
@@ -130,13 +130,13 @@ def test_report_without_outcomes(tmp_path, small_scenario, fake_model) -> None:
     s = small_scenario.model_copy(update={"outcomes": {}})
     html = _report(tmp_path, s, fake_model)
     assert "defines no named end-states" in html
-    assert html.count("Plotly.newPlot(") == 2
+    assert html.count("Plotly.newPlot(") == 3
 
 
 def test_run_result_figures(small_scenario, fake_model) -> None:
     result = RunResult(small_scenario, fake_model, None, dt.datetime.now(), dt.datetime.now())
     figs = result.figures()
-    assert set(figs) == {"relations", "network", "end_states"}
+    assert set(figs) == {"relations", "network", "end_states", "events"}
     # a RunResult draws from its ensemble (histograms, start and end relations)
     point = result.ensemble.point(0)
     assert figs == build_figures(small_scenario, point, None, result.outcomes)
@@ -171,5 +171,5 @@ def test_report_without_trajectories(tmp_path, small_scenario) -> None:
         run_info={"record": "outcomes", "chunk_size": 1000},
     )
     html = path.read_text()
-    assert html.count("Plotly.newPlot(") == 3
+    assert html.count("Plotly.newPlot(") == 4
     assert "start and end (outcomes)" in html and "1,000 replicates" in html

@@ -111,7 +111,7 @@ def test_write_run_complete_folder(tmp_path, fake_model, small_scenario) -> None
     out = write_run(result, tmp_path, ["run.py", "run", "x.yaml"])
     assert out.parent == tmp_path / "small-test"
     assert sorted(p.name for p in out.iterdir()) == [
-        "manifest.json", "outcomes.csv", "report.html", "trajectories.parquet",
+        "events.parquet", "manifest.json", "outcomes.csv", "report.html", "trajectories.parquet",
     ]  # fmt: skip
     # no temporary folder is left behind
     assert [p.name for p in out.parent.iterdir()] == [out.name]
@@ -149,7 +149,12 @@ def test_manifest_fields_and_hash(tmp_path, fake_model, small_scenario) -> None:
         "python", "mesa", "numpy", "pandas", "plotly", "pydantic", "pyyaml", "pyarrow",
     }  # fmt: skip
     assert all(m["versions"][k] for k in ("python", "numpy", "pandas", "plotly", "pyarrow"))
-    assert set(m["files"]) == {"trajectories.parquet", "outcomes.csv", "report.html"}
+    assert set(m["files"]) == {
+        "trajectories.parquet",
+        "outcomes.csv",
+        "events.parquet",
+        "report.html",
+    }
     assert m["dates"] == {"start": "2014-01-01", "end": "2016-01-01"}
 
 

@@ -3,7 +3,8 @@
 An :class:`Ensemble` holds, for every sweep point, what the results need without every
 history in memory: the relations of every replicate at the start and the end (R x D
 floats), the per-step relation histograms summed over chunks (for the relation-over-time
-bands in any record mode), and the parameter values each replicate ran with. The
+bands in any record mode), the parameter values each replicate ran with, and every event
+firing (event, step, replicate). The
 recorded histories stay where they are: in memory for :func:`sim.run` (a notebook's
 ensemble), in the chunk files of a run folder for the command line, read one chunk at a
 time only when ``trajectories.parquet`` is written (:meth:`Ensemble.history_chunks`).
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.ensemble.tasks import ChunkKey, ChunkResult
+from sim.ensemble.tasks import ChunkKey, ChunkResult, EventFirings, firings_from_log
 
 
 def histogram_edges() -> np.ndarray:
@@ -85,6 +86,8 @@ class PointSummary:
     histograms: np.ndarray = field(init=False)
     parameters: dict[str, np.ndarray] = field(default_factory=dict)
     done: np.ndarray = field(init=False)
+    firings: dict[int, EventFirings] = field(default_factory=dict)
+    """First replicate of a chunk -> that chunk's event firings (ensemble numbering)."""
 
     def __post_init__(self) -> None:
         self.starts = np.full((self.replicates, self.dyads), np.nan)
@@ -103,7 +106,30 @@ class PointSummary:
             if path not in self.parameters:
                 self.parameters[path] = np.full(self.replicates, np.nan)
             self.parameters[path][sl] = values
+        self.firings[result.start] = {
+            name: np.asarray(rows, dtype=np.int32).reshape(-1, 2)
+            for name, rows in result.events.items()
+        }
         self.done[sl] = True
+
+    def event_firings(self, names: Sequence[str] = ()) -> EventFirings:
+        """Every firing of every event: name -> (K, 2) int32 (step, replicate) rows.
+
+        Chunks are joined in replicate order (whatever order they finished in), so the
+        result does not depend on the backend. Events come in the order of ``names``
+        (the scenario's), with an entry (possibly empty) for each, then any other event
+        that fired.
+        """
+        order = list(dict.fromkeys([*names, *(n for f in self.firings.values() for n in f)]))
+        out: EventFirings = {}
+        for name in order:
+            parts = [
+                self.firings[start][name]
+                for start in sorted(self.firings)
+                if name in self.firings[start]
+            ]
+            out[name] = np.concatenate(parts, axis=0) if parts else np.empty((0, 2), dtype=np.int32)
+        return out
 
     @property
     def complete(self) -> bool:
@@ -144,6 +170,8 @@ class Ensemble:
         self.sweep_keys = list(sweep_keys)
         self.sampling = sampling or {}
         self.actor_ids = list(scenario.actors)
+        self.event_names = [str(name) for name in getattr(scenario, "events", None) or {}]
+        """The scenario's events, in its order (the order of event tables)."""
         self.actor_names = [a.name for a in scenario.actors.values()]
         self.sizes = np.asarray(capability_shares(scenario.actors), dtype=np.float64)
         self.dyads = list(combinations(range(len(self.actor_ids)), 2))
@@ -250,6 +278,7 @@ class Ensemble:
             history=history,
             histograms=np.asarray(hists),
             parameters={},
+            events=firings_from_log(getattr(model, "event_log", None) or ()),
         )
         ens.points = [
             PointSummary(0, {}, replicates, len(ens.dyads), len(ens.dates) - 1, len(ens.edges) - 1)
@@ -315,6 +344,17 @@ class PointView:
     @property
     def parameters(self) -> dict[str, np.ndarray]:
         return self.summary.parameters
+
+    @property
+    def event_names(self) -> list[str]:
+        """The scenario's events, in its order."""
+        return self.ensemble.event_names
+
+    @property
+    def event_firings(self) -> EventFirings:
+        """Event name -> (K, 2) int32 (step, replicate) rows of every firing; every
+        scenario event has an entry (empty if it never fired)."""
+        return self.summary.event_firings(self.ensemble.event_names)
 
     @property
     def history(self) -> np.ndarray:

@@ -6,7 +6,8 @@ Layout, beside the finished runs of the scenario::
         state.json          what this run is: scenario hash, seed, replicates, chunk
                             size, record mode, sweep points, commands, start time
         chunks/
-            p0000-c000000.npz   one file per finished chunk (point, chunk)
+            p0000-c000000.npz   one file per finished chunk (point, chunk): its history,
+                                histograms, parameter values and event firings
             ...
         failures.json       chunks that failed in the last attempt (if any)
         .lock               held (flock) by the process running it
@@ -210,6 +211,7 @@ class PartialRun:
         meta = {
             **self._identity(result.key, result.start, result.count),
             "parameters": list(result.parameters),
+            "events": list(result.events),
             "seconds": result.seconds,
             "worker": result.worker,
         }
@@ -221,6 +223,8 @@ class PartialRun:
         }
         for k, (_path, values) in enumerate(result.parameters.items()):
             arrays[f"parameter_{k}"] = np.asarray(values, dtype=np.float64)
+        for k, rows in enumerate(result.events.values()):
+            arrays[f"event_{k}"] = np.asarray(rows, dtype=np.int32).reshape(-1, 2)
         buf = io.BytesIO()
         np.savez(buf, **arrays)  # type: ignore[arg-type]
         path = self.chunk_path(result.key)
@@ -242,6 +246,12 @@ class PartialRun:
                 parameters = {
                     p: data[f"parameter_{k}"] for k, p in enumerate(meta.get("parameters", []))
                 }
+                if "events" not in meta:
+                    # written before chunks carried their event firings: compute it again
+                    raise ValueError(f"{path.name} has no event records (an older format)")
+                events = {e: data[f"event_{k}"] for k, e in enumerate(meta["events"])}
+                if any(rows.ndim != 2 or rows.shape[1] != 2 for rows in events.values()):
+                    raise ValueError(f"{path.name}: event records of the wrong shape")
                 return ChunkResult(
                     key=key,
                     start=start,
@@ -250,6 +260,7 @@ class PartialRun:
                     history=history,
                     histograms=data["histograms"],
                     parameters=parameters,
+                    events=events,
                     seconds=float(meta.get("seconds", 0.0)),
                     worker=str(meta.get("worker", "")),
                 )

@@ -136,6 +136,26 @@ class ChunkTask:
         return chunk_seed(self.seed, self.key.chunk)
 
 
+EventFirings = dict[str, np.ndarray]
+"""Event name -> (K, 2) int32 array of (step, replicate) rows: every firing of the event,
+one row per replicate it fired in, replicates numbered as in the whole ensemble."""
+
+
+def firings_from_log(log: Sequence[tuple[str, int, Any]], first_replicate: int = 0) -> EventFirings:
+    """A model's ``event_log`` (event name, step, replicate indices within the model) as
+    :data:`EventFirings`, the replicates shifted by ``first_replicate`` (the chunk's first
+    replicate in the ensemble). Rows keep the order of the log; events are listed in the
+    order they first fired."""
+    parts: dict[str, list[np.ndarray]] = {}
+    for name, step, replicates in log:
+        reps = np.asarray(replicates, dtype=np.int64).reshape(-1) + int(first_replicate)
+        rows = np.empty((len(reps), 2), dtype=np.int32)
+        rows[:, 0] = int(step)
+        rows[:, 1] = reps
+        parts.setdefault(str(name), []).append(rows)
+    return {name: np.concatenate(rows, axis=0) for name, rows in parts.items()}
+
+
 @dataclass
 class ChunkResult:
     """What a worker returns for one chunk (numpy arrays; small enough to send back)."""
@@ -151,6 +171,8 @@ class ChunkResult:
     """(T+1, D, B) int32: replicates per relation bin at every step."""
     parameters: dict[str, np.ndarray]
     """Path -> (count,) float64 values the chunk ran with (sampled and swept)."""
+    events: EventFirings = field(default_factory=dict)
+    """Every event firing of the chunk (see :data:`EventFirings`; ensemble numbering)."""
     seconds: float = 0.0
     worker: str = ""
     code: str = ""
@@ -230,6 +252,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult | ChunkFailure:
             history=np.ascontiguousarray(model.history, dtype=np.float64),
             histograms=np.ascontiguousarray(model.histograms, dtype=np.int32),
             parameters=parameters,
+            events=firings_from_log(getattr(model, "event_log", ()), task.start),
             seconds=time.perf_counter() - t0,
             worker=_worker_name(),
             code=code_fingerprint(modules := loaded_sim_modules()),

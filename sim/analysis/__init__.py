@@ -1,0 +1,1 @@
+"""Analyses of ensembles: comparison of scenarios (more to come)."""
