@@ -173,8 +173,47 @@ class RunResult:
             if self.ensemble.is_sweep:
                 names = dict(zip(first.actor_ids, first.actor_names, strict=True))
                 figures.update(sweep_figures(self.sweep, self.ensemble.sweep_keys, names))
+            figures.update(
+                insight_figures(self.scenario, self.ensemble.replicates, self.ensemble.seed)
+            )
             self._figures = figures
         return dict(self._figures)
+
+
+#: Explanations and landscapes re-run the model on at most this many replicates.
+INSIGHT_REPLICATES = 200
+
+
+def insight_figures(scenario: Scenario, replicates: int, seed: int) -> dict[str, go.Figure]:
+    """Why the states moved as they did, and which alignments are stable, for a report.
+
+    'why': every state's moves decomposed into driver terms at the first and the last
+    step (sim.explain; up to 8 actors); 'landscape_start', 'landscape_end': the
+    Axelrod-Bennett landscape of the drivers at the start and at the end (sim.landscape;
+    up to its exhaustive limit). They re-run the scenario's model on at most
+    INSIGHT_REPLICATES replicates with the run's seed.
+    """
+    from sim.explain import explain, why_figure
+    from sim.landscape import EXHAUSTIVE_LIMIT, analyse, landscape_figure, scenario_input
+
+    reps = min(int(replicates), INSIGHT_REPLICATES)
+    last = scenario.run.steps
+    figures: dict[str, go.Figure] = {}
+    if len(scenario.actors) <= 8:
+        explanations = [
+            explain(scenario, actor, step=step, replicates=reps, seed=seed)
+            for step in sorted({1, last})
+            for actor in scenario.actors
+        ]
+        figures["why"] = why_figure(explanations)
+    if len(scenario.actors) <= EXHAUSTIVE_LIMIT:
+        for label, step in (("start", 0), ("end", last)):
+            data = scenario_input(scenario, step=step, replicates=reps, seed=seed)
+            figure = landscape_figure(analyse(data))
+            when = data.source.get("date", "")
+            figure.update_layout(title_text=f"At the {label} ({when}): {figure.layout.title.text}")
+            figures[f"landscape_{label}"] = figure
+    return figures
 
 
 def run(

@@ -981,6 +981,61 @@ def explain_figures(
     return figures
 
 
+def why_figure(
+    explanations: Iterable[Explanation | Mapping[str, Any]],
+) -> go.Figure:
+    """All the waterfalls of several explanations in one figure, chosen from a drop-down.
+
+    One entry per explained actor, target and step ("Russia -> Japan, 2014-Q1"); the
+    report uses it to show why every state moved as it did at the start and at the end.
+    """
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    labels: list[str] = []
+    titles: list[str] = []
+    for explanation in explanations:
+        data = _as_dict(explanation)
+        for target in data["targets"]:
+            single = waterfall_figure(data, target["id"])
+            figure.add_trace(single.data[0])
+            labels.append(f"{data['actor']['name']} -> {target['name']}, {data['period']['label']}")
+            titles.append(single.layout.title.text)
+    for k, trace in enumerate(figure.data):
+        trace.visible = k == 0
+    buttons = [
+        {
+            "label": html.escape(label),
+            "method": "update",
+            "args": [
+                {"visible": [j == k for j in range(len(labels))]},
+                {"title": {"text": titles[k]}},
+            ],
+        }
+        for k, label in enumerate(labels)
+    ]
+    figure.update_layout(
+        title={"text": titles[0] if titles else ""},
+        updatemenus=[
+            {
+                "buttons": buttons,
+                "x": 0,
+                "xanchor": "left",
+                "y": 1.18,
+                "yanchor": "top",
+                "direction": "down",
+            }
+        ]
+        if buttons
+        else [],
+        yaxis_title="contribution to the propensity p",
+        showlegend=False,
+        template="plotly_white",
+        margin={"t": 110, "b": 80},
+    )
+    return figure
+
+
 # --- helpers -------------------------------------------------------------------------------
 
 

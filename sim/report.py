@@ -344,6 +344,28 @@ def report_html(
     else:
         fig_html.pop("events", None)
         parts.append("<p>This scenario has no events.</p>")
+    if "why" in fig_html:
+        parts += [
+            "<h2>Why: the drivers behind each move</h2>",
+            "<p>Each state's propensity toward another is a sum of named driver terms "
+            "(docs/model.md); the bars show each term's mean contribution over the "
+            "replicates at the first and at the last step, building up to the propensity "
+            "the state acted on. Choose a state, a partner and a step from the menu. "
+            "<code>python run.py explain FILE --actor ID</code> prints the same with the "
+            "move probabilities.</p>",
+            fig_html.pop("why"),
+        ]
+    if "landscape_start" in fig_html or "landscape_end" in fig_html:
+        parts += [
+            "<h2>Landscape of stable blocs</h2>",
+            "<p>The Axelrod-Bennett landscape of the drivers (docs/analysis.md): the "
+            "two-bloc alignments that no single state gains by leaving, with their energy "
+            "(lower is more stable) and the share of starting alignments that slide into "
+            "each (basin), at the start and, from the median relations, at the end.</p>",
+        ]
+        for key in ("landscape_start", "landscape_end"):
+            if key in fig_html:
+                parts.append(fig_html.pop(key))
     for key, div in fig_html.items():  # any further figures a caller passed
         parts += [f"<h2>{esc(key)}</h2>", div]
     parts += [

@@ -88,7 +88,7 @@ def test_record_modes_keep_what_they_say(record, steps, tmp_path) -> None:
     # and the report renders
     out = sim.save(result, tmp_path)
     html = (out / "report.html").read_text()
-    assert html.count("Plotly.newPlot(") == 4  # relations, network, end-states, events
+    assert html.count("Plotly.newPlot(") == 7  # relations, network, end-states, events, why, 2 landscapes
     assert pd.read_parquet(out / "trajectories.parquet")["step"].nunique() == len(steps)
 
 
@@ -121,7 +121,7 @@ def test_sweep_is_one_ensemble_per_point_with_common_random_numbers(tmp_path) ->
     assert {"relations", "network", "sweep_end_states", "sweep_dyads"} <= set(figs)
     out = sim.save(result, tmp_path)
     html = (out / "report.html").read_text()
-    assert "<h2>Sweep</h2>" in html and html.count("Plotly.newPlot(") == 6
+    assert "<h2>Sweep</h2>" in html and html.count("Plotly.newPlot(") == 9
     back = pd.read_parquet(out / "trajectories.parquet")
     pd.testing.assert_frame_equal(back, traj)
     csv = pd.read_csv(out / "outcomes.csv")

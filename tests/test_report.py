@@ -136,10 +136,16 @@ def test_report_without_outcomes(tmp_path, small_scenario, fake_model) -> None:
 def test_run_result_figures(small_scenario, fake_model) -> None:
     result = RunResult(small_scenario, fake_model, None, dt.datetime.now(), dt.datetime.now())
     figs = result.figures()
-    assert set(figs) == {"relations", "network", "end_states", "events"}
+    built = {"relations", "network", "end_states", "events"}
+    insights = {"why", "landscape_start", "landscape_end"}
+    assert set(figs) == built | insights
     # a RunResult draws from its ensemble (histograms, start and end relations)
     point = result.ensemble.point(0)
-    assert figs == build_figures(small_scenario, point, None, result.outcomes)
+    expected = build_figures(small_scenario, point, None, result.outcomes)
+    assert {k: figs[k] for k in built} == expected
+    why = figs["why"]
+    assert len(why.data) == 2 * 3 * 2  # 3 actors, 2 partners each, first and last step
+    assert sum(bool(t.visible) for t in why.data) == 1
 
 
 def test_relation_bands_from_histograms_match_the_trajectories(small_scenario) -> None:

@@ -33,8 +33,9 @@ def landscape_figure(result: LandscapeResult | Mapping[str, Any], top: int = 20)
 
     data = result if isinstance(result, Mapping) else to_dict(result, include_all=False)
     minima = list(data["minima"])[:top]
-    names = [f"#{k}" for k in range(1, len(minima) + 1)]
     labels = [_label(m) for m in minima]
+    # The blocs name each bar on the axis: a minimum at energy 0 has no bar to write on.
+    names = [f"#{k}: {label}" for k, label in enumerate(labels, start=1)]
     hover = []
     for m, label in zip(minima, labels, strict=True):
         frus = "<br>".join(f"{i}: {v:+.4g}" for i, v in m["frustration"].items())
@@ -51,7 +52,7 @@ def landscape_figure(result: LandscapeResult | Mapping[str, Any], top: int = 20)
         go.Bar(
             x=names,
             y=[m["energy"] for m in minima],
-            text=labels,
+            text=[f"{m['energy']:+.3g}" for m in minima],
             textposition="auto",
             hovertext=hover,
             hoverinfo="text",

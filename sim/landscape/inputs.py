@@ -139,9 +139,18 @@ def scenario_input(
     events = [
         {"event": name, "step": event_step(scenario, ev)}
         for name, ev in scenario.events.items()
-        if event_step(scenario, ev) <= step
+        if ev.trigger == "scheduled" and event_step(scenario, ev) <= step
     ]
     source["events_applied"] = sorted(events, key=lambda e: (e["step"], e["event"]))
+    if step > 0:
+        # Conditional and random events fire per replicate: say in how many they had.
+        fired: dict[str, set[int]] = {}
+        for name, _, reps_fired in model.event_log:
+            if scenario.events[name].trigger != "scheduled":
+                fired.setdefault(name, set()).update(int(r) for r in reps_fired)
+        source["events_fired"] = {
+            name: len(reps_fired) / model.replicates for name, reps_fired in sorted(fired.items())
+        }
     notes = []
     if getattr(scenario, "uncertainties", None):
         notes.append("uncertain parameters are held at the scenario's values (not sampled)")
