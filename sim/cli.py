@@ -42,7 +42,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sim import landscape_cli
+from sim import explain_cli, landscape_cli
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = REPO_ROOT / "scenarios" / "baseline.yaml"
@@ -238,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_val.add_argument("files", type=Path, nargs="+", metavar="FILE", help="scenario files")
     sub.add_parser("schema", help="print the JSON Schema of scenario files")
     landscape_cli.add_parser(sub)
+    explain_cli.add_parser(sub)
     return parser
 
 
@@ -721,6 +722,8 @@ def _dispatch(args: argparse.Namespace, argv: Sequence[str]) -> int:
         return cmd_schema()
     if args.command == "landscape":
         return landscape_cli.main(args)
+    if args.command == "explain":
+        return explain_cli.main(args)
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 
