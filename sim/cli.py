@@ -12,6 +12,12 @@ Commands::
                                           write results/compare/<id>/comparison.html
     python run.py validate FILE...        check scenario files, list every problem
     python run.py schema                  print the scenario JSON Schema
+    python run.py landscape FILE          stable bloc configurations (Axelrod-Bennett)
+    python run.py explain FILE --actor ID why a state moved: its payoff term by term
+    python run.py sensitivity FILE --outcome EXPR
+                                          Morris or Sobol indices (SALib)
+    python run.py discover FILE --outcome END-STATE
+                                          PRIM boxes where an end-state is likely
 
 A run is cut into chunks of replicates (and sweep points) that run on a local process
 pool (``--workers``, default all cores) or a Dask cluster (``--scheduler``); each
@@ -42,7 +48,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sim import explain_cli, landscape_cli
+from sim import analysis_cli, explain_cli, landscape_cli
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = REPO_ROOT / "scenarios" / "baseline.yaml"
@@ -239,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="print the JSON Schema of scenario files")
     landscape_cli.add_parser(sub)
     explain_cli.add_parser(sub)
+    analysis_cli.add_parser(sub)
     return parser
 
 
@@ -724,6 +731,8 @@ def _dispatch(args: argparse.Namespace, argv: Sequence[str]) -> int:
         return landscape_cli.main(args)
     if args.command == "explain":
         return explain_cli.main(args)
+    if args.command in analysis_cli.COMMANDS:
+        return analysis_cli.main(args)
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 

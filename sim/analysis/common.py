@@ -1,0 +1,380 @@
+"""What the analyses share: input checks, labels, seeds, HTML pages and result folders.
+
+- :class:`AnalysisError`: a problem with what the user asked for (the command line
+  reports it without a traceback and exits with 2).
+- :func:`parse_range_option` / :func:`check_range`: ``--vary KEY=LO:HI``, checked as
+  sweep keys are (``sim.scenario.checks.sweep_problems``: a numeric parameter path,
+  both ends inside the parameter's range).
+- :func:`parameter_label`: a parameter path in words ("China's assertiveness").
+- :func:`derived_seed`: the seeds of the analysis libraries, derived from the run's.
+- :func:`html_page` / :func:`figure_div`: one self-contained HTML page (plotly.js
+  embedded once, nothing loaded from the network; callers escape user text).
+- :func:`publish`: a new result folder ``<root>/<kind>/<scenario>/<run-id>/``, written
+  completely or not at all by :func:`sim.results.publish_folder` (never overwriting).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import math
+import os
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from sim.scenario import Scenario
+
+ANALYSIS_FORMAT = 1
+"""Version of the analysis manifests' layout."""
+
+ANALYSIS_STREAM = 3
+"""First spawn-key element of the seeds derived for the analysis libraries (the engine
+uses 0 for parameters and 1 for dynamics)."""
+
+EXTRA_PACKAGES = ("SALib", "ema_workbench", "scikit-learn", "matplotlib", "scipy")
+
+RANGE_EXAMPLE = "e.g. --vary actors.CHN.assertiveness=0.4:0.8"
+
+
+class AnalysisError(ValueError):
+    """A problem with the analysis asked for (bad option, outcome, or no factors)."""
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def load(scenario_or_path: Scenario | str | os.PathLike[str]) -> tuple[Scenario, Path | None]:
+    """The scenario and the file it came from (None for a Scenario object).
+
+    Raises ``sim.scenario.ScenarioError`` for an invalid file and OSError if unreadable.
+    """
+    from sim.scenario import Scenario, load_scenario
+
+    if isinstance(scenario_or_path, Scenario):
+        return scenario_or_path, None
+    path = Path(scenario_or_path)
+    return load_scenario(path), path
+
+
+def parse_range_option(text: str, option: str = "--vary") -> tuple[str, float, float]:
+    """Read ``KEY=LO:HI`` into (key, low, high); ValueError saying what is wrong.
+
+    Only the form is checked here; :func:`check_range` checks the key and the range
+    against the scenario.
+    """
+    key, eq, rest = str(text).partition("=")
+    key = key.strip()
+    if not eq or not key:
+        raise ValueError(f"{option} {text!r}: expected KEY=LO:HI ({RANGE_EXAMPLE})")
+    low_text, colon, high_text = rest.partition(":")
+    if not colon:
+        raise ValueError(f"{option} {key}: expected LO:HI after '=' ({RANGE_EXAMPLE})")
+    values = []
+    for word in (low_text.strip(), high_text.strip()):
+        try:
+            x = float(word)
+        except ValueError:
+            raise ValueError(f"{option} {key}: {word!r} is not a number") from None
+        if not math.isfinite(x):
+            raise ValueError(f"{option} {key}: {word!r} is not a finite number")
+        values.append(x)
+    low, high = values
+    if not low < high:
+        raise ValueError(f"{option} {key}: LO ({low:g}) must be below HI ({high:g})")
+    return key, low, high
+
+
+def check_range(
+    scenario: Scenario, key: str, low: float, high: float, option: str = "--vary"
+) -> str:
+    """The canonical parameter path of ``key`` if ``low..high`` may be given to it.
+
+    The same checks as a sweep key (``sweep_problems``): a numeric parameter path under
+    actors, dyads, weights or model, both ends inside the parameter's range. Raises
+    :class:`AnalysisError` naming the option and the key.
+    """
+    from sim.scenario.checks import canonical_path, sweep_problems
+
+    problems = sweep_problems(scenario, key, [low, high])
+    if problems:
+        raise AnalysisError("\n".join(f"{option} {key}: {msg}" for _, msg in problems))
+    return canonical_path(list(scenario.actors), key)
+
+
+def parameter_label(scenario: Scenario, path: str) -> str:
+    """A parameter path in words, e.g. 'China's assertiveness', 'the balance weight',
+    'the kurils dispute's salience (Russia-Japan)'. Unknown forms are returned as given.
+    """
+    names = {k: a.name for k, a in scenario.actors.items()}
+    parts = path.split(".")
+
+    def name(actor: str) -> str:
+        return names.get(actor, actor)
+
+    def pair(dyad: str) -> str:
+        a, _, b = dyad.partition("-")
+        return f"{name(a)}-{name(b)}"
+
+    words = [p.replace("_", " ") for p in parts]
+    if parts[0] == "weights" and len(parts) == 2:
+        return f"the {words[1]} weight"
+    if parts[0] == "model" and len(parts) == 2:
+        return f"the model's {words[1]}"
+    if parts[0] == "actors" and len(parts) >= 3:
+        who = name(parts[1])
+        if len(parts) == 3:
+            return f"{who}'s {words[2]}"
+        if parts[2] == "capabilities" and len(parts) == 4:
+            return f"{who}'s {words[3]} (capabilities)"
+        if parts[2] == "attention" and len(parts) == 4:
+            return f"{who}'s attention to {name(parts[3])}"
+        if parts[2] == "wedge" and len(parts) == 4:
+            return f"{who}'s wedge toward {name(parts[3])}"
+    if parts[0] == "dyads" and len(parts) >= 3:
+        between = pair(parts[1])
+        if len(parts) == 3:
+            if parts[2] == "relation":
+                return f"the starting {between} relation"
+            return f"{between} {words[2]}"
+        if parts[2] == "disputes" and len(parts) == 4:
+            return f"the {words[3]} dispute's salience ({between})"
+        if parts[2] == "irritants" and len(parts) == 5:
+            return f"the {words[3]} irritant felt by {name(parts[4])} ({between})"
+    return path
+
+
+def derived_seed(seed: int, purpose: int) -> int:
+    """A positive 31-bit seed for an analysis library, from the run's seed.
+
+    ``SeedSequence(entropy=seed, spawn_key=(3, purpose))``: independent of the
+    engine's streams, the same for the same seed. Never 0 (SALib's Sobol analysis
+    treats a seed of 0 as no seed).
+    """
+    state = np.random.SeedSequence(entropy=int(seed), spawn_key=(ANALYSIS_STREAM, int(purpose)))
+    return int(state.generate_state(1, dtype=np.uint32)[0] % (2**31 - 2)) + 1
+
+
+def progress_sink(progress: Any) -> Any:
+    """The engine's progress sink for ``progress``: a sink (has ``advance``) as it is,
+    a ``callback(done_chunks, total_chunks)`` wrapped, or None."""
+    if progress is None or hasattr(progress, "advance"):
+        return progress
+    from sim.ensemble.runner import CallbackProgress
+
+    return CallbackProgress(progress)
+
+
+# --------------------------------------------------------------------------- quiet
+
+
+@contextlib.contextmanager
+def quiet_libraries() -> Iterator[None]:
+    """Silence the warnings and log records of SALib, ema_workbench and matplotlib.
+
+    Warnings are ignored inside the block; the 'EMA' (ema_workbench), 'matplotlib' and
+    'py.warnings' loggers are raised to CRITICAL and put back afterwards. Matplotlib is
+    only imported by ema_workbench; when nothing has chosen its backend yet (no
+    ``MPLBACKEND`` and pyplot not imported: not a notebook), it gets the
+    non-interactive 'Agg' backend so that no window system is touched.
+    """
+    if "matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND"):
+        import matplotlib
+
+        matplotlib.use("Agg")
+    loggers = [logging.getLogger(n) for n in ("EMA", "matplotlib", "py.warnings")]
+    levels = [lg.level for lg in loggers]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for lg in loggers:
+            lg.setLevel(logging.CRITICAL)
+        try:
+            yield
+        finally:
+            for lg, level in zip(loggers, levels, strict=True):
+                lg.setLevel(level)
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def figure_div(fig: go.Figure, key: str) -> str:
+    """A figure as an HTML fragment that expects plotly.js on the page."""
+    from sim.report import PLOTLY_CONFIG
+
+    return fig.to_html(
+        full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG, div_id=f"figure-{key}"
+    )
+
+
+def html_page(title: str, body: Sequence[str], extra_css: str = "") -> str:
+    """A whole HTML page: ``body`` fragments (already escaped) after the head, with
+    plotly.js embedded once in the head (only when a fragment holds a figure)."""
+    from plotly.offline import get_plotlyjs
+
+    from sim.figures import esc
+    from sim.report import CSS
+
+    needs_plotly = any("Plotly.newPlot(" in part for part in body)
+    plotly_js = f'<script type="text/javascript">{get_plotlyjs()}</script>' if needs_plotly else ""
+    generated = dt.datetime.now().astimezone().isoformat("T", "seconds")
+    return "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{esc(title)}</title>",
+            f"<style>{CSS}{extra_css}</style>",
+            plotly_js,
+            "</head><body>",
+            *body,
+            f'<p class="muted">Generated {esc(generated)} by alignsim.</p>',
+            "</body></html>",
+        ]
+    )
+
+
+def table_html(header: Sequence[str], rows: Sequence[Sequence[Any]], numeric: set[int]) -> str:
+    """A simple table; every cell is escaped."""
+    from sim.figures import esc
+
+    head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    thead = f"<thead><tr>{head}</tr></thead>" if any(header) else ""
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{esc(c)}</td>' if k in numeric else f"<td>{esc(c)}</td>"
+            for k, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table>{thead}<tbody>{body}</tbody></table>"
+
+
+def summary_table(rows: Sequence[tuple[str, Any]]) -> str:
+    """A two-column key/value table (escaped)."""
+    return table_html(["", ""], [[k, v] for k, v in rows], numeric=set()).replace(
+        "<table>", '<table class="summary">', 1
+    )
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def versions() -> dict[str, str | None]:
+    """Python and package versions, the analysis libraries included."""
+    from sim.results import package_versions
+
+    found = dict(package_versions())
+    for name in EXTRA_PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def execution_info(stats: Any) -> dict[str, Any]:
+    """Where and how fast the ensemble ran (from the engine's RunStats)."""
+    if stats is None:
+        return {}
+    return {
+        "backend": stats.backend,
+        "workers": stats.workers,
+        "chunks": stats.chunks,
+        "seconds": round(float(stats.seconds), 3),
+        "replicate_runs": int(stats.replicates_done),
+    }
+
+
+def publish(
+    root: str | os.PathLike[str],
+    kind: str,
+    scenario: Scenario,
+    seed: int,
+    started: dt.datetime,
+    fill: Callable[[Path], tuple[dict[str, Any], list[str]]],
+) -> Path:
+    """Write ``<root>/<kind>/<scenario>/<run-id>/`` completely or not at all; return it.
+
+    ``fill(tmp)`` writes the files into the temporary folder and returns the manifest
+    and the file names; the run-id (``YYYYmmdd-HHMMSS-<6 hex>``, ``-2`` ... if taken),
+    the files' sizes and SHA-256 and ``manifest.json`` are added by
+    :func:`sim.results.publish_folder`, which renames the folder into place.
+    """
+    from sim.results import publish_folder, run_id_base_for, safe_folder_name, scenario_sha256
+
+    folder = Path(root) / kind / safe_folder_name(scenario.name)
+    base = run_id_base_for(started, scenario_sha256(scenario), seed)
+    return publish_folder(folder, base, lambda tmp, _run_id: fill(tmp), id_key="run_id")
+
+
+def base_manifest(
+    kind: str,
+    scenario: Scenario,
+    source: Path | None,
+    seed: int,
+    started: dt.datetime,
+    finished: dt.datetime,
+    stats: Any,
+    command: Sequence[str] | str | None,
+) -> dict[str, Any]:
+    """The manifest fields every analysis has (its own fields are added by the caller)."""
+    from sim.results import scenario_dump, scenario_sha256
+
+    return {
+        "format": ANALYSIS_FORMAT,
+        "kind": kind,
+        "run_id": None,
+        "scenario_name": scenario.name,
+        "scenario_file": None if source is None else str(Path(source).resolve()),
+        "scenario_sha256": scenario_sha256(scenario),
+        "seed": int(seed),
+        "started_at": started.isoformat(timespec="milliseconds"),
+        "finished_at": finished.isoformat(timespec="milliseconds"),
+        "command": command if isinstance(command, str) or command is None else list(command),
+        "execution": execution_info(stats),
+        "versions": versions(),
+        "files": {},
+        "scenario": scenario_dump(scenario),
+    }
+
+
+def number(x: float, digits: int = 2) -> str:
+    """A parameter value for prose and tables: 0.62, 1.5, 1e-05."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    value = float(x)
+    if value == 0:
+        return "0"
+    if abs(value) >= 0.01:
+        text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+        return text if text not in ("-0", "") else "0"
+    return f"{value:.{digits - 1}g}"
+
+
+def distribution_text(d: Mapping[str, Any]) -> str:
+    """A distribution (as the scenario states it, a dict) in a few words."""
+    kind = d.get("dist")
+    if kind == "uniform":
+        return f"uniform {number(d['low'])} to {number(d['high'])}"
+    if kind == "triangular":
+        return f"triangular {number(d['low'])}, mode {number(d['mode'])}, {number(d['high'])}"
+    if kind == "normal":
+        text = f"normal mean {number(d['mean'])}, sd {number(d['sd'])}"
+        if d.get("low") is not None or d.get("high") is not None:
+            text += f", within {number(d.get('low'))}..{number(d.get('high'))}"
+        return text
+    if kind == "choice":
+        return "choice of " + ", ".join(number(v) for v in d["values"])
+    return str(d)

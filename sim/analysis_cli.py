@@ -1,0 +1,454 @@
+"""The ``sensitivity`` and ``discover`` commands (docs/analysis.md).
+
+Usage::
+
+    python run.py sensitivity FILE --outcome EXPR [--method morris|sobol] [--n N]
+                  [--levels L] [--reps R] [--seed S] [--vary KEY=LO:HI ...]
+                  [--workers N] [--scheduler ADDRESS] [--out DIR]
+    python run.py discover FILE --outcome END-STATE [--reps R] [--seed S]
+                  [--threshold D] [--vary KEY=LO:HI ...] [--sampling METHOD]
+                  [--workers N] [--scheduler ADDRESS] [--out DIR]
+
+``sensitivity`` writes ``DIR/sensitivity/<scenario>/<run-id>/`` (sensitivity.html,
+indices.csv, samples.csv, manifest.json); ``discover`` writes
+``DIR/discover/<scenario>/<run-id>/`` (discovery.html, replicates.csv, trajectory.csv,
+box.csv, feature_scores.csv, manifest.json). DIR defaults to ``results/`` beside
+run.py. Both print a summary on stdout ending with ``report: <path>``; the progress of
+the ensemble goes to stderr.
+
+Exit codes: 0 done; 2 bad input (a missing or invalid scenario file, a bad outcome or
+--vary, no uncertain parameters, an unreachable scheduler), with a message on stderr and
+no traceback; 1 chunks that failed or results that could not be written; 130
+interrupted.
+
+:func:`add_parser` adds both commands to a ``run.py`` subparsers object and
+:func:`main` runs the parsed command; :func:`run` does both, for use on its own
+(``python -m sim.analysis_cli sensitivity FILE ...``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+COMMANDS = ("sensitivity", "discover")
+DEFAULT_RESULTS = Path(__file__).resolve().parent.parent / "results"
+"""results/ beside run.py (as for ``run``)."""
+
+# Kept here (not imported) so that --help imports nothing heavy.
+DEFAULT_SENSITIVITY_REPS = 50
+DEFAULT_DISCOVER_REPS = 2000
+DEFAULT_N_TEXT = "20 trajectories for morris, 128 for sobol"
+
+
+def _whole(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number >= ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def _share(text: str) -> float:
+    """An argparse type: a number in (0, 1]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a number above 0 and at most 1, got {text}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}")
+    return value
+
+
+def _vary(text: str) -> tuple[str, float, float]:
+    from sim.analysis.common import parse_range_option
+
+    try:
+        return parse_range_option(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _common(p: argparse.ArgumentParser, reps_default: int) -> None:
+    """Options both commands take."""
+    p.add_argument("file", type=Path, metavar="FILE", help="scenario YAML file")
+    p.add_argument(
+        "--reps",
+        type=_whole(1),
+        default=reps_default,
+        metavar="R",
+        help=f"replicates (default {reps_default})",
+    )
+    p.add_argument(
+        "--seed", type=_whole(0), default=None, metavar="S", help="seed (default: the scenario's)"
+    )
+    p.add_argument(
+        "--vary",
+        type=_vary,
+        action="append",
+        default=None,
+        metavar="KEY=LO:HI",
+        help="an uncertain parameter, uniform between LO and HI (repeatable; replaces the "
+        "scenario's distribution of KEY), e.g. --vary actors.CHN.assertiveness=0.4:0.8",
+    )
+    p.add_argument(
+        "--workers",
+        type=_whole(1),
+        default=None,
+        metavar="N",
+        help="local worker processes (default: all cores)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on the Dask cluster of this scheduler, e.g. tcp://10.0.0.5:8786",
+    )
+    p.add_argument(
+        "--connect-timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="how long to wait for the Dask scheduler (default: 10)",
+    )
+    p.add_argument(
+        "--chunk-size",
+        type=_whole(1),
+        default=None,
+        metavar="N",
+        help="replicates per chunk of work (default: the scenario's run.chunk_size); "
+        "results depend on it, not on the number of workers",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"results root folder (default: {DEFAULT_RESULTS})",
+    )
+
+
+def add_parser(subparsers: Any) -> dict[str, argparse.ArgumentParser]:
+    """Add ``sensitivity`` and ``discover`` to an argparse subparsers object; return
+    their parsers by command name."""
+    sens = subparsers.add_parser(
+        "sensitivity",
+        help="global sensitivity of an outcome to the uncertain parameters (SALib)",
+        description=(
+            "Morris or Sobol sensitivity analysis (SALib). The factors are the scenario's "
+            "uncertain parameters and any --vary ranges; each SALib sample is a point, run "
+            "as an ensemble of R replicates on the same seeds (common random numbers), and "
+            "the outcome is averaged over them. OUTCOME: A-B (a dyad's relation), A-B@T (at "
+            "step T), P(END_STATE) or P(CONDITION) (a probability), e.g. RUS-JPN, "
+            "P(russia_japan_rapprochement), 'P(RUS-CHN is allied)@20'."
+        ),
+    )
+    _common(sens, DEFAULT_SENSITIVITY_REPS)
+    sens.add_argument(
+        "--outcome", required=True, metavar="EXPR", help="the outcome to explain (above)"
+    )
+    sens.add_argument(
+        "--method", choices=("morris", "sobol"), default="morris", help="default: morris"
+    )
+    sens.add_argument(
+        "--n",
+        type=_whole(1),
+        default=None,
+        metavar="N",
+        help=f"Morris trajectories or Sobol base sample, a power of 2 (default: "
+        f"{DEFAULT_N_TEXT}); points: N (k + 1) for Morris, N (k + 2) for Sobol, k factors",
+    )
+    sens.add_argument(
+        "--levels",
+        type=_whole(2),
+        default=4,
+        metavar="L",
+        help="Morris grid levels, even (default 4)",
+    )
+    disc = subparsers.add_parser(
+        "discover",
+        help="scenario discovery: where the uncertain parameters make an end-state likely (PRIM)",
+        description=(
+            "Runs the scenario as one ensemble in which every replicate draws its own "
+            "uncertain parameters (Latin hypercube by default), evaluates the end-state in "
+            "each, and finds with PRIM (ema_workbench) the box of parameter values where it "
+            "follows with at least the --threshold density, plus extra-trees feature scores. "
+            "END-STATE: a named end-state or a condition on relations, e.g. "
+            "russia_japan_rapprochement or 'RUS-CHN is allied' (optionally @T)."
+        ),
+    )
+    _common(disc, DEFAULT_DISCOVER_REPS)
+    disc.add_argument(
+        "--outcome", required=True, metavar="END-STATE", help="the end-state to explain"
+    )
+    disc.add_argument(
+        "--threshold",
+        type=_share,
+        default=0.8,
+        metavar="D",
+        help="density the box should reach (default 0.8)",
+    )
+    disc.add_argument(
+        "--sampling",
+        choices=("latin_hypercube", "monte_carlo"),
+        default="latin_hypercube",
+        help="how the replicates draw their values (default: latin_hypercube)",
+    )
+    disc.add_argument(
+        "--peel-alpha",
+        type=_share,
+        default=0.05,
+        metavar="A",
+        help="share of the box peeled off at each PRIM step (default 0.05)",
+    )
+    disc.add_argument(
+        "--mass-min",
+        type=_share,
+        default=0.05,
+        metavar="M",
+        help="PRIM stops peeling below this share of the replicates (default 0.05)",
+    )
+    return {"sensitivity": sens, "discover": disc}
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _command_line(args: argparse.Namespace) -> list[str]:
+    """The command as it would be typed, from the parsed arguments (for the manifest)."""
+    parts = ["run.py", args.command, str(args.file), "--outcome", args.outcome]
+    if args.command == "sensitivity":
+        parts += ["--method", args.method]
+        if args.n is not None:
+            parts += ["--n", str(args.n)]
+        if args.method == "morris":
+            parts += ["--levels", str(args.levels)]
+    else:
+        parts += ["--threshold", f"{args.threshold:g}", "--sampling", args.sampling]
+        parts += ["--peel-alpha", f"{args.peel_alpha:g}", "--mass-min", f"{args.mass_min:g}"]
+    parts += ["--reps", str(args.reps)]
+    if args.chunk_size is not None:
+        parts += ["--chunk-size", str(args.chunk_size)]
+    if args.seed is not None:
+        parts += ["--seed", str(args.seed)]
+    for key, lo, hi in args.vary or []:
+        parts += ["--vary", f"{key}={lo:g}:{hi:g}"]
+    if args.workers is not None:
+        parts += ["--workers", str(args.workers)]
+    if args.scheduler:
+        parts += ["--scheduler", args.scheduler]
+    if args.out is not None:
+        parts += ["--out", str(args.out)]
+    return parts
+
+
+def _vary_map(args: argparse.Namespace) -> dict[str, tuple[float, float]]:
+    from sim.analysis.common import AnalysisError
+
+    found: dict[str, tuple[float, float]] = {}
+    for key, lo, hi in args.vary or []:
+        if key in found:
+            raise AnalysisError(f"--vary {key}: given twice; give each parameter once")
+        found[key] = (lo, hi)
+    return found
+
+
+def _ran_line(stats: Any, points: int, replicates: int) -> str:
+    from sim.ensemble.progress import fmt_duration
+
+    runs = points * replicates
+    what = f"{points:,} points x {replicates:,} replicates" if points > 1 else "the ensemble"
+    return (
+        f"ran {what} ({runs:,} replicate runs) in {fmt_duration(stats.seconds)} on "
+        f"{stats.backend} ({stats.workers} worker{'s' if stats.workers != 1 else ''})"
+    )
+
+
+def _sensitivity(args: argparse.Namespace, scenario: Any, root: Path) -> int:
+    from sim.analysis.sensitivity import plan_sensitivity
+    from sim.ensemble.progress import EnsembleProgress
+
+    plan = plan_sensitivity(
+        scenario,
+        args.outcome,
+        method=args.method,
+        n=args.n,
+        replicates=args.reps,
+        seed=args.seed,
+        vary=_vary_map(args),
+        levels=args.levels,
+        chunk_size=args.chunk_size,
+    )
+    plan.source = args.file
+    _err(plan.describe())
+    result = plan.run(
+        args.workers,
+        args.scheduler,
+        args.connect_timeout,
+        EnsembleProgress(f"{scenario.name} ({args.method})"),
+    )
+    _err(_ran_line(result.stats, result.points, result.replicates))
+    folder = _save(result, root, _command_line(args))
+    if folder is None:
+        return EXIT_FAILED
+    factors = ", ".join(f.path for f in result.factors)
+    print(
+        f"{scenario.name}: {result.method} sensitivity of {result.outcome.label} "
+        f"({result.outcome.meaning})",
+        flush=True,
+    )
+    print(
+        f"{len(result.factors)} factors ({factors}); {result.points:,} points x "
+        f"{result.replicates:,} replicates; seed {result.seed}",
+        flush=True,
+    )
+    print("\n".join(result.summary_lines()), flush=True)
+    for note in result.notes:
+        print(f"note: {note}", flush=True)
+    print(f"report: {(folder / 'sensitivity.html').resolve()}", flush=True)
+    return EXIT_OK
+
+
+def _discover(args: argparse.Namespace, scenario: Any, root: Path) -> int:
+    from sim.analysis.common import number
+    from sim.analysis.discovery import plan_discovery
+    from sim.ensemble.progress import EnsembleProgress
+
+    plan = plan_discovery(
+        scenario,
+        args.outcome,
+        replicates=args.reps,
+        seed=args.seed,
+        threshold=args.threshold,
+        vary=_vary_map(args),
+        sampling=args.sampling,
+        peel_alpha=args.peel_alpha,
+        mass_min=args.mass_min,
+        chunk_size=args.chunk_size,
+    )
+    plan.source = args.file
+    _err(plan.describe())
+    result = plan.run(
+        args.workers,
+        args.scheduler,
+        args.connect_timeout,
+        EnsembleProgress(f"{scenario.name} (discover)"),
+    )
+    _err(_ran_line(result.stats, 1, result.replicates))
+    folder = _save(result, root, _command_line(args))
+    if folder is None:
+        return EXIT_FAILED
+    share = result.count / result.replicates
+    print(
+        f"{scenario.name}: {result.outcome.label} follows in {result.count:,} of "
+        f"{result.replicates:,} runs ({share:.1%}); seed {result.seed}",
+        flush=True,
+    )
+    print(result.description, flush=True)
+    if len(result.box):
+        print(f"{'box':<44} {'low':>8} {'high':>8} {'quasi-p':>9}", flush=True)
+        for r in result.box.itertuples(index=False):
+            qp = min(x for x in (r.qp_low, r.qp_high, 1.0) if x == x)
+            print(
+                f"{r.parameter:<44} {number(r.low, 3):>8} {number(r.high, 3):>8} {qp:9.2g}",
+                flush=True,
+            )
+    if len(result.feature_scores):
+        print("feature scores (extra trees):", flush=True)
+        for r in result.feature_scores.itertuples(index=False):
+            print(f"  {r.parameter:<42} {r.score:.3f}", flush=True)
+    for note in result.notes:
+        print(f"note: {note}", flush=True)
+    print(f"report: {(folder / 'discovery.html').resolve()}", flush=True)
+    return EXIT_OK
+
+
+def _save(result: Any, root: Path, command: Sequence[str]) -> Path | None:
+    try:
+        return result.save(root, command=list(command))
+    except OSError as exc:
+        _err(f"error: cannot write results under {root}: {exc.strerror or exc}")
+        return None
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run ``sensitivity`` or ``discover`` from parsed arguments; return the exit code."""
+    from sim.analysis.common import AnalysisError
+    from sim.ensemble.engine import EnsembleFailed
+    from sim.ensemble.executors import SchedulerUnreachable
+    from sim.scenario import ScenarioError, load_scenario
+
+    file: Path = args.file
+    if not file.exists():
+        _err(f"{file}: no such file")
+        return EXIT_BAD_INPUT
+    if file.is_dir():
+        _err(f"{file}: is a folder, not a scenario file")
+        return EXIT_BAD_INPUT
+    if args.scheduler and args.workers:
+        _err("note: --workers is ignored with --scheduler (the cluster's workers run it)")
+    root = args.out if args.out is not None else DEFAULT_RESULTS
+    try:
+        scenario = load_scenario(file)
+    except ScenarioError as exc:
+        _err(str(exc))
+        return EXIT_BAD_INPUT
+    except (OSError, UnicodeDecodeError) as exc:
+        _err(f"{file}: cannot read: {exc}")
+        return EXIT_BAD_INPUT
+    try:
+        if args.command == "sensitivity":
+            return _sensitivity(args, scenario, root)
+        if args.command == "discover":
+            return _discover(args, scenario, root)
+        raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
+    except AnalysisError as exc:
+        _err(f"error: {exc}")
+        return EXIT_BAD_INPUT
+    except SchedulerUnreachable as exc:
+        _err(f"error: {exc}")
+        return EXIT_BAD_INPUT
+    except EnsembleFailed as exc:
+        _err(f"error: {exc}")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        _err("interrupted; no results written")
+        return EXIT_INTERRUPTED
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse ``sensitivity ...`` or ``discover ...`` (with the command name) and run it."""
+    parser = argparse.ArgumentParser(prog="run.py")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_parser(sub)
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    return main(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())
