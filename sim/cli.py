@@ -18,6 +18,7 @@ Commands::
                                           Morris or Sobol indices (SALib)
     python run.py discover FILE --outcome END-STATE
                                           PRIM boxes where an end-state is likely
+    python run.py aar GAME.sqlite         after-action report of a workshop game
 
 A run is cut into chunks of replicates (and sweep points) that run on a local process
 pool (``--workers``, default all cores) or a Dask cluster (``--scheduler``); each
@@ -48,7 +49,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sim import analysis_cli, explain_cli, landscape_cli
+from sim import analysis_cli, explain_cli, landscape_cli, workshop_cli
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = REPO_ROOT / "scenarios" / "baseline.yaml"
@@ -246,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     landscape_cli.add_parser(sub)
     explain_cli.add_parser(sub)
     analysis_cli.add_parser(sub)
+    workshop_cli.add_parser(sub)
     return parser
 
 
@@ -733,6 +735,8 @@ def _dispatch(args: argparse.Namespace, argv: Sequence[str]) -> int:
         return explain_cli.main(args)
     if args.command in analysis_cli.COMMANDS:
         return analysis_cli.main(args)
+    if args.command == "aar":
+        return workshop_cli.main(args)
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 

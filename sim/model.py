@@ -168,6 +168,21 @@ class AlignmentModel(mesa.Model):
         """Every event firing: (event name, step, indices of the replicates it fired in)."""
         return self.timeline.log
 
+    def apply_change(
+        self, path: str, op: str, value: float | np.ndarray, mask: np.ndarray | None = None
+    ) -> None:
+        """Change a parameter between steps (set or add), as an event would.
+
+        For a workshop's inject or a team's order: ``path`` is any parameter path
+        (docs/scenarios.md); ``dyads.A-B.relation`` shocks the relation itself.
+        """
+        target = parse_target(self.spec, path)
+        if target.kind == "dyad" and target.name == "relation":
+            self.shock_relation(target.i, target.j, op, value, mask)
+        else:
+            self.world.apply(target, op, value, mask)
+            self._static = None  # the world changed: recompute its static terms
+
     def shock_relation(
         self, i: int, j: int, op: str, value: float | np.ndarray, mask: np.ndarray | None = None
     ) -> None:
@@ -240,8 +255,9 @@ class AlignmentModel(mesa.Model):
             if step in self._slot:
                 past = self.history[self._slot[step], source : source + 1]
                 fork._record_step(step, np.repeat(past, replicates, axis=0))
+        # Only the step count: Mesa's clock drives the fork's own step schedule, which
+        # must go on from where it is, one step per call.
         fork.steps = self.steps
-        fork.time = self.time
         return fork
 
     def relations_at(self, step: int) -> np.ndarray:

@@ -88,7 +88,9 @@ def test_record_modes_keep_what_they_say(record, steps, tmp_path) -> None:
     # and the report renders
     out = sim.save(result, tmp_path)
     html = (out / "report.html").read_text()
-    assert html.count("Plotly.newPlot(") == 7  # relations, network, end-states, events, why, 2 landscapes
+    assert (
+        html.count("Plotly.newPlot(") == 7
+    )  # relations, network, end-states, events, why, 2 landscapes
     assert pd.read_parquet(out / "trajectories.parquet")["step"].nunique() == len(steps)
 
 

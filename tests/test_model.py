@@ -226,3 +226,24 @@ def test_a_fork_of_one_replicate_is_the_same_run_as_going_on():
     a = game.fork(replicates=3, seed=4, source=2).run()
     b = game.fork(replicates=3, seed=4, source=2).run()
     np.testing.assert_array_equal(a.history, b.history)
+
+
+def test_a_fork_steps_one_step_at_a_time():
+    game = AlignmentModel(baseline(), replicates=1, seed=1)
+    for _ in range(2):
+        game.step()
+    fan = game.fork(replicates=10, seed=3)
+    fan.step()
+    assert fan.steps == 3
+    fan.step()
+    assert fan.steps == 4
+
+
+def test_apply_change_between_steps():
+    model = AlignmentModel(baseline(), replicates=2, seed=1)
+    model.step()
+    model.apply_change("actors.CHN.assertiveness", "set", 0.9)
+    model.apply_change("dyads.RUS-JPN.relation", "add", 0.2)
+    assert np.allclose(np.broadcast_to(model.world.assertiveness[:, 1], 2), 0.9)
+    model.step()
+    assert model.steps == 2

@@ -1,0 +1,132 @@
+"""The after-action report's figures: pure functions, game data in, a plotly Figure out.
+
+Every text in a figure that comes from people or files is HTML-escaped
+(:func:`sim.figures.esc`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from sim.figures import esc
+from sim.workshop.adjudication import Proposal
+
+COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+
+
+def relations_figure(relations: pd.DataFrame, title: str) -> go.Figure:
+    """Every dyad's committed relation turn by turn; hollow markers where the white cell
+    set a relation other than the model's proposal (at the proposed value)."""
+    fig = go.Figure()
+    for k, (dyad, rows) in enumerate(relations.groupby("dyad", sort=False)):
+        color = COLORS[k % len(COLORS)]
+        fig.add_trace(
+            go.Scatter(
+                x=rows["turn"],
+                y=rows["committed"],
+                mode="lines+markers",
+                name=esc(dyad),
+                line={"color": color},
+                legendgroup=esc(dyad),
+            )
+        )
+        edited = rows[rows["overridden"]]
+        if not edited.empty:
+            fig.add_trace(
+                go.Scatter(
+                    x=edited["turn"],
+                    y=edited["proposed"],
+                    mode="markers",
+                    name=esc(f"{dyad} as proposed"),
+                    marker={"symbol": "circle-open", "size": 11, "color": color},
+                    legendgroup=esc(dyad),
+                    hovertext=[esc(r) for r in edited["reason"]],
+                )
+            )
+    fig.update_layout(
+        title=esc(title),
+        xaxis_title="turn",
+        yaxis={"title": "relation (-1 hostile .. +1 allied)", "range": [-1.05, 1.05]},
+        template="plotly_white",
+        height=460,
+    )
+    return fig
+
+
+def fan_figure(proposal: Proposal, committed: dict[str, float], title: str) -> go.Figure:
+    """A turn and its look-ahead: per dyad the proposed change (red), the committed value
+    when the white cell set another (black diamond), and the fan of the model's replicates
+    from the proposed state (median dotted, 25-75% and 5-95% bands)."""
+    dyads = list(committed)
+    cols = 3
+    rows = max(1, math.ceil(len(dyads) / cols))
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[esc(d) for d in dyads])
+    fan = proposal.fan
+    for k, dyad in enumerate(dyads):
+        r, c = k // cols + 1, k % cols + 1
+        x0, y0 = proposal.turn, proposal.relations[dyad]
+        if fan is not None and fan.turns:
+            q = fan.dyads[dyad]
+            x = [x0, *fan.turns]
+            for lo, hi, alpha in ((0, 4, 0.15), (1, 3, 0.3)):
+                upper = [y0, *(v[hi] for v in q)]
+                lower = [y0, *(v[lo] for v in q)]
+                fig.add_trace(
+                    go.Scatter(
+                        x=x + x[::-1],
+                        y=upper + lower[::-1],
+                        fill="toself",
+                        fillcolor=f"rgba(33, 102, 172, {alpha})",
+                        line={"width": 0},
+                        hoverinfo="skip",
+                        showlegend=False,
+                    ),
+                    row=r,
+                    col=c,
+                )
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=[y0, *(v[2] for v in q)],
+                    mode="lines",
+                    line={"color": "#1f3b73", "dash": "dot"},
+                    showlegend=False,
+                    name="median ahead",
+                ),
+                row=r,
+                col=c,
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=[proposal.turn - 1, proposal.turn],
+                y=[proposal.relations_before[dyad], y0],
+                mode="lines+markers",
+                line={"color": "#b2182b"},
+                showlegend=False,
+                name="this turn",
+            ),
+            row=r,
+            col=c,
+        )
+        if abs(committed[dyad] - y0) > 1e-12:
+            fig.add_trace(
+                go.Scatter(
+                    x=[x0],
+                    y=[committed[dyad]],
+                    mode="markers",
+                    marker={"symbol": "diamond", "size": 10, "color": "black"},
+                    showlegend=False,
+                    name="set by the white cell",
+                ),
+                row=r,
+                col=c,
+            )
+        fig.update_yaxes(range=[-1.05, 1.05], row=r, col=c)
+    fig.update_layout(
+        title=esc(title), template="plotly_white", height=280 * rows, margin={"t": 80}
+    )
+    return fig
