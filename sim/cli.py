@@ -19,6 +19,8 @@ Commands::
     python run.py discover FILE --outcome END-STATE
                                           PRIM boxes where an end-state is likely
     python run.py aar GAME.sqlite         after-action report of a workshop game
+    python run.py workshop FILE [--teams JPN,RUS] [--game PATH] [--host H] [--port P]
+                                          serve a workshop game to the room (web app)
 
 A run is cut into chunks of replicates (and sweep points) that run on a local process
 pool (``--workers``, default all cores) or a Dask cluster (``--scheduler``); each
@@ -735,7 +737,7 @@ def _dispatch(args: argparse.Namespace, argv: Sequence[str]) -> int:
         return explain_cli.main(args)
     if args.command in analysis_cli.COMMANDS:
         return analysis_cli.main(args)
-    if args.command == "aar":
+    if args.command in ("aar", "workshop"):
         return workshop_cli.main(args)
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 

@@ -1,0 +1,245 @@
+"""What the pages' buttons do: thin calls into the engine, with the role from the code.
+
+Every function takes the page's URL query string (``?code=...``), maps the code to its
+role on the server (:class:`~sim.workshop.web.security.JoinCodes`) and passes that role
+to the engine, which decides what is allowed. The browser never says who it is. A
+refusal comes back as the engine's own words; nothing was written.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.workshop.errors import WorkshopError
+from sim.workshop.game import Game
+from sim.workshop.web.security import JoinCodes
+
+log = logging.getLogger(__name__)
+MAX_TIMER_MINUTES = 240
+
+
+class NoRole(WorkshopError):
+    """The page's join code matches no role of this game."""
+
+
+@dataclass
+class Timer:
+    """A countdown the white cell set for one phase of one turn."""
+
+    turn: int
+    phase: str
+    ends: float
+    minutes: float
+
+
+@dataclass
+class WebGame:
+    """A served game: the engine, the join codes and what only the web layer keeps."""
+
+    game: Game
+    codes: JoinCodes
+    out_dir: Path
+    timer: Timer | None = None
+    clock: Callable[[], float] = time.time
+    forks: list[Path] = field(default_factory=list)
+
+    def role(self, search: str | None) -> str:
+        """The role of the page's code; NoRole when the code is missing or wrong."""
+        role = self.codes.role_for_search(search)
+        if role is None:
+            raise NoRole(
+                "this join code is not valid for this game: use the URL the white cell gave you"
+            )
+        return role
+
+    def timer_text(self) -> str:
+        """The countdown of the current phase, or '' when none is running."""
+        t = self.timer
+        if t is None or t.turn != self.game.turn or t.phase != self.game.phase.value:
+            return ""
+        left = max(0, round(t.ends - self.clock()))
+        if left == 0:
+            return f"{t.phase}: time is up"
+        return f"{t.phase}: {left // 60}:{left % 60:02d} left"
+
+
+def attempt(action: Callable[[], str]) -> str:
+    """Run an action; its message, or the engine's reason for refusing it."""
+    try:
+        return action()
+    except WorkshopError as exc:
+        return f"Refused: {exc}"
+    except Exception:  # a page must never show a traceback
+        log.exception("a web action failed")
+        return "Something went wrong on the server; the game was not changed."
+
+
+def _text(value: Any, limit: int = 20_000) -> str:
+    text = "" if value is None else str(value)
+    if len(text) > limit:
+        raise WorkshopError(f"the text has {len(text)} characters; at most {limit}")
+    return text
+
+
+def _number(value: Any, what: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise WorkshopError(f"{what} must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise WorkshopError(f"{what} must be a finite number")
+    return number
+
+
+def _turn(value: Any) -> int:
+    number = _number(value, "the turn")
+    if number != int(number):
+        raise WorkshopError(f"the turn must be a whole number, got {value!r}")
+    return int(number)
+
+
+# --- teams -------------------------------------------------------------------------------
+
+
+def team_actor(web: WebGame, search: str | None) -> tuple[str, str]:
+    """The page's role and the state it plays; refused unless the code is a team's."""
+    role = web.role(search)
+    if not role.startswith("team:"):
+        raise WorkshopError(f"this page is for a team; the code is the {role}'s")
+    return role, role.partition(":")[2]
+
+
+def submit(
+    web: WebGame,
+    search: str | None,
+    move: Any,
+    target: Any,
+    intensity: Any,
+    rationale: Any,
+) -> str:
+    """Submit the team's move (the state is the one the code's team plays)."""
+
+    def run() -> str:
+        role, actor = team_actor(web, search)
+        if not move or not target:
+            raise WorkshopError("choose a move and a target")
+        order = web.game.submit_move(
+            role, actor, str(move), str(target), intensity or None, _text(rationale)
+        )
+        return f"Submitted: {order.label} toward {order.target} ({order.intensity})."
+
+    return attempt(run)
+
+
+def ready(web: WebGame, search: str | None, is_ready: bool) -> str:
+    """Mark the team ready (or not ready after all)."""
+
+    def run() -> str:
+        role, actor = team_actor(web, search)
+        web.game.mark_ready(role, actor, is_ready)
+        return "Marked ready." if is_ready else "Marked not ready."
+
+    return attempt(run)
+
+
+def withdraw(web: WebGame, search: str | None, order_id: Any) -> str:
+    """Withdraw one of the team's orders (the engine checks that it is the team's)."""
+
+    def run() -> str:
+        role = web.role(search)
+        web.game.withdraw_move(role, str(order_id))
+        return "Withdrawn."
+
+    return attempt(run)
+
+
+# --- the white cell ----------------------------------------------------------------------
+
+
+def control(web: WebGame, search: str | None, action: str, values: dict[str, Any]) -> str:
+    """One white-cell action by name, with the form's values. The engine refuses every
+    one of them to a role other than control; the timer is checked here."""
+
+    def run() -> str:
+        role = web.role(search)
+        game = web.game
+        if action == "advance":
+            return f"Phase: {game.advance(role).value}."
+        if action == "set_phase":
+            return f"Phase: {game.set_phase(role, str(values.get('phase') or '')).value}."
+        if action == "propose":
+            proposal = game.propose(role)
+            return f"The model proposed turn {proposal.turn}: read it below."
+        if action == "override":
+            value = _number(values.get("value"), "the relation")
+            o = game.override(
+                role, str(values.get("dyad") or ""), value, _text(values.get("reason"))
+            )
+            return f"Override: {o.dyad} set to {o.value:+.2f}."
+        if action == "commit":
+            game.commit(role)
+            return f"Turn {game.turn} committed."
+        if action == "inject":
+            teams = values.get("teams") or []
+            inject = game.inject(
+                role,
+                _text(values.get("title")),
+                _text(values.get("text")),
+                visibility=str(values.get("visibility") or "all"),
+                teams=[str(t) for t in teams] if isinstance(teams, list) else [],
+            )
+            return f"Inject {inject.id} sent ({inject.visibility})."
+        if action == "note":
+            game.note(role, _text(values.get("text")))
+            return "Note kept."
+        if action == "rollback":
+            turn = _turn(values.get("turn"))
+            game.rollback(role, turn)
+            return f"Rolled back to turn {turn}: now turn {game.turn}, {game.phase.value}."
+        if action == "fork":
+            turn = _turn(values.get("turn"))
+            path = _fork_path(web, turn)
+            fork = game.fork(role, turn, path)
+            fork.close()
+            web.forks.append(path)
+            return f"Forked at turn {turn} into {path.name} (serve it with --game)."
+        if action == "timer":
+            if role != "control":
+                raise WorkshopError(f"only the white cell (control) may set the timer; not {role}")
+            minutes = _number(values.get("minutes"), "the minutes")
+            if not 0 <= minutes <= MAX_TIMER_MINUTES:
+                raise WorkshopError(f"a timer runs 0 to {MAX_TIMER_MINUTES} minutes")
+            if minutes == 0:
+                web.timer = None
+                return "Timer stopped."
+            web.timer = Timer(game.turn, game.phase.value, web.clock() + minutes * 60.0, minutes)
+            return f"Timer: {minutes:g} minutes for {game.phase.value}."
+        raise WorkshopError(f"unknown action {action!r}")
+
+    return attempt(run)
+
+
+def _fork_path(web: WebGame, turn: int) -> Path:
+    """A new file beside the game for a fork (never a path the browser chose)."""
+    base = web.game.path
+    for k in range(1, 10_000):
+        path = base.with_name(f"{base.stem}-fork{turn}-{k}{base.suffix}")
+        if not path.exists():
+            return path
+    raise WorkshopError("too many forks of this game in its folder")
+
+
+def write_report(web: WebGame, search: str | None) -> Path:
+    """Write the after-action report (white cell only); return the HTML file."""
+    from sim.workshop.aar import write_aar
+
+    role = web.role(search)
+    if role != "control":
+        raise WorkshopError(f"only the white cell (control) may write the report; not {role}")
+    return write_aar(web.game, web.out_dir)
