@@ -29,12 +29,24 @@ interrupted.
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+from sim.cli_args import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    add_cluster_options,
+    add_out,
+    add_reps,
+    add_seed,
+    err,
+    fail,
+    run_command,
+    whole,
+)
+
 COMMANDS = ("sensitivity", "discover")
 DEFAULT_RESULTS = Path(__file__).resolve().parent.parent / "results"
 """results/ beside run.py (as for ``run``)."""
@@ -45,21 +57,6 @@ DEFAULT_DISCOVER_REPS = 2000
 DEFAULT_N_TEXT = "20 trajectories for morris, 128 for sobol"
 
 
-def _whole(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number >= ``minimum``."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
-        return value
-
-    return parse
-
-
 def _share(text: str) -> float:
     """An argparse type: a number in (0, 1]."""
     try:
@@ -68,16 +65,6 @@ def _share(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError(f"expected a number above 0 and at most 1, got {text}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}")
     return value
 
 
@@ -93,16 +80,8 @@ def _vary(text: str) -> tuple[str, float, float]:
 def _common(p: argparse.ArgumentParser, reps_default: int) -> None:
     """Options both commands take."""
     p.add_argument("file", type=Path, metavar="FILE", help="scenario YAML file")
-    p.add_argument(
-        "--reps",
-        type=_whole(1),
-        default=reps_default,
-        metavar="R",
-        help=f"replicates (default {reps_default})",
-    )
-    p.add_argument(
-        "--seed", type=_whole(0), default=None, metavar="S", help="seed (default: the scenario's)"
-    )
+    add_reps(p, f"replicates (default {reps_default})", reps_default)
+    add_seed(p, "seed (default: the scenario's)")
     p.add_argument(
         "--vary",
         type=_vary,
@@ -112,41 +91,16 @@ def _common(p: argparse.ArgumentParser, reps_default: int) -> None:
         help="an uncertain parameter, uniform between LO and HI (repeatable; replaces the "
         "scenario's distribution of KEY), e.g. --vary actors.CHN.assertiveness=0.4:0.8",
     )
-    p.add_argument(
-        "--workers",
-        type=_whole(1),
-        default=None,
-        metavar="N",
-        help="local worker processes (default: all cores)",
-    )
-    p.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="run on the Dask cluster of this scheduler, e.g. tcp://10.0.0.5:8786",
-    )
-    p.add_argument(
-        "--connect-timeout",
-        type=_seconds,
-        default=None,
-        metavar="SECONDS",
-        help="how long to wait for the Dask scheduler (default: 10)",
-    )
+    add_cluster_options(p)
     p.add_argument(
         "--chunk-size",
-        type=_whole(1),
+        type=whole(1),
         default=None,
         metavar="N",
         help="replicates per chunk of work (default: the scenario's run.chunk_size); "
         "results depend on it, not on the number of workers",
     )
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help=f"results root folder (default: {DEFAULT_RESULTS})",
-    )
+    add_out(p, DEFAULT_RESULTS)
 
 
 def add_parser(subparsers: Any) -> dict[str, argparse.ArgumentParser]:
@@ -173,7 +127,7 @@ def add_parser(subparsers: Any) -> dict[str, argparse.ArgumentParser]:
     )
     sens.add_argument(
         "--n",
-        type=_whole(1),
+        type=whole(1),
         default=None,
         metavar="N",
         help=f"Morris trajectories or Sobol base sample, a power of 2 (default: "
@@ -181,7 +135,7 @@ def add_parser(subparsers: Any) -> dict[str, argparse.ArgumentParser]:
     )
     sens.add_argument(
         "--levels",
-        type=_whole(2),
+        type=whole(2),
         default=4,
         metavar="L",
         help="Morris grid levels, even (default 4)",
@@ -235,10 +189,6 @@ def add_parser(subparsers: Any) -> dict[str, argparse.ArgumentParser]:
 # --------------------------------------------------------------------------- running
 
 
-def _err(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def _command_line(args: argparse.Namespace) -> list[str]:
     """The command as it would be typed, from the parsed arguments (for the manifest)."""
     parts = ["run.py", args.command, str(args.file), "--outcome", args.outcome]
@@ -289,9 +239,26 @@ def _ran_line(stats: Any, points: int, replicates: int) -> str:
     )
 
 
+def _run_plan(plan: Any, args: argparse.Namespace, label: str) -> Any:
+    """Say what will run, then run the plan where the options say, with a progress bar
+    named ``label``; return the result."""
+    from sim.ensemble.progress import EnsembleProgress
+
+    plan.source = args.file
+    err(plan.describe())
+    return plan.run(args.workers, args.scheduler, args.connect_timeout, EnsembleProgress(label))
+
+
+def _notes_and_report(result: Any, report: Path) -> int:
+    """Print the result's notes and the report's path; return the exit code (done)."""
+    for note in result.notes:
+        print(f"note: {note}", flush=True)
+    print(f"report: {report.resolve()}", flush=True)
+    return EXIT_OK
+
+
 def _sensitivity(args: argparse.Namespace, scenario: Any, root: Path) -> int:
     from sim.analysis.sensitivity import plan_sensitivity
-    from sim.ensemble.progress import EnsembleProgress
 
     plan = plan_sensitivity(
         scenario,
@@ -304,15 +271,8 @@ def _sensitivity(args: argparse.Namespace, scenario: Any, root: Path) -> int:
         levels=args.levels,
         chunk_size=args.chunk_size,
     )
-    plan.source = args.file
-    _err(plan.describe())
-    result = plan.run(
-        args.workers,
-        args.scheduler,
-        args.connect_timeout,
-        EnsembleProgress(f"{scenario.name} ({args.method})"),
-    )
-    _err(_ran_line(result.stats, result.points, result.replicates))
+    result = _run_plan(plan, args, f"{scenario.name} ({args.method})")
+    err(_ran_line(result.stats, result.points, result.replicates))
     folder = _save(result, root, _command_line(args))
     if folder is None:
         return EXIT_FAILED
@@ -328,16 +288,12 @@ def _sensitivity(args: argparse.Namespace, scenario: Any, root: Path) -> int:
         flush=True,
     )
     print("\n".join(result.summary_lines()), flush=True)
-    for note in result.notes:
-        print(f"note: {note}", flush=True)
-    print(f"report: {(folder / 'sensitivity.html').resolve()}", flush=True)
-    return EXIT_OK
+    return _notes_and_report(result, folder / "sensitivity.html")
 
 
 def _discover(args: argparse.Namespace, scenario: Any, root: Path) -> int:
     from sim.analysis.common import number
     from sim.analysis.discovery import plan_discovery
-    from sim.ensemble.progress import EnsembleProgress
 
     plan = plan_discovery(
         scenario,
@@ -351,15 +307,8 @@ def _discover(args: argparse.Namespace, scenario: Any, root: Path) -> int:
         mass_min=args.mass_min,
         chunk_size=args.chunk_size,
     )
-    plan.source = args.file
-    _err(plan.describe())
-    result = plan.run(
-        args.workers,
-        args.scheduler,
-        args.connect_timeout,
-        EnsembleProgress(f"{scenario.name} (discover)"),
-    )
-    _err(_ran_line(result.stats, 1, result.replicates))
+    result = _run_plan(plan, args, f"{scenario.name} (discover)")
+    err(_ran_line(result.stats, 1, result.replicates))
     folder = _save(result, root, _command_line(args))
     if folder is None:
         return EXIT_FAILED
@@ -382,17 +331,14 @@ def _discover(args: argparse.Namespace, scenario: Any, root: Path) -> int:
         print("feature scores (extra trees):", flush=True)
         for r in result.feature_scores.itertuples(index=False):
             print(f"  {r.parameter:<42} {r.score:.3f}", flush=True)
-    for note in result.notes:
-        print(f"note: {note}", flush=True)
-    print(f"report: {(folder / 'discovery.html').resolve()}", flush=True)
-    return EXIT_OK
+    return _notes_and_report(result, folder / "discovery.html")
 
 
 def _save(result: Any, root: Path, command: Sequence[str]) -> Path | None:
     try:
         return result.save(root, command=list(command))
     except OSError as exc:
-        _err(f"error: cannot write results under {root}: {exc.strerror or exc}")
+        err(f"error: cannot write results under {root}: {exc.strerror or exc}")
         return None
 
 
@@ -405,49 +351,35 @@ def main(args: argparse.Namespace) -> int:
 
     file: Path = args.file
     if not file.exists():
-        _err(f"{file}: no such file")
-        return EXIT_BAD_INPUT
+        return fail(f"{file}: no such file")
     if file.is_dir():
-        _err(f"{file}: is a folder, not a scenario file")
-        return EXIT_BAD_INPUT
+        return fail(f"{file}: is a folder, not a scenario file")
     if args.scheduler and args.workers:
-        _err("note: --workers is ignored with --scheduler (the cluster's workers run it)")
+        err("note: --workers is ignored with --scheduler (the cluster's workers run it)")
     root = args.out if args.out is not None else DEFAULT_RESULTS
     try:
         scenario = load_scenario(file)
     except ScenarioError as exc:
-        _err(str(exc))
-        return EXIT_BAD_INPUT
+        return fail(str(exc))
     except (OSError, UnicodeDecodeError) as exc:
-        _err(f"{file}: cannot read: {exc}")
-        return EXIT_BAD_INPUT
+        return fail(f"{file}: cannot read: {exc}")
     try:
         if args.command == "sensitivity":
             return _sensitivity(args, scenario, root)
         if args.command == "discover":
             return _discover(args, scenario, root)
         raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
-    except AnalysisError as exc:
-        _err(f"error: {exc}")
-        return EXIT_BAD_INPUT
-    except SchedulerUnreachable as exc:
-        _err(f"error: {exc}")
-        return EXIT_BAD_INPUT
+    except (AnalysisError, SchedulerUnreachable) as exc:
+        return fail(f"error: {exc}")
     except EnsembleFailed as exc:
-        _err(f"error: {exc}")
-        return EXIT_FAILED
+        return fail(f"error: {exc}", EXIT_FAILED)
     except KeyboardInterrupt:
-        _err("interrupted; no results written")
-        return EXIT_INTERRUPTED
+        return fail("interrupted; no results written", EXIT_INTERRUPTED)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse ``sensitivity ...`` or ``discover ...`` (with the command name) and run it."""
-    parser = argparse.ArgumentParser(prog="run.py")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_parser(sub)
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-    return main(args)
+    return run_command(add_parser, main, argv)
 
 
 if __name__ == "__main__":

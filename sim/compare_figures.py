@@ -11,12 +11,11 @@
   at the start to the one at the end.
 
 The frames are those of :class:`sim.analysis.compare.Comparison`. Every text that comes from a
-scenario (names, labels, partitions) is HTML-escaped (:func:`sim.figures.esc`).
+scenario (names, labels, partitions) is HTML-escaped (:func:`sim.html_page.esc`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,9 +23,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
-from plotly.subplots import make_subplots
 
-from sim.figures import RELATION_COLORSCALE, _default_bands, bands_caption, esc
+from sim.figures import (
+    RELATION_COLORSCALE,
+    _default_bands,
+    add_relation_bands,
+    bands_caption,
+    finish_relation_panels,
+    relation_panels,
+)
+from sim.html_page import esc, fmt_signed
 
 PALETTE = (
     "#1f3b73",  # the reference: the report's dark blue
@@ -82,92 +88,40 @@ def compare_bands_figure(
     chosen = [d for d in order if d in set(dyads)] if dyads is not None else order
     chosen = chosen[:MAX_PANELS]
     pairs = [tuple(d.split("-", 1)) for d in chosen]
-    ncols = max(1, min(columns, len(pairs)))
-    nrows = max(1, math.ceil(len(pairs) / ncols))
-    fig = make_subplots(
-        rows=nrows,
-        cols=ncols,
-        shared_xaxes=True,
-        shared_yaxes=True,
-        subplot_titles=[_dyad_title(a, c, names) for a, c in pairs],
-        horizontal_spacing=0.04,
-        vertical_spacing=min(0.12, 0.5 / nrows),
+    fig, ncols, nrows = relation_panels(
+        [_dyad_title(a, c, names) for a, c in pairs], columns, min_rows=1
     )
     for k, dyad in enumerate(chosen):
-        row, col = k // ncols + 1, k % ncols + 1
         a, c = pairs[k]
         title = _dyad_title(a, c, names)
         for label in labels:
             d = bands[(bands["dyad"] == dyad) & (bands["scenario"] == label)]
             if d.empty:
                 continue
-            x = d["date"].to_numpy()
-            x_loop = np.concatenate([x, x[::-1]])
             color = colors[label]
-            for width, lo, hi, alpha in (("90", "p05", "p95", 0.10), ("50", "p25", "p75", 0.22)):
-                fig.add_trace(
-                    go.Scatter(
-                        x=x_loop,
-                        y=np.concatenate([d[hi].to_numpy(), d[lo].to_numpy()[::-1]]),
-                        fill="toself",
-                        fillcolor=rgba(color, alpha),
-                        line={"width": 0},
-                        mode="lines",
-                        name=f"{esc(label)}: {width}% of replicates",
-                        legendgroup=esc(label),
-                        showlegend=False,
-                        hoverinfo="skip",
-                    ),
-                    row=row,
-                    col=col,
-                )
-            fig.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=d["median"].to_numpy(),
-                    mode="lines",
-                    line={"color": color, "width": 2},
-                    name=esc(label),
-                    legendgroup=esc(label),
-                    showlegend=k == 0,
-                    customdata=np.stack([d["p05"].to_numpy(), d["p95"].to_numpy()], axis=1),
-                    hovertemplate=(
-                        f"{title}, {esc(label)}<br>%{{x|%Y-%m}}: median %{{y:+.2f}}"
-                        "<br>90%: %{customdata[0]:+.2f} to %{customdata[1]:+.2f}<extra></extra>"
-                    ),
-                ),
-                row=row,
-                col=col,
+            add_relation_bands(
+                fig,
+                d,
+                k // ncols + 1,
+                k % ncols + 1,
+                median_column="median",
+                fills={"90": rgba(color, 0.10), "50": rgba(color, 0.22)},
+                color=color,
+                name=esc(label),
+                show_legend=k == 0,
+                hover_title=f"{title}, {esc(label)}",
+                group=esc(label),
             )
-    for y in (b.hostile, b.rivalry, b.hedging, b.aligned):
-        fig.add_hline(
-            y=y, row="all", col="all", line={"color": "#888", "width": 0.7, "dash": "dot"}
-        )
-    fig.update_yaxes(range=[-1.02, 1.02], tickvals=[-1, -0.5, 0, 0.5, 1], zeroline=False)
-    for r in range(1, nrows + 1):
-        fig.update_yaxes(title_text="relation", row=r, col=1)
     more = len(order) - len(chosen)
     subtitle = f"bands: {esc(bands_caption(b))}" + (
         f"; {len(chosen)} of {len(order)} dyads (the largest differences)" if more else ""
     )
-    fig.update_layout(
-        title={
-            "text": "Relations over time (median; shaded: 50% and 90% of replicates)"
-            f"<br><sup>{subtitle}</sup>"
-        },
-        height=140 + 240 * nrows,
-        template="plotly_white",
-        legend={
-            "orientation": "h",
-            "yref": "container",
-            "y": 0.0,
-            "yanchor": "bottom",
-            "x": 1,
-            "xanchor": "right",
-        },
-        margin={"t": 110, "l": 60, "r": 20, "b": 80},
+    return finish_relation_panels(
+        fig,
+        b,
+        nrows,
+        f"Relations over time (median; shaded: 50% and 90% of replicates)<br><sup>{subtitle}</sup>",
     )
-    return fig
 
 
 def compare_end_states_figure(
@@ -243,8 +197,6 @@ def difference_heatmap(
     z = np.full((len(dyads), len(scenarios)), np.nan)
     text = [["" for _ in scenarios] for _ in dyads]
     custom = [[[0.0] * 6 for _ in scenarios] for _ in dyads]
-    from sim.report import fmt_signed
-
     for i, dyad in enumerate(dyads):
         for j, label in enumerate(scenarios):
             rec = table.loc[(dyad, label)]

@@ -22,30 +22,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
+from sim.cli_args import EXIT_OK, add_reps, add_seed, fail, run_command, whole
+
 DEFAULT_MAX_REPLICATES = (
     500  # sim.explain.DEFAULT_MAX_REPLICATES, kept here so --help imports nothing
 )
-
-
-def _whole(minimum: int | None) -> Callable[[str], int]:
-    """An argparse type: a whole number (>= ``minimum`` when one is given)."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if minimum is not None and value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
-        return value
-
-    return parse
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -72,7 +57,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--step",
-        type=_whole(None),
+        type=whole(None),
         default=1,
         metavar="T",
         help="the step whose decisions to explain, 1 (the first, default) to the "
@@ -84,21 +69,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="ID",
         help="explain the decision toward this actor only (default: toward every other)",
     )
-    p.add_argument(
-        "--reps",
-        type=_whole(1),
-        default=None,
-        metavar="R",
-        help=f"replicates (default: the scenario's run.replicates, at most "
-        f"{DEFAULT_MAX_REPLICATES})",
+    add_reps(
+        p,
+        f"replicates (default: the scenario's run.replicates, at most {DEFAULT_MAX_REPLICATES})",
     )
-    p.add_argument(
-        "--seed",
-        type=_whole(0),
-        default=None,
-        metavar="S",
-        help="seed of the model run (default: the scenario's run.seed)",
-    )
+    add_seed(p, "seed of the model run (default: the scenario's run.seed)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
@@ -118,8 +93,7 @@ def main(args: argparse.Namespace) -> int:
             seed=args.seed,
         )
     except ScenarioError as exc:  # ExplainError is one too
-        print(str(exc), file=sys.stderr, flush=True)
-        return EXIT_BAD_INPUT
+        return fail(str(exc))
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False), flush=True)
     else:
@@ -129,11 +103,7 @@ def main(args: argparse.Namespace) -> int:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse ``explain`` arguments (without the command name) and run the command."""
-    parser = argparse.ArgumentParser(prog="run.py")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_parser(sub)
-    args = parser.parse_args(["explain", *(sys.argv[1:] if argv is None else argv)])
-    return main(args)
+    return run_command(add_parser, main, argv, "explain")
 
 
 if __name__ == "__main__":

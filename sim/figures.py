@@ -18,12 +18,12 @@ The relation bands come from the trajectories frame (:func:`relation_quantiles`)
 for an ensemble of any size and record mode, from the per-step relation histograms the
 model counts (:func:`histogram_relation_quantiles`).
 
-Every text that comes from a scenario (names, descriptions) is HTML-escaped (:func:`esc`).
+Every text that comes from a scenario (names, descriptions) is HTML-escaped
+(:func:`sim.html_page.esc`).
 """
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -34,6 +34,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
+from sim.html_page import esc
 from sim.outcomes import band_of
 
 RELATION_COLORSCALE: list[list[Any]] = [
@@ -47,11 +48,6 @@ RELATION_COLORSCALE: list[list[Any]] = [
 
 MEDIAN_COLOR = "#1f3b73"
 BAND_FILL = {"90": "rgba(33, 102, 172, 0.15)", "50": "rgba(33, 102, 172, 0.32)"}
-
-
-def esc(text: Any) -> str:
-    """``text`` as a string safe to show in HTML and plotly labels (quotes escaped too)."""
-    return html.escape(str(text), quote=True)
 
 
 def _default_bands(bands: Any) -> Any:
@@ -170,60 +166,117 @@ def relation_bands_figure(
     else:
         q = quantiles
     pairs = list(q[["actor_a", "actor_b"]].drop_duplicates().itertuples(index=False, name=None))
-    ncols = max(1, min(columns, len(pairs)))
-    nrows = math.ceil(len(pairs) / ncols)
+    fig, ncols, nrows = relation_panels(
+        [_pair_title(str(a), str(c), names) for a, c in pairs], columns
+    )
+    for k, (a, c) in enumerate(pairs):
+        add_relation_bands(
+            fig,
+            q[(q["actor_a"] == a) & (q["actor_b"] == c)],
+            k // ncols + 1,
+            k % ncols + 1,
+            median_column="p50",
+            fills=BAND_FILL,
+            color=MEDIAN_COLOR,
+            name="median",
+            show_legend=k == 0,
+            hover_title=_pair_title(str(a), str(c), names),
+        )
+    return finish_relation_panels(
+        fig,
+        b,
+        nrows,
+        "Relations over time (median, 50% and 90% of replicates)"
+        f"<br><sup>bands: {esc(bands_caption(b))}</sup>",
+    )
+
+
+def relation_panels(
+    titles: Sequence[str], columns: int, min_rows: int = 0
+) -> tuple[go.Figure, int, int]:
+    """The grid of relation panels (one per title, ``columns`` at most per row, at
+    least ``min_rows`` rows): the figure, its columns and its rows."""
+    ncols = max(1, min(columns, len(titles)))
+    nrows = max(min_rows, math.ceil(len(titles) / ncols))
     fig = make_subplots(
         rows=nrows,
         cols=ncols,
         shared_xaxes=True,
         shared_yaxes=True,
-        subplot_titles=[_pair_title(str(a), str(c), names) for a, c in pairs],
+        subplot_titles=list(titles),
         horizontal_spacing=0.04,
         vertical_spacing=min(0.12, 0.5 / nrows),
     )
-    for k, (a, c) in enumerate(pairs):
-        row, col = k // ncols + 1, k % ncols + 1
-        d = q[(q["actor_a"] == a) & (q["actor_b"] == c)]
-        x = d["date"].to_numpy()
-        x_loop = np.concatenate([x, x[::-1]])
-        first = k == 0
-        title = _pair_title(str(a), str(c), names)
-        for width, lo, hi in (("90", "p05", "p95"), ("50", "p25", "p75")):
-            fig.add_trace(
-                go.Scatter(
-                    x=x_loop,
-                    y=np.concatenate([d[hi].to_numpy(), d[lo].to_numpy()[::-1]]),
-                    fill="toself",
-                    fillcolor=BAND_FILL[width],
-                    line={"width": 0},
-                    mode="lines",
-                    name=f"{width}% of replicates",
-                    legendgroup=f"band{width}",
-                    showlegend=first,
-                    hoverinfo="skip",
-                ),
-                row=row,
-                col=col,
-            )
+    return fig, ncols, nrows
+
+
+def add_relation_bands(
+    fig: go.Figure,
+    d: pd.DataFrame,
+    row: int,
+    col: int,
+    *,
+    median_column: str,
+    fills: Mapping[str, str],
+    color: str,
+    name: str,
+    show_legend: bool,
+    hover_title: str,
+    group: str | None = None,
+) -> None:
+    """Add one relation's 90% band, 50% band (filled with ``fills['90']`` /
+    ``fills['50']``) and median line (``color``, ``name``) to a panel.
+
+    ``d``: the quantiles over time (``date``, ``p05``, ``p25``, ``median_column``,
+    ``p75``, ``p95``). Without ``group`` the bands have their own legend entries
+    ('90% of replicates', in groups 'band90' / 'band50') and the line its own ('name');
+    with it, the three traces share that legend group and only the line has an entry.
+    """
+    x = d["date"].to_numpy()
+    x_loop = np.concatenate([x, x[::-1]])
+    for width, lo, hi in (("90", "p05", "p95"), ("50", "p25", "p75")):
         fig.add_trace(
             go.Scatter(
-                x=x,
-                y=d["p50"].to_numpy(),
+                x=x_loop,
+                y=np.concatenate([d[hi].to_numpy(), d[lo].to_numpy()[::-1]]),
+                fill="toself",
+                fillcolor=fills[width],
+                line={"width": 0},
                 mode="lines",
-                line={"color": MEDIAN_COLOR, "width": 2},
-                name="median",
-                legendgroup="median",
-                showlegend=first,
-                customdata=np.stack([d[c_].to_numpy() for c_ in ("p05", "p95")], axis=1),
-                hovertemplate=(
-                    f"{title}<br>%{{x|%Y-%m}}: median %{{y:+.2f}}"
-                    "<br>90%: %{customdata[0]:+.2f} to %{customdata[1]:+.2f}<extra></extra>"
-                ),
+                name=f"{width}% of replicates"
+                if group is None
+                else f"{group}: {width}% of replicates",
+                legendgroup=f"band{width}" if group is None else group,
+                showlegend=show_legend if group is None else False,
+                hoverinfo="skip",
             ),
             row=row,
             col=col,
         )
-    for y in (b.hostile, b.rivalry, b.hedging, b.aligned):
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=d[median_column].to_numpy(),
+            mode="lines",
+            line={"color": color, "width": 2},
+            name=name,
+            legendgroup=name if group is None else group,
+            showlegend=show_legend,
+            customdata=np.stack([d[c_].to_numpy() for c_ in ("p05", "p95")], axis=1),
+            hovertemplate=(
+                f"{hover_title}<br>%{{x|%Y-%m}}: median %{{y:+.2f}}"
+                "<br>90%: %{customdata[0]:+.2f} to %{customdata[1]:+.2f}<extra></extra>"
+            ),
+        ),
+        row=row,
+        col=col,
+    )
+
+
+def finish_relation_panels(fig: go.Figure, bands: Any, nrows: int, title: str) -> go.Figure:
+    """The band bounds as dotted lines, the relation axes, the title (HTML) and the
+    legend below the panels; returns ``fig``."""
+    for y in (bands.hostile, bands.rivalry, bands.hedging, bands.aligned):
         fig.add_hline(
             y=y, row="all", col="all", line={"color": "#888", "width": 0.7, "dash": "dot"}
         )
@@ -231,10 +284,7 @@ def relation_bands_figure(
     for r in range(1, nrows + 1):
         fig.update_yaxes(title_text="relation", row=r, col=1)
     fig.update_layout(
-        title={
-            "text": "Relations over time (median, 50% and 90% of replicates)"
-            f"<br><sup>bands: {esc(bands_caption(b))}</sup>"
-        },
+        title={"text": title},
         height=140 + 240 * nrows,
         template="plotly_white",
         # Below the panels, clear of the subplot titles and of the mode bar.

@@ -20,28 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
+from sim.cli_args import EXIT_OK, add_reps, add_seed, fail, run_command, whole
+
 DEFAULT_STARTS = 1000  # sim.landscape.DEFAULT_STARTS, kept here so --help imports nothing
-
-
-def _whole(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number >= ``minimum``."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
-        return value
-
-    return parse
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -61,26 +46,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE", help="scenario or landscape case file")
     p.add_argument(
         "--step",
-        type=_whole(0),
+        type=whole(0),
         default=None,
         metavar="T",
         help="scenario step whose drivers to use (default 0: the initial relations; T > 0 "
         "runs the model to T and uses the median relations over replicates)",
     )
-    p.add_argument(
-        "--reps",
-        type=_whole(1),
-        default=None,
-        metavar="R",
-        help="replicates for --step T > 0 (default: the scenario's)",
-    )
-    p.add_argument(
-        "--seed",
-        type=_whole(0),
-        default=None,
-        metavar="S",
-        help="seed of the model run (default: the scenario's) and of --heuristic starts "
-        "(default 0)",
+    add_reps(p, "replicates for --step T > 0 (default: the scenario's)")
+    add_seed(
+        p,
+        "seed of the model run (default: the scenario's) and of --heuristic starts (default 0)",
     )
     p.add_argument(
         "--neutral",
@@ -95,7 +70,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--starts",
-        type=_whole(1),
+        type=whole(1),
         default=DEFAULT_STARTS,
         metavar="K",
         help=f"random starts of --heuristic (default {DEFAULT_STARTS})",
@@ -124,8 +99,7 @@ def main(args: argparse.Namespace) -> int:
             seed=0 if args.seed is None else args.seed,
         )
     except ScenarioError as exc:  # LandscapeError is one too
-        print(str(exc), file=sys.stderr, flush=True)
-        return EXIT_BAD_INPUT
+        return fail(str(exc))
     if args.json:
         payload = to_dict(result, include_all=True if args.all else None)
         print(json.dumps(payload, indent=2, ensure_ascii=False), flush=True)
@@ -136,11 +110,7 @@ def main(args: argparse.Namespace) -> int:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse ``landscape`` arguments (without the command name) and run the command."""
-    parser = argparse.ArgumentParser(prog="run.py")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_parser(sub)
-    args = parser.parse_args(["landscape", *(sys.argv[1:] if argv is None else argv)])
-    return main(args)
+    return run_command(add_parser, main, argv, "landscape")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ descriptions) is HTML-escaped.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -16,39 +15,22 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
 
-from sim.figures import bands_caption, build_figures, esc
+from sim.figures import bands_caption, build_figures
+from sim.html_page import (
+    esc,
+    figure_div,
+    fmt_signed,
+    generated_note,
+    html_page,
+    summary_table,
+    table_html,
+)
 from sim.outcomes import BAND_NAMES
-
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
-
-
-def fmt_signed(v: Any, digits: int = 2) -> str:
-    """A relation with its sign, '+0.25' / '-0.40'; never '-0.00'; '' for NaN."""
-    if pd.isna(v):
-        return ""
-    x = round(float(v), digits)
-    return f"{x + 0.0 if x != 0 else 0.0:+.{digits}f}"
 
 
 def _fmt_pct(v: Any) -> str:
     return "" if pd.isna(v) else f"{float(v):.1%}"
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
-    head = "".join(f"<th>{esc(h)}</th>" for h in header)
-    thead = f"<thead><tr>{head}</tr></thead>" if any(header) else ""
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="num">{esc(c)}</td>' if k in numeric else f"<td>{esc(c)}</td>"
-            for k, c in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table>{thead}<tbody>{body}</tbody></table>"
 
 
 def condition_text(cond: Any) -> str:
@@ -110,7 +92,7 @@ def events_html(events: pd.DataFrame) -> str:
         "firings per replicate",
         "first fired (median)",
     ]
-    return _table(header, rows, numeric={3, 4, 5, 6, 7})
+    return table_html(header, rows, numeric={3, 4, 5, 6, 7})
 
 
 def outcomes_html(scenario: Any, outcomes: pd.DataFrame) -> str:
@@ -130,7 +112,7 @@ def outcomes_html(scenario: Any, outcomes: pd.DataFrame) -> str:
             ]
         )
     header = ["end-state", "description", "rule", "probability", "95% interval", "replicates"]
-    return _table(header, rows, numeric={3, 4, 5})
+    return table_html(header, rows, numeric={3, 4, 5})
 
 
 def dyads_html(dyad_stats: pd.DataFrame, names: Mapping[str, str]) -> str:
@@ -159,19 +141,7 @@ def dyads_html(dyad_stats: pd.DataFrame, names: Mapping[str, str]) -> str:
         *BAND_NAMES,
         "modal band",
     ]
-    return _table(header, rows, numeric=set(range(1, 6 + len(BAND_NAMES))))
-
-
-CSS = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem auto;
-max-width:1200px;padding:0 1rem;color:#222;line-height:1.45}
-h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
-.description{font-size:1.05rem;color:#333;max-width:60rem;white-space:pre-line}
-table{border-collapse:collapse;margin:.8rem 0;font-size:.9rem}
-th,td{border-bottom:1px solid #e3e3e3;padding:.3rem .6rem;text-align:left;vertical-align:top}
-th{background:#f5f5f5}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.summary td:first-child{color:#555}.muted{color:#777;font-size:.85rem}
-"""
+    return table_html(header, rows, numeric=set(range(1, 6 + len(BAND_NAMES))))
 
 
 def sweep_rows(
@@ -201,7 +171,7 @@ def sweep_rows(
 def sweep_html(sweep: pd.DataFrame, keys: Sequence[str], names: Mapping[str, str]) -> str:
     """The sweep table as HTML (escaped), one column per point."""
     header, rows = sweep_rows(sweep, keys, names)
-    table = _table(header, rows, numeric=set(range(1, len(header))))
+    table = table_html(header, rows, numeric=set(range(1, len(header))))
     return f'<div style="overflow-x:auto">{table}</div>'
 
 
@@ -269,35 +239,12 @@ def report_html(
         summary_rows.append(["run started", str(info["started_at"])])
     if info.get("finished_at"):
         summary_rows.append(["run finished", str(info["finished_at"])])
-    summary = _table(["", ""], summary_rows, numeric=set()).replace(
-        "<table>", '<table class="summary">', 1
-    )
-
-    # plotly.js once, in the head, so that every figure finds it whatever the order
-    fig_html = {
-        key: fig.to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            config=PLOTLY_CONFIG,
-            div_id=f"figure-{key}",
-        )
-        for key, fig in figs.items()
-    }
-    plotly_js = get_plotlyjs() if figs else ""
-
-    generated = dt.datetime.now().astimezone().isoformat("T", "seconds")
+    fig_html = {key: figure_div(fig, key) for key, fig in figs.items()}
     parts = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(scenario.name)} – alignment scenario report</title>",
-        f"<style>{CSS}</style>",
-        f'<script type="text/javascript">{plotly_js}</script>' if plotly_js else "",
-        "</head><body>",
         f"<h1>Scenario: {esc(scenario.name)}</h1>",
         f'<p class="description">{esc((scenario.description or "").strip())}</p>',
         "<h2>Run</h2>",
-        summary,
+        summary_table(summary_rows),
     ]
     if sweep is not None:
         keys = list(sweep_keys)
@@ -368,13 +315,9 @@ def report_html(
                 parts.append(fig_html.pop(key))
     for key, div in fig_html.items():  # any further figures a caller passed
         parts += [f"<h2>{esc(key)}</h2>", div]
-    parts += [
-        "<h2>Dyads at the end</h2>",
-        dyads_html(dyad_stats, names),
-        f'<p class="muted">Generated {esc(generated)} by alignsim.</p>',
-        "</body></html>",
-    ]
-    return "\n".join(parts)
+    parts += ["<h2>Dyads at the end</h2>", dyads_html(dyad_stats, names)]
+    # plotly.js once, in the head, so that every figure finds it whatever the order
+    return html_page(f"{scenario.name} – alignment scenario report", parts, plotly=bool(figs))
 
 
 def _record_text(record: str) -> str:
@@ -458,7 +401,7 @@ def comparison_end_states_html(comparison: Any) -> str:
                 cell += f", {round(100 * float(rec['difference'])):+d} pts"
             row.append(cell)
         rows.append(row)
-    return _table(header, rows, numeric=set(range(1, len(header))))
+    return table_html(header, rows, numeric=set(range(1, len(header))))
 
 
 def comparison_events_html(comparison: Any) -> str:
@@ -482,7 +425,7 @@ def comparison_events_html(comparison: Any) -> str:
                 cell += f" ({float(rec['mean_firings']):.2f} per replicate)"
             row.append(cell)
         rows.append(row)
-    return _table(header, rows, numeric=set(range(2, len(header))))
+    return table_html(header, rows, numeric=set(range(2, len(header))))
 
 
 def comparison_blocs_html(comparison: Any, top: int = 5) -> str:
@@ -500,7 +443,9 @@ def comparison_blocs_html(comparison: Any, top: int = 5) -> str:
                     f"{_fmt_pct(rec.share)} ({rec.replicates:,})",
                 ]
             )
-    return _table(["scenario", "blocs at the start", "blocs at the end", "replicates"], rows, {3})
+    return table_html(
+        ["scenario", "blocs at the start", "blocs at the end", "replicates"], rows, {3}
+    )
 
 
 def comparison_html(comparison: Any) -> str:
@@ -508,20 +453,10 @@ def comparison_html(comparison: Any) -> str:
     :func:`write_comparison_report`)."""
     c = comparison
     figs = c.figures()
-    fig_html = {
-        key: fig.to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            config=PLOTLY_CONFIG,
-            div_id=f"figure-{key}",
-        )
-        for key, fig in figs.items()
-    }
-    plotly_js = get_plotlyjs() if figs else ""
+    fig_html = {key: figure_div(fig, key) for key, fig in figs.items()}
     labels = c.labels
     ref = c.reference
     dates = c.dates
-    generated = dt.datetime.now().astimezone().isoformat("T", "seconds")
     scen_rows = []
     for e in c.entries:
         view = e.result.ensemble.point(0)
@@ -544,15 +479,8 @@ def comparison_html(comparison: Any) -> str:
         "first scenario)."
     )
     parts = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(' vs '.join(labels))} – scenario comparison</title>",
-        f"<style>{CSS}</style>",
-        f'<script type="text/javascript">{plotly_js}</script>' if plotly_js else "",
-        "</head><body>",
         f"<h1>Comparing scenarios: {esc(', '.join(labels))}</h1>",
-        _table(["scenario", "file", "description", "size"], scen_rows, numeric=set()),
+        table_html(["scenario", "file", "description", "size"], scen_rows),
         f'<p class="description">{esc(crn)}</p>',
     ]
     if c.notes:
@@ -642,14 +570,13 @@ def comparison_html(comparison: Any) -> str:
         run_rows.append(["ran on", f"{c.backend}, {seconds:.1f} s"])
     if c.started_at is not None:
         run_rows.append(["started", c.started_at.isoformat(timespec="seconds")])
-    parts += [
-        "<h2>Run</h2>",
-        _table(["", ""], run_rows, numeric=set()).replace("<table>", '<table class="summary">', 1),
-        f'<p class="muted">Generated {esc(generated)} by alignsim. The numbers are in the '
-        "CSV files beside this report.</p>",
-        "</body></html>",
-    ]
-    return "\n".join(parts)
+    parts += ["<h2>Run</h2>", summary_table(run_rows)]
+    return html_page(
+        f"{' vs '.join(labels)} – scenario comparison",
+        parts,
+        plotly=bool(figs),
+        footer=generated_note(" The numbers are in the CSV files beside this report."),
+    )
 
 
 def write_comparison_report(path: str | os.PathLike[str], comparison: Any) -> Path:

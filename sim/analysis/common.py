@@ -1,4 +1,5 @@
-"""What the analyses share: input checks, labels, seeds, HTML pages and result folders.
+"""What the analyses share: input checks, labels, seeds and result folders (the HTML
+page pieces are in :mod:`sim.html_page`).
 
 - :class:`AnalysisError`: a problem with what the user asked for (the command line
   reports it without a traceback and exits with 2).
@@ -7,8 +8,6 @@
   both ends inside the parameter's range).
 - :func:`parameter_label`: a parameter path in words ("China's assertiveness").
 - :func:`derived_seed`: the seeds of the analysis libraries, derived from the run's.
-- :func:`html_page` / :func:`figure_div`: one self-contained HTML page (plotly.js
-  embedded once, nothing loaded from the network; callers escape user text).
 - :func:`publish`: a new result folder ``<root>/<kind>/<scenario>/<run-id>/``, written
   completely or not at all by :func:`sim.results.publish_folder` (never overwriting).
 """
@@ -30,8 +29,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    import plotly.graph_objects as go
-
     from sim.scenario import Scenario
 
 ANALYSIS_FORMAT = 1
@@ -164,6 +161,91 @@ def derived_seed(seed: int, purpose: int) -> int:
     return int(state.generate_state(1, dtype=np.uint32)[0] % (2**31 - 2)) + 1
 
 
+def chunk_size_of(scenario: Scenario, chunk_size: int | None) -> int:
+    """Replicates per chunk of work: ``chunk_size``, or the scenario's run.chunk_size.
+    Raises :class:`AnalysisError` below 1."""
+    size = int(scenario.run.chunk_size if chunk_size is None else chunk_size)
+    if size < 1:
+        raise AnalysisError(f"chunk size must be >= 1, got {size}")
+    return size
+
+
+def parse_outcome_option(
+    parse: Callable[[str, Scenario], Any], outcome: str, scenario: Scenario
+) -> Any:
+    """``parse(outcome, scenario)`` (an outcome_expr parser), its OutcomeError raised as
+    :class:`AnalysisError`."""
+    from sim.analysis.outcome_expr import OutcomeError
+
+    try:
+        return parse(outcome, scenario)
+    except OutcomeError as exc:
+        raise AnalysisError(str(exc)) from None
+
+
+def vary_ranges(
+    scenario: Scenario, vary: Mapping[str, tuple[float, float]] | None
+) -> Iterator[tuple[str, str, float, float]]:
+    """The ``vary`` entries ``{key: (low, high)}`` checked (:func:`check_range`), as
+    (key, canonical path, low, high). Raises :class:`AnalysisError` on a bad entry."""
+    for key, (low, high) in (vary or {}).items():
+        lo, hi = float(low), float(high)
+        if not lo < hi:
+            raise AnalysisError(f"--vary {key}: LO ({lo:g}) must be below HI ({hi:g})")
+        yield key, check_range(scenario, key, lo, hi), lo, hi
+
+
+def sweep_ignored_notes(scenario: Scenario) -> list[str]:
+    """A note that the scenario's sweep is ignored, when it has one."""
+    if not scenario.sweep:
+        return []
+    return [
+        "the scenario's sweep (" + ", ".join(sorted(scenario.sweep)) + ") is ignored: "
+        "those parameters keep the scenario's values"
+    ]
+
+
+def run_ensemble(
+    scenario: Scenario,
+    *,
+    replicates: int,
+    seed: int,
+    chunk_size: int,
+    record: str,
+    points: list[dict[str, float]],
+    workers: int | None,
+    scheduler: str | None,
+    connect_timeout: float | None,
+    progress: Any,
+) -> tuple[Any, Any, dt.datetime]:
+    """Run ``scenario`` in memory through the ensemble engine; return the ensemble, its
+    RunStats and when it started. ``progress`` as for :func:`progress_sink`.
+
+    Raises ``sim.ensemble.engine.EnsembleFailed`` if a chunk fails and
+    ``sim.ensemble.executors.SchedulerUnreachable`` without a Dask scheduler.
+    """
+    from sim.ensemble.engine import Settings, run_in_memory
+    from sim.ensemble.executors import DEFAULT_CONNECT_TIMEOUT
+
+    settings = Settings(
+        replicates=replicates,
+        seed=seed,
+        chunk_size=chunk_size,
+        record=record,
+        points=points,
+    )
+    started = dt.datetime.now().astimezone()
+    ensemble, stats = run_in_memory(
+        scenario,
+        settings,
+        workers=workers,
+        scheduler=scheduler,
+        connect_timeout=connect_timeout or DEFAULT_CONNECT_TIMEOUT,
+        progress=progress_sink(progress),
+    )
+    return ensemble, stats, started
+
+
 def progress_sink(progress: Any) -> Any:
     """The engine's progress sink for ``progress``: a sink (has ``advance``) as it is,
     a ``callback(done_chunks, total_chunks)`` wrapped, or None."""
@@ -202,70 +284,6 @@ def quiet_libraries() -> Iterator[None]:
         finally:
             for lg, level in zip(loggers, levels, strict=True):
                 lg.setLevel(level)
-
-
-# --------------------------------------------------------------------------- HTML
-
-
-def figure_div(fig: go.Figure, key: str) -> str:
-    """A figure as an HTML fragment that expects plotly.js on the page."""
-    from sim.report import PLOTLY_CONFIG
-
-    return fig.to_html(
-        full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG, div_id=f"figure-{key}"
-    )
-
-
-def html_page(title: str, body: Sequence[str], extra_css: str = "") -> str:
-    """A whole HTML page: ``body`` fragments (already escaped) after the head, with
-    plotly.js embedded once in the head (only when a fragment holds a figure)."""
-    from plotly.offline import get_plotlyjs
-
-    from sim.figures import esc
-    from sim.report import CSS
-
-    needs_plotly = any("Plotly.newPlot(" in part for part in body)
-    plotly_js = f'<script type="text/javascript">{get_plotlyjs()}</script>' if needs_plotly else ""
-    generated = dt.datetime.now().astimezone().isoformat("T", "seconds")
-    return "\n".join(
-        [
-            "<!doctype html>",
-            '<html lang="en"><head><meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{esc(title)}</title>",
-            f"<style>{CSS}{extra_css}</style>",
-            plotly_js,
-            "</head><body>",
-            *body,
-            f'<p class="muted">Generated {esc(generated)} by alignsim.</p>',
-            "</body></html>",
-        ]
-    )
-
-
-def table_html(header: Sequence[str], rows: Sequence[Sequence[Any]], numeric: set[int]) -> str:
-    """A simple table; every cell is escaped."""
-    from sim.figures import esc
-
-    head = "".join(f"<th>{esc(h)}</th>" for h in header)
-    thead = f"<thead><tr>{head}</tr></thead>" if any(header) else ""
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="num">{esc(c)}</td>' if k in numeric else f"<td>{esc(c)}</td>"
-            for k, c in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table>{thead}<tbody>{body}</tbody></table>"
-
-
-def summary_table(rows: Sequence[tuple[str, Any]]) -> str:
-    """A two-column key/value table (escaped)."""
-    return table_html(["", ""], [[k, v] for k, v in rows], numeric=set()).replace(
-        "<table>", '<table class="summary">', 1
-    )
 
 
 # --------------------------------------------------------------------------- folders
@@ -348,6 +366,40 @@ def base_manifest(
         "files": {},
         "scenario": scenario_dump(scenario),
     }
+
+
+def result_manifest(kind: str, result: Any, command: Sequence[str] | str | None) -> dict[str, Any]:
+    """:func:`base_manifest` of a finished analysis (a result with ``scenario``,
+    ``source``, ``seed``, ``started_at``, ``finished_at`` and ``stats``)."""
+    started = result.started_at or dt.datetime.now().astimezone()
+    return base_manifest(
+        kind,
+        result.scenario,
+        result.source,
+        result.seed,
+        started,
+        result.finished_at or started,
+        result.stats,
+        command,
+    )
+
+
+def save_result(
+    kind: str,
+    result: Any,
+    root: str | os.PathLike[str],
+    command: Sequence[str] | str | None,
+    write: Callable[[Path], list[str]],
+) -> Path:
+    """:func:`publish` a finished analysis: ``write(tmp)`` writes its files and returns
+    their names, then ``result.manifest(command)`` is added."""
+
+    def fill(tmp: Path) -> tuple[dict[str, Any], list[str]]:
+        names = write(tmp)
+        return result.manifest(command), names
+
+    started = result.started_at or dt.datetime.now().astimezone()
+    return publish(root, kind, result.scenario, result.seed, started, fill)
 
 
 def number(x: float, digits: int = 2) -> str:

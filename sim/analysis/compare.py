@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.html_page import fmt_signed
+
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
@@ -250,13 +252,6 @@ def bloc_partitions(model: Any, scenario: Any, step: str) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- words
-
-
-def fmt_signed(v: Any, digits: int = 2) -> str:
-    """'+0.21', '-0.05', never '-0.00'."""
-    from sim.report import fmt_signed as f
-
-    return f(v, digits)
 
 
 def _pct(v: float) -> str:

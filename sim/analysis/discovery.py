@@ -50,22 +50,22 @@ import pandas as pd
 
 from sim.analysis.common import (
     AnalysisError,
-    base_manifest,
-    check_range,
+    chunk_size_of,
     derived_seed,
     distribution_text,
-    figure_div,
-    html_page,
     load,
     number,
     parameter_label,
-    progress_sink,
-    publish,
+    parse_outcome_option,
     quiet_libraries,
-    summary_table,
-    table_html,
+    result_manifest,
+    run_ensemble,
+    save_result,
+    sweep_ignored_notes,
+    vary_ranges,
 )
-from sim.analysis.outcome_expr import OutcomeError, OutcomeExpr, parse_end_state
+from sim.analysis.outcome_expr import OutcomeExpr, parse_end_state
+from sim.html_page import CSS, esc, figure_div, html_page, summary_table, table_html
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -151,17 +151,7 @@ class DiscoveryResult:
 
     def manifest(self, command: Sequence[str] | str | None = None) -> dict[str, Any]:
         """The manifest (JSON-ready) of the result folder."""
-        started = self.started_at or dt.datetime.now().astimezone()
-        m = base_manifest(
-            "discover",
-            self.scenario,
-            self.source,
-            self.seed,
-            started,
-            self.finished_at or started,
-            self.stats,
-            command,
-        )
+        m = result_manifest("discover", self, command)
         m.update(
             {
                 "outcome": {
@@ -217,23 +207,21 @@ class DiscoveryResult:
         """Write ``<root>/discover/<scenario>/<run-id>/`` and return it: replicates.csv,
         trajectory.csv, box.csv, feature_scores.csv, discovery.html, manifest.json."""
 
-        def fill(tmp: Path) -> tuple[dict[str, Any], list[str]]:
+        def write(tmp: Path) -> list[str]:
             self.data.to_csv(tmp / "replicates.csv", index=False)
             self.trajectory.to_csv(tmp / "trajectory.csv", index=False)
             self.box.to_csv(tmp / "box.csv", index=False)
             self.feature_scores.to_csv(tmp / "feature_scores.csv", index=False)
             (tmp / "discovery.html").write_text(self.html(), encoding="utf-8")
-            names = [
+            return [
                 "replicates.csv",
                 "trajectory.csv",
                 "box.csv",
                 "feature_scores.csv",
                 "discovery.html",
             ]
-            return self.manifest(command), names
 
-        started = self.started_at or dt.datetime.now().astimezone()
-        return publish(root, "discover", self.scenario, self.seed, started, fill)
+        return save_result("discover", self, root, command, write)
 
 
 def _jsonable(obj: Any) -> Any:
@@ -430,30 +418,23 @@ class DiscoveryPlan:
     ) -> DiscoveryResult:
         """Run the ensemble (every replicate drawing its own values), then PRIM and the
         feature scores. Raises ``sim.ensemble.engine.EnsembleFailed`` if a chunk fails."""
-        from sim.ensemble.engine import Settings, run_in_memory
-        from sim.ensemble.executors import DEFAULT_CONNECT_TIMEOUT
-
         scenario, expr, uncertain = self.scenario, self.outcome, self.uncertainties
         threshold, notes = self.threshold, list(self.notes)
         run = scenario.run.model_copy(update={"sampling": self.sampling})
         sampled = scenario.model_copy(
             update={"uncertainties": dict(uncertain), "sweep": {}, "run": run}
         )
-        settings = Settings(
+        ensemble, stats, started = run_ensemble(
+            sampled,
             replicates=self.replicates,
             seed=self.seed,
             chunk_size=self.chunk_size,
             record=expr.record,
             points=[{}],
-        )
-        started = dt.datetime.now().astimezone()
-        ensemble, stats = run_in_memory(
-            sampled,
-            settings,
             workers=workers,
             scheduler=scheduler,
-            connect_timeout=connect_timeout or DEFAULT_CONNECT_TIMEOUT,
-            progress=progress_sink(progress),
+            connect_timeout=connect_timeout,
+            progress=progress,
         )
         view = ensemble.point(0)
         y = expr.per_replicate(view, scenario) > 0.5
@@ -554,7 +535,7 @@ class DiscoveryPlan:
             notes=notes,
             peel_alpha=self.peel_alpha,
             mass_min=self.mass_min,
-            chunk_size=settings.chunk_size,
+            chunk_size=self.chunk_size,
             source=self.source,
             started_at=started,
             finished_at=dt.datetime.now().astimezone(),
@@ -590,20 +571,11 @@ def plan_discovery(
         raise AnalysisError(f"discovery needs at least 10 replicates, got {replicates}")
     if not 0 < peel_alpha < 0.5 or not 0 < mass_min < 1:
         raise AnalysisError("peel_alpha must be in (0, 0.5) and mass_min in (0, 1)")
-    size = int(scenario.run.chunk_size if chunk_size is None else chunk_size)
-    if size < 1:
-        raise AnalysisError(f"chunk size must be >= 1, got {size}")
-    try:
-        expr = parse_end_state(outcome, scenario)
-    except OutcomeError as exc:
-        raise AnalysisError(str(exc)) from None
+    size = chunk_size_of(scenario, chunk_size)
+    expr = parse_outcome_option(parse_end_state, outcome, scenario)
     uncertain = dict(scenario.uncertainties)
     notes: list[str] = []
-    for key, (low, high) in (vary or {}).items():
-        lo, hi = float(low), float(high)
-        if not lo < hi:
-            raise AnalysisError(f"--vary {key}: LO ({lo:g}) must be below HI ({hi:g})")
-        path = check_range(scenario, key, lo, hi)
+    for _key, path, lo, hi in vary_ranges(scenario, vary):
         if path in uncertain:
             notes.append(f"{path}: --vary {number(lo)}:{number(hi)} replaces the scenario's")
         uncertain[path] = Uniform(dist="uniform", low=lo, high=hi)
@@ -613,11 +585,7 @@ def plan_discovery(
             "discover: give distributions in the scenario (uncertainties:, "
             "docs/scenarios.md) or ranges with --vary KEY=LO:HI"
         )
-    if scenario.sweep:
-        notes.append(
-            "the scenario's sweep (" + ", ".join(sorted(scenario.sweep)) + ") is ignored: "
-            "those parameters keep the scenario's values"
-        )
+    notes += sweep_ignored_notes(scenario)
     return DiscoveryPlan(
         scenario=scenario,
         outcome=expr,
@@ -724,8 +692,6 @@ def support(dist: Mapping[str, Any], values: np.ndarray) -> tuple[float, float]:
 def discovery_figures(result: DiscoveryResult) -> dict[str, go.Figure]:
     """Parallel coordinates (box marked), peeling trajectory and feature scores."""
     import plotly.graph_objects as go
-
-    from sim.figures import esc
 
     data = result.data
     box = result.box.set_index("parameter") if len(result.box) else result.box
@@ -841,8 +807,6 @@ def discovery_figures(result: DiscoveryResult) -> dict[str, go.Figure]:
 
 def discovery_html(result: DiscoveryResult) -> str:
     """The whole discovery report as one HTML string (self-contained, escaped)."""
-    from sim.figures import esc
-
     s = result.scenario
     figs = result.figures()
     stats = result.stats
@@ -934,7 +898,7 @@ def discovery_html(result: DiscoveryResult) -> str:
         "scores.</p>"
     )
     css = ".finding{font-size:1.1rem;max-width:60rem}"
-    return html_page(f"{s.name} – discovery of {result.outcome.label}", body, extra_css=css)
+    return html_page(f"{s.name} – discovery of {result.outcome.label}", body, css=CSS + css)
 
 
 def _qp_text(low: float, high: float) -> str:

@@ -67,22 +67,22 @@ import pandas as pd
 
 from sim.analysis.common import (
     AnalysisError,
-    base_manifest,
-    check_range,
+    chunk_size_of,
     derived_seed,
     distribution_text,
-    figure_div,
-    html_page,
     load,
     number,
     parameter_label,
-    progress_sink,
-    publish,
+    parse_outcome_option,
     quiet_libraries,
-    summary_table,
-    table_html,
+    result_manifest,
+    run_ensemble,
+    save_result,
+    sweep_ignored_notes,
+    vary_ranges,
 )
-from sim.analysis.outcome_expr import OutcomeError, OutcomeExpr, parse_outcome
+from sim.analysis.outcome_expr import OutcomeExpr, parse_outcome
+from sim.html_page import esc, figure_div, html_page, summary_table, table_html
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -206,11 +206,7 @@ def build_factors(
             continue
         factors[path] = _factor_from_distribution(scenario, path, dist)
     seen: dict[str, str] = {}
-    for key, (low, high) in (vary or {}).items():
-        lo, hi = float(low), float(high)
-        if not lo < hi:
-            raise AnalysisError(f"--vary {key}: LO ({lo:g}) must be below HI ({hi:g})")
-        path = check_range(scenario, key, lo, hi)
+    for key, path, lo, hi in vary_ranges(scenario, vary):
         if path in seen:
             raise AnalysisError(f"--vary {key}: the same parameter as --vary {seen[path]}")
         seen[path] = key
@@ -394,18 +390,7 @@ class SensitivityResult:
 
     def manifest(self, command: Sequence[str] | str | None = None) -> dict[str, Any]:
         """The manifest (JSON-ready) of the result folder."""
-        started = self.started_at or dt.datetime.now().astimezone()
-        finished = self.finished_at or started
-        m = base_manifest(
-            "sensitivity",
-            self.scenario,
-            self.source,
-            self.seed,
-            started,
-            finished,
-            self.stats,
-            command,
-        )
+        m = result_manifest("sensitivity", self, command)
         m.update(
             {
                 "method": self.method,
@@ -445,14 +430,13 @@ class SensitivityResult:
         """Write ``<root>/sensitivity/<scenario>/<run-id>/`` and return it: indices.csv,
         samples.csv, sensitivity.html and manifest.json (never over an existing run)."""
 
-        def fill(tmp: Path) -> tuple[dict[str, Any], list[str]]:
+        def write(tmp: Path) -> list[str]:
             self.indices.to_csv(tmp / "indices.csv", index=False)
             self.samples.to_csv(tmp / "samples.csv", index=False)
             (tmp / "sensitivity.html").write_text(self.html(), encoding="utf-8")
-            return self.manifest(command), ["indices.csv", "samples.csv", "sensitivity.html"]
+            return ["indices.csv", "samples.csv", "sensitivity.html"]
 
-        started = self.started_at or dt.datetime.now().astimezone()
-        return publish(root, "sensitivity", self.scenario, self.seed, started, fill)
+        return save_result("sensitivity", self, root, command, write)
 
 
 # --------------------------------------------------------------------------- running
@@ -504,29 +488,22 @@ class SensitivityPlan:
         Raises ``sim.ensemble.engine.EnsembleFailed`` if a chunk fails and
         ``sim.ensemble.executors.SchedulerUnreachable`` without a Dask scheduler.
         """
-        from sim.ensemble.engine import Settings, run_in_memory
-        from sim.ensemble.executors import DEFAULT_CONNECT_TIMEOUT
-
         scenario, x, notes = self.scenario, self.sample, list(self.notes)
         points = [
             {f.path: float(v) for f, v in zip(self.factors, row, strict=True)} for row in x.tolist()
         ]
         fixed = scenario.model_copy(update={"uncertainties": {}, "sweep": {}})
-        settings = Settings(
+        ensemble, stats, started = run_ensemble(
+            fixed,
             replicates=self.replicates,
             seed=self.seed,
             chunk_size=self.chunk_size,
             record=self.outcome.record,
             points=points,
-        )
-        started = dt.datetime.now().astimezone()
-        ensemble, stats = run_in_memory(
-            fixed,
-            settings,
             workers=workers,
             scheduler=scheduler,
-            connect_timeout=connect_timeout or DEFAULT_CONNECT_TIMEOUT,
-            progress=progress_sink(progress),
+            connect_timeout=connect_timeout,
+            progress=progress,
         )
         means = np.empty(len(points))
         errors = np.zeros(len(points))
@@ -558,7 +535,7 @@ class SensitivityPlan:
             indices=indices,
             notes=notes,
             levels=self.levels,
-            chunk_size=settings.chunk_size,
+            chunk_size=self.chunk_size,
             source=self.source,
             started_at=started,
             finished_at=dt.datetime.now().astimezone(),
@@ -599,19 +576,10 @@ def plan_sensitivity(
         raise AnalysisError(f"Morris levels must be even and >= 2, got {levels}")
     if int(replicates) < 1:
         raise AnalysisError(f"replicates must be >= 1, got {replicates}")
-    size = int(scenario.run.chunk_size if chunk_size is None else chunk_size)
-    if size < 1:
-        raise AnalysisError(f"chunk size must be >= 1, got {size}")
-    try:
-        expr = parse_outcome(outcome, scenario)
-    except OutcomeError as exc:
-        raise AnalysisError(str(exc)) from None
+    size = chunk_size_of(scenario, chunk_size)
+    expr = parse_outcome_option(parse_outcome, outcome, scenario)
     factors, notes = build_factors(scenario, vary)
-    if scenario.sweep:
-        notes.append(
-            "the scenario's sweep (" + ", ".join(sorted(scenario.sweep)) + ") is ignored: "
-            "those parameters keep the scenario's values"
-        )
+    notes += sweep_ignored_notes(scenario)
     run_seed = int(scenario.run.seed if seed is None else seed)
     return SensitivityPlan(
         scenario=scenario,
@@ -685,8 +653,6 @@ BAR_SECOND = "#9bb7d4"
 def sensitivity_figures(result: SensitivityResult) -> dict[str, go.Figure]:
     """The tornado chart (and the Morris mu*-sigma scatter) of a result."""
     import plotly.graph_objects as go
-
-    from sim.figures import esc
 
     idx = result.indices.iloc[::-1]  # plotly draws the first bar at the bottom
     labels = [esc(lbl) for lbl in idx["label"]]
@@ -800,8 +766,6 @@ def _fmt(v: Any, digits: int = 3) -> str:
 
 def sensitivity_html(result: SensitivityResult) -> str:
     """The whole sensitivity report as one HTML string (self-contained, escaped)."""
-    from sim.figures import esc
-
     s = result.scenario
     figs = result.figures()
     method = "Morris elementary effects" if result.method == "morris" else "Sobol indices"
