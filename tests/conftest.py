@@ -77,7 +77,7 @@ def dask_scheduler():
     """The address of a Dask LocalCluster (2 worker processes) started for the tests."""
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
     )
     try:
         yield cluster.scheduler_address
