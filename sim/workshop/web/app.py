@@ -70,11 +70,7 @@ def create_app(
             html.Div(id="timer", style={"fontSize": "1.3em", "color": "#b2182b"}),
             html.Div(
                 [html.Div(id="live"), html.Div(id="shell")],
-                style={
-                    "display": "grid",
-                    "gridTemplateColumns": "minmax(0, 3fr) minmax(0, 2fr)",
-                    "gap": "1em",
-                },
+                style=TWO_COLUMNS,
                 id="columns",
             ),
         ],
@@ -84,16 +80,27 @@ def create_app(
     return app, web
 
 
+TWO_COLUMNS = {
+    "display": "grid",
+    "gridTemplateColumns": "minmax(0, 3fr) minmax(0, 2fr)",
+    "gap": "1em",
+}
+ONE_COLUMN = {"display": "grid", "gridTemplateColumns": "minmax(0, 1fr)", "gap": "1em"}
+
+
 def register_callbacks(app: Dash, web: actions.WebGame) -> None:
     """The pages' callbacks; each one maps the page's code to its role first."""
     game = web.game
 
-    @app.callback(Output("shell", "children"), Input("url", "search"))
+    @app.callback(Output("shell", "children"), Output("columns", "style"), Input("url", "search"))
     def render_shell(search: str | None) -> Any:
         role = web.codes.role_for_search(search)
         if role is None:
-            return layouts.error_page("This join code is missing or not valid for this game.")
-        return layouts.shell(game, role)
+            page = layouts.error_page("This join code is missing or not valid for this game.")
+            return page, TWO_COLUMNS
+        # Pages that only show (projector, observer) give their charts the whole width.
+        wide = role in ("projector", "observer")
+        return layouts.shell(game, role), ONE_COLUMN if wide else TWO_COLUMNS
 
     @app.callback(
         Output("live", "children"),
