@@ -33,6 +33,10 @@ def search(web: actions.WebGame, role: str) -> str:
     return f"?code={web.codes.code(role)}"
 
 
+#: The page shell's callback: its content and the columns' layout.
+SHELL = "..shell.children...columns.style.."
+
+
 def callback(client: Any, app: Any, output: str, values: dict[str, Any], trigger: str) -> Any:
     """POST one Dash callback as the browser does; return the response."""
     spec = app.callback_map[output]
@@ -164,15 +168,16 @@ def test_a_malformed_callback_request_is_refused_in_words(served):
 def test_a_wrong_code_gets_a_clear_page(served):
     _, app, web = served
     client = app.server.test_client()
-    response = callback(client, app, "shell.children", {"url.search": "?code=nope"}, "url.search")
+    response = callback(client, app, SHELL, {"url.search": "?code=nope"}, "url.search")
     text = json.dumps(message(response, "shell.children"))
     assert "Cannot join this game" in text and "not valid" in text
-    response = callback(client, app, "shell.children", {"url.search": None}, "url.search")
+    response = callback(client, app, SHELL, {"url.search": None}, "url.search")
     assert "Cannot join this game" in json.dumps(message(response, "shell.children"))
-    ok = callback(
-        client, app, "shell.children", {"url.search": search(web, "control")}, "url.search"
-    )
+    ok = callback(client, app, SHELL, {"url.search": search(web, "control")}, "url.search")
     assert "White cell console" in json.dumps(message(ok, "shell.children"))
+    assert message(ok, "columns.style")["gridTemplateColumns"] == "minmax(0, 3fr) minmax(0, 2fr)"
+    wide = callback(client, app, SHELL, {"url.search": search(web, "projector")}, "url.search")
+    assert message(wide, "columns.style")["gridTemplateColumns"] == "minmax(0, 1fr)"
 
 
 def test_the_poll_rerenders_only_when_seq_changes(served):
