@@ -52,12 +52,21 @@ from pathlib import Path
 from typing import Any
 
 from sim import analysis_cli, explain_cli, landscape_cli, workshop_cli
+from sim.cli_args import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    err,
+    seconds,
+    whole,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = REPO_ROOT / "scenarios" / "baseline.yaml"
 DEFAULT_RESULTS = REPO_ROOT / "results"
 
-EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_INTERNAL = EXIT_FAILED  # an unexpected error, or chunks that failed
 
 _written: list[Path] = []
 """Result folders this process has written (so an interrupt can say what is left)."""
@@ -67,30 +76,6 @@ _partial: list[Path] = []
 
 class BadInput(Exception):
     """A problem with what the user gave us (reported without a traceback, exit 2)."""
-
-
-def _err(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
-    return value
 
 
 def _record(text: str) -> str:
@@ -110,16 +95,6 @@ def _set(text: str) -> tuple[str, list[float]]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (no command: run the baseline scenario)."""
     parser = argparse.ArgumentParser(
@@ -131,10 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_run = sub.add_parser("run", help="run a scenario and write its results and report")
     p_run.add_argument("file", type=Path, help="scenario YAML file")
     p_run.add_argument(
-        "--reps", type=_positive_int, default=None, help="replicates (default: the scenario's)"
+        "--reps", type=whole(1), default=None, help="replicates (default: the scenario's)"
     )
     p_run.add_argument(
-        "--seed", type=_seed, default=None, help="random seed (default: the scenario's)"
+        "--seed", type=whole(0), default=None, help="random seed (default: the scenario's)"
     )
     p_run.add_argument(
         "--out",
@@ -144,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_run.add_argument(
         "--workers",
-        type=_positive_int,
+        type=whole(1),
         default=None,
         help="local worker processes (default: all cores; one chunk runs in this process)",
     )
@@ -157,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_run.add_argument(
         "--connect-timeout",
-        type=_seconds,
+        type=seconds,
         default=None,
         metavar="SECONDS",
         help="how long to wait for the Dask scheduler (default: 10)",
@@ -172,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_run.add_argument(
         "--chunk-size",
-        type=_positive_int,
+        type=whole(1),
         default=None,
         metavar="N",
         help="replicates per chunk of work (default: the scenario's run.chunk_size); "
@@ -207,19 +182,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_cmp.add_argument(
         "--reps",
-        type=_positive_int,
+        type=whole(1),
         default=None,
         help="replicates of every scenario (default: the first scenario's)",
     )
     p_cmp.add_argument(
         "--seed",
-        type=_seed,
+        type=whole(0),
         default=None,
         help="random seed of every scenario (default: the first scenario's)",
     )
     p_cmp.add_argument(
         "--workers",
-        type=_positive_int,
+        type=whole(1),
         default=None,
         help="local worker processes (default: all cores)",
     )
@@ -231,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_cmp.add_argument(
         "--connect-timeout",
-        type=_seconds,
+        type=seconds,
         default=None,
         metavar="SECONDS",
         help="how long to wait for the Dask scheduler (default: 10)",
@@ -429,7 +404,7 @@ def cmd_run(
             raise BadInput(f"{file}: {exc}") from None
         earlier = PartialRun.find(scenario_folder(root, scenario))
         if earlier:
-            _err(
+            err(
                 f"note: {len(earlier)} interrupted run(s) of this scenario are kept in "
                 f"{earlier[0].folder.parent} (.partial-*); --resume continues the latest "
                 "(starting a new run)"
@@ -438,7 +413,7 @@ def cmd_run(
     chunks = settings.chunks_per_point * points
     timeout = connect_timeout or DEFAULT_CONNECT_TIMEOUT
     if scheduler and workers:
-        _err("note: --workers is ignored with --scheduler (the cluster's workers run it)")
+        err("note: --workers is ignored with --scheduler (the cluster's workers run it)")
     try:
         backend = make_backend(workers, scheduler, chunks, timeout)
     except SchedulerUnreachable as exc:
@@ -477,11 +452,11 @@ def _execute_and_publish(
             stats = run.execute(backend, progress)
         except Interrupted as exc:
             done = exc.stats.skipped + exc.stats.done
-            _err(
+            err(
                 f"interrupted after {done} of {exc.stats.chunks} chunks; the finished chunks "
                 f"are kept in {run.partial.folder}"
             )
-            _err(f"continue with: {_resume_command(argv)}")
+            err(f"continue with: {_resume_command(argv)}")
             _partial.clear()
             return EXIT_INTERRUPTED
         cancel = False
@@ -490,11 +465,11 @@ def _execute_and_publish(
     run_line = summary_line(stats, settings.replicates, len(settings.points), backend.description)
     if stats.failures:
         _partial.clear()
-        _err(run_line)
-        _err(f"error: {len(stats.failures)} of {stats.chunks} chunks failed:")
+        err(run_line)
+        err(f"error: {len(stats.failures)} of {stats.chunks} chunks failed:")
         for failure in stats.failures:
-            _err(f"  {failure.describe()}")
-        _err(
+            err(f"  {failure.describe()}")
+        err(
             f"the {stats.skipped + stats.done} finished chunks are kept in "
             f"{run.partial.folder} (failures.json has the tracebacks); fix the problem and "
             f"continue with: {_resume_command(argv)}"
@@ -516,8 +491,8 @@ def _execute_and_publish(
         with _status("writing results"):
             run_dir = api.save(result, root, command=run.command)
     except OSError as exc:
-        _err(f"error: cannot write results under {root}: {exc.strerror or exc}")
-        _err(f"the finished chunks are kept in {run.partial.folder}; retry with --resume")
+        err(f"error: cannot write results under {root}: {exc.strerror or exc}")
+        err(f"the finished chunks are kept in {run.partial.folder}; retry with --resume")
         return EXIT_INTERNAL
     _written.append(run_dir)
     _partial.clear()
@@ -532,20 +507,20 @@ def _start_line(scenario: Any, settings: Any, run: Any, backend: Any) -> None:
     what = f"{settings.replicates:,} replicates x {scenario.run.steps} steps"
     if points > 1:
         what += f" x {points} sweep points"
-    _err(
+    err(
         f"running {scenario.name}: {what}, seed {settings.seed}, {total} chunk"
         f"{'s' if total != 1 else ''} of up to {settings.chunk_size:,}, record "
         f"{settings.record}, on {backend.description}"
     )
     if run.resumed:
         done = total - len(run.todo)
-        _err(f"resuming {run.partial.folder}: {done} chunks done, {len(run.todo)} to run")
+        err(f"resuming {run.partial.folder}: {done} chunks done, {len(run.todo)} to run")
         for key, reason in run.unreadable:
-            _err(f"  {key} is incomplete or unreadable ({reason}): running it again")
+            err(f"  {key} is incomplete or unreadable ({reason}): running it again")
         if run.removed_temporary:
-            _err(f"  removed {run.removed_temporary} half-written chunk file(s)")
+            err(f"  removed {run.removed_temporary} half-written chunk file(s)")
     else:
-        _err(f"chunks go to {run.partial.folder} as they finish (resumable with --resume)")
+        err(f"chunks go to {run.partial.folder} as they finish (resumable with --resume)")
 
 
 def cmd_compare(
@@ -580,10 +555,10 @@ def cmd_compare(
     if problems:
         raise BadInput("\n".join(problems))
     if scheduler and workers:
-        _err("note: --workers is ignored with --scheduler (the cluster's workers run it)")
+        err("note: --workers is ignored with --scheduler (the cluster's workers run it)")
     root = out if out is not None else DEFAULT_RESULTS
     first = scenarios[0].run
-    _err(
+    err(
         f"comparing {len(files)} scenarios: {reps or first.replicates:,} replicates x "
         f"{first.steps} steps each, seed {first.seed if seed is None else seed} "
         "(the same random numbers in every scenario)"
@@ -603,11 +578,11 @@ def cmd_compare(
     except SchedulerUnreachable as exc:
         raise BadInput(f"error: {exc}") from None
     except EnsembleFailed as exc:
-        _err(f"error: {len(exc.failures)} chunk(s) failed; nothing was written:")
+        err(f"error: {len(exc.failures)} chunk(s) failed; nothing was written:")
         names = [getattr(s, "name", "?") for s in scenarios]
         for f in exc.failures:
             where = names[f.key.point] if f.key.point < len(names) else f"scenario {f.key.point}"
-            _err(
+            err(
                 f"  {where}, chunk {f.key.chunk} (replicates {f.start}..{f.start + f.count - 1};"
                 f" seed SeedSequence(entropy={f.entropy}, spawn_key={f.spawn_key})): {f.error}"
             )
@@ -616,7 +591,7 @@ def cmd_compare(
         with _status("writing the comparison"):
             folder = save_comparison(comparison, root, command=list(argv))
     except OSError as exc:
-        _err(f"error: cannot write results under {root}: {exc.strerror or exc}")
+        err(f"error: cannot write results under {root}: {exc.strerror or exc}")
         return EXIT_INTERNAL
     _written.append(folder)
     seconds = sum(s.seconds for s in comparison.stats)
@@ -672,7 +647,7 @@ def cmd_validate(files: Sequence[Path]) -> int:
         try:
             s = _load(file)
         except BadInput as exc:
-            _err(str(exc))
+            err(str(exc))
             status = EXIT_BAD_INPUT
             continue
         n = len(s.actors)
@@ -752,16 +727,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args, command_line)
     except BadInput as exc:
-        _err(str(exc))
+        err(str(exc))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         if _written:
-            _err(f"interrupted; results were written to {_written[-1]}")
+            err(f"interrupted; results were written to {_written[-1]}")
         elif _partial:
-            _err(f"interrupted; the finished chunks are kept in {_partial[-1]}")
-            _err("continue with the same command and --resume")
+            err(f"interrupted; the finished chunks are kept in {_partial[-1]}")
+            err("continue with the same command and --resume")
         else:
-            _err("interrupted; no results written")
+            err("interrupted; no results written")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (e.g. `run.py schema | head`): stop quietly.
@@ -775,7 +750,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("ALIGNSIM_DEBUG") == "1":
             traceback.print_exc()
         message = str(exc).splitlines()[0] if str(exc) else ""
-        _err(
+        err(
             f"internal error: {type(exc).__name__}: {message} -- please report "
             "(set ALIGNSIM_DEBUG=1 for the traceback)"
         )
