@@ -200,9 +200,7 @@ class AlignmentModel(mesa.Model):
         """Each state's propensity toward each other, from the drivers and current relations."""
         if self._static is None:
             self._static = static_propensity(self.world)
-        self.propensity = np.broadcast_to(
-            propensity(self.world, self.relations, self._static), self.relations.shape
-        )
+        self.propensity = propensity(self.world, self.relations, self._static)
         # One uniform number per decision, drawn here in a fixed order so that the stream
         # does not depend on the order in which agents act.
         self.uniforms = self.rng.random(self.relations.shape)

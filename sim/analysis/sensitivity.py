@@ -662,24 +662,19 @@ def sensitivity_figures(result: SensitivityResult) -> dict[str, go.Figure]:
     figures: dict[str, go.Figure] = {}
     if result.method == "morris":
         fig = go.Figure()
-        fig.add_bar(
-            y=labels,
-            x=idx["mu_star"],
-            orientation="h",
-            name="mu* (mean |effect|)",
-            marker_color=BAR_MAIN,
-            error_x={"type": "data", "array": idx["mu_star_conf"].fillna(0), "visible": True},
-            customdata=hover,
-            hovertemplate="%{customdata}<br>mu* = %{x:.3f}<extra></extra>",
+        _index_bar(
+            fig, labels, idx, hover, "mu_star", "mu*", "mu* (mean |effect|)", BAR_MAIN, conf=True
         )
-        fig.add_bar(
-            y=labels,
-            x=idx["sigma"],
-            orientation="h",
-            name="sigma (spread: interactions, non-linearity)",
-            marker_color=BAR_SECOND,
-            customdata=hover,
-            hovertemplate="%{customdata}<br>sigma = %{x:.3f}<extra></extra>",
+        _index_bar(
+            fig,
+            labels,
+            idx,
+            hover,
+            "sigma",
+            "sigma",
+            "sigma (spread: interactions, non-linearity)",
+            BAR_SECOND,
+            conf=False,
         )
         fig.update_layout(
             title=f"Morris screening of {what}: mu* with its 95% interval, and sigma",
@@ -725,25 +720,19 @@ def sensitivity_figures(result: SensitivityResult) -> dict[str, go.Figure]:
         figures["morris_scatter"] = scatter
     else:
         fig = go.Figure()
-        fig.add_bar(
-            y=labels,
-            x=idx["ST"],
-            orientation="h",
-            name="ST (total effect, with interactions)",
-            marker_color=BAR_MAIN,
-            error_x={"type": "data", "array": idx["ST_conf"].fillna(0), "visible": True},
-            customdata=hover,
-            hovertemplate="%{customdata}<br>ST = %{x:.3f}<extra></extra>",
+        _index_bar(
+            fig,
+            labels,
+            idx,
+            hover,
+            "ST",
+            "ST",
+            "ST (total effect, with interactions)",
+            BAR_MAIN,
+            conf=True,
         )
-        fig.add_bar(
-            y=labels,
-            x=idx["S1"],
-            orientation="h",
-            name="S1 (first order, alone)",
-            marker_color=BAR_SECOND,
-            error_x={"type": "data", "array": idx["S1_conf"].fillna(0), "visible": True},
-            customdata=hover,
-            hovertemplate="%{customdata}<br>S1 = %{x:.3f}<extra></extra>",
+        _index_bar(
+            fig, labels, idx, hover, "S1", "S1", "S1 (first order, alone)", BAR_SECOND, conf=True
         )
         fig.update_layout(
             title=f"Sobol indices of {what}: share of its variance, with 95% intervals",
@@ -888,3 +877,32 @@ __all__ = [
     "salib_problem",
     "sensitivity",
 ]
+
+
+def _index_bar(
+    fig: go.Figure,
+    labels: list[str],
+    idx: pd.DataFrame,
+    hover: list[str],
+    column: str,
+    symbol: str,
+    name: str,
+    color: str,
+    conf: bool,
+) -> None:
+    """One horizontal bar series of a sensitivity index (with its interval if ``conf``)."""
+    error = (
+        {"type": "data", "array": idx[f"{column}_conf"].fillna(0), "visible": True}
+        if conf
+        else None
+    )
+    fig.add_bar(
+        y=labels,
+        x=idx[column],
+        orientation="h",
+        name=name,
+        marker_color=color,
+        error_x=error,
+        customdata=hover,
+        hovertemplate=f"%{{customdata}}<br>{symbol} = %{{x:.3f}}<extra></extra>",
+    )
