@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow
-
 from conftest import REPO_ROOT
 
 OUTCOMES_SHA256 = "42928fe4cb6982f39597e0f387306525496ea007408d6768740fee0a9672906d"
