@@ -1,4 +1,4 @@
-"""Time the exhaustive landscape search (sim.landscape.analyse) on random cases.
+"""Time the exhaustive landscape search (sim.analysis.landscape.analyse) on random cases.
 
     .venv/bin/python benchmarks/landscape.py            # N = 16, 18, 20, 22; neutral 11, 12, 13
     .venv/bin/python benchmarks/landscape.py 20         # one size, two blocs
@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from sim.landscape import LandscapeInput, analyse
+from sim.analysis.landscape import LandscapeInput, analyse
 
 
 def case(n: int, seed: int = 1) -> LandscapeInput:

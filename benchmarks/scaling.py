@@ -16,7 +16,7 @@ import time
 
 from synthetic import synthetic_scenario
 
-from sim.model import AlignmentModel
+from sim.model.model import AlignmentModel
 
 
 def seconds(n_actors: int, replicates: int, steps: int) -> float:

@@ -15,7 +15,7 @@ import argparse
 import time
 from pathlib import Path
 
-from sim.model import AlignmentModel
+from sim.model.model import AlignmentModel
 from sim.scenario import load_scenario
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"

@@ -14,7 +14,7 @@ import time
 
 from synthetic import synthetic_scenario
 
-from sim.model import AlignmentModel
+from sim.model.model import AlignmentModel
 
 
 def rate(n_actors: int, replicates: int, steps: int, record: str = "outcomes") -> float:

@@ -20,8 +20,8 @@ Example::
     sim.save_comparison(cmp)   # results/compare/<id>/comparison.html and CSV files
 
 This module only wires the pieces together: the scenario loader, the ensemble engine
-(:mod:`sim.ensemble`), the tidy frames (:mod:`sim.results`), the figures
-(:mod:`sim.figures`) and comparisons (:mod:`sim.analysis.compare`).
+(:mod:`sim.experiment`), the tidy frames (:mod:`sim.results.frames`), the figures
+(:mod:`sim.present.figures`) and comparisons (:mod:`sim.analysis.compare`).
 """
 
 from __future__ import annotations
@@ -59,9 +59,9 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
 class RunResult:
     """One finished run: the scenario, its ensemble, and derived views.
 
-    ``ensemble`` (:class:`sim.ensemble.collect.Ensemble`) holds every sweep point's
+    ``ensemble`` (:class:`sim.experiment.collect.Ensemble`) holds every sweep point's
     summaries and where the histories are; ``model`` is a model-like view of the first
-    point (or the :class:`~sim.model.AlignmentModel` a result was made from), with
+    point (or the :class:`~sim.model.model.AlignmentModel` a result was made from), with
     ``history``, ``histograms``, ``starts``, ``ends``, ``actor_ids``, ``dates`` ...
     The frames are computed on first use and then kept. In a sweep, ``trajectories``,
     ``outcomes`` and ``dyad_stats`` cover every point, with a ``point`` column and one
@@ -76,7 +76,7 @@ class RunResult:
     finished_at: dt.datetime | None = None
     ensemble: Any = None
     stats: Any = None
-    """How it ran (sim.ensemble.runner.RunStats), when it ran through the engine."""
+    """How it ran (sim.experiment.runner.RunStats), when it ran through the engine."""
     sweep_sets: dict[str, list[float]] = field(default_factory=dict)
     run_id: str | None = None
     """The run-id to publish under (a resumed run keeps the one it started with)."""
@@ -84,7 +84,7 @@ class RunResult:
     _figures: dict[str, go.Figure] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        from sim.ensemble.collect import Ensemble
+        from sim.experiment.collect import Ensemble
 
         if self.ensemble is None:
             if self.model is None:
@@ -106,14 +106,14 @@ class RunResult:
         """
         import pandas as pd
 
-        from sim.results import ensemble_batches
+        from sim.results.frames import ensemble_batches
 
         return pd.concat(list(ensemble_batches(self.ensemble)), ignore_index=True)
 
     @cached_property
     def outcomes(self) -> pd.DataFrame:
         """End-state probabilities with Wilson 95% intervals (one row per outcome)."""
-        from sim.results import outcome_table, per_point
+        from sim.results.frames import outcome_table, per_point
 
         if self.ensemble.is_sweep:
             return per_point(self.ensemble, "outcomes")
@@ -122,7 +122,7 @@ class RunResult:
     @cached_property
     def dyad_stats(self) -> pd.DataFrame:
         """Per dyad: start, end mean/median/quantiles, share in each band, modal band."""
-        from sim.results import dyad_end_table, per_point
+        from sim.results.frames import dyad_end_table, per_point
 
         if self.ensemble.is_sweep:
             return per_point(self.ensemble, "dyads")
@@ -132,7 +132,7 @@ class RunResult:
     def events(self) -> pd.DataFrame:
         """Every event firing: one row per event, replicate and step it fired in
         (``events.parquet``; ``point`` first in a sweep). Empty when nothing fired."""
-        from sim.results import events_frame
+        from sim.results.frames import events_frame
 
         return events_frame(self.ensemble)
 
@@ -140,7 +140,7 @@ class RunResult:
     def event_stats(self) -> pd.DataFrame:
         """Per event: share of replicates in which it fired (Wilson 95% interval), firings
         per replicate and the median first date (per point in a sweep)."""
-        from sim.results import event_table, per_point
+        from sim.results.frames import event_table, per_point
 
         if self.ensemble.is_sweep:
             return per_point(self.ensemble, "events")
@@ -149,14 +149,14 @@ class RunResult:
     @cached_property
     def sweep(self) -> pd.DataFrame:
         """Per sweep point: swept values, end-state probabilities, dyad end medians."""
-        from sim.results import sweep_table
+        from sim.results.frames import sweep_table
 
         return sweep_table(self.ensemble)
 
     @cached_property
     def parameters(self) -> pd.DataFrame:
         """The sampled value of every uncertain parameter in every replicate."""
-        from sim.results import parameters_frame
+        from sim.results.frames import parameters_frame
 
         return parameters_frame(self.ensemble)
 
@@ -165,8 +165,8 @@ class RunResult:
         'events' (if the scenario has events), and in a sweep 'sweep_end_states' and
         'sweep_dyads'. The per-run figures show the first sweep point."""
         if self._figures is None:
-            from sim.figures import build_figures, sweep_figures
-            from sim.results import outcome_table
+            from sim.present.figures import build_figures, sweep_figures
+            from sim.results.frames import outcome_table
 
             first = self.ensemble.point(0)
             figures = build_figures(self.scenario, first, None, outcome_table(self.scenario, first))
@@ -188,13 +188,14 @@ def insight_figures(scenario: Scenario, replicates: int, seed: int) -> dict[str,
     """Why the states moved as they did, and which alignments are stable, for a report.
 
     'why': every state's moves decomposed into driver terms at the first and the last
-    step (sim.explain; up to 8 actors); 'landscape_start', 'landscape_end': the
-    Axelrod-Bennett landscape of the drivers at the start and at the end (sim.landscape;
+    step (sim.analysis.explain; up to 8 actors); 'landscape_start', 'landscape_end': the
+    Axelrod-Bennett landscape of the drivers at the start and at the end (sim.analysis.landscape;
     up to its exhaustive limit). They re-run the scenario's model on at most
     INSIGHT_REPLICATES replicates with the run's seed.
     """
-    from sim.explain import explain, why_figure
-    from sim.landscape import EXHAUSTIVE_LIMIT, analyse, landscape_figure, scenario_input
+    from sim.analysis.explain import explain, why_figure
+    from sim.analysis.landscape import EXHAUSTIVE_LIMIT, analyse, scenario_input
+    from sim.present.landscape_figure import landscape_figure
 
     reps = min(int(replicates), INSIGHT_REPLICATES)
     last = scenario.run.steps
@@ -240,10 +241,10 @@ def run(
     ``progress(done, total)`` is called after every chunk.
 
     Everything is kept in memory; the command line streams large runs to disk instead.
-    Raises ``sim.ensemble.engine.EnsembleFailed`` if a chunk fails.
+    Raises ``sim.experiment.engine.EnsembleFailed`` if a chunk fails.
     """
-    from sim.ensemble.engine import resolve_settings, run_in_memory
-    from sim.ensemble.runner import CallbackProgress
+    from sim.experiment.engine import resolve_settings, run_in_memory
+    from sim.experiment.runner import CallbackProgress
 
     source: Path | None = None
     if isinstance(scenario_or_path, str | os.PathLike):
@@ -279,7 +280,7 @@ def save(
     command: Sequence[str] | str | None = None,
 ) -> Path:
     """Write ``results_root/<scenario>/<run-id>/`` (never overwriting) and return it."""
-    from sim.results import write_run
+    from sim.results.frames import write_run
 
     return write_run(result, results_root, command)
 

@@ -11,7 +11,7 @@ scenario discovery (PRIM).
 
 docs/analysis.md ("Sensitivity analysis", "Scenario discovery") describes both; the
 commands are ``python run.py sensitivity`` and ``python run.py discover``
-(:mod:`sim.analysis_cli`).
+(:mod:`sim.cli.analysis`).
 """
 
 from sim.analysis.common import AnalysisError

@@ -1,5 +1,5 @@
 """What the analyses share: input checks, labels, seeds and result folders (the HTML
-page pieces are in :mod:`sim.html_page`).
+page pieces are in :mod:`sim.present.html_page`).
 
 - :class:`AnalysisError`: a problem with what the user asked for (the command line
   reports it without a traceback and exits with 2).
@@ -9,7 +9,7 @@ page pieces are in :mod:`sim.html_page`).
 - :func:`parameter_label`: a parameter path in words ("China's assertiveness").
 - :func:`derived_seed`: the seeds of the analysis libraries, derived from the run's.
 - :func:`publish`: a new result folder ``<root>/<kind>/<scenario>/<run-id>/``, written
-  completely or not at all by :func:`sim.results.publish_folder` (never overwriting).
+  completely or not at all by :func:`sim.results.frames.publish_folder` (never overwriting).
 """
 
 from __future__ import annotations
@@ -221,11 +221,11 @@ def run_ensemble(
     """Run ``scenario`` in memory through the ensemble engine; return the ensemble, its
     RunStats and when it started. ``progress`` as for :func:`progress_sink`.
 
-    Raises ``sim.ensemble.engine.EnsembleFailed`` if a chunk fails and
-    ``sim.ensemble.executors.SchedulerUnreachable`` without a Dask scheduler.
+    Raises ``sim.experiment.engine.EnsembleFailed`` if a chunk fails and
+    ``sim.experiment.executors.SchedulerUnreachable`` without a Dask scheduler.
     """
-    from sim.ensemble.engine import Settings, run_in_memory
-    from sim.ensemble.executors import DEFAULT_CONNECT_TIMEOUT
+    from sim.experiment.engine import Settings, run_in_memory
+    from sim.experiment.executors import DEFAULT_CONNECT_TIMEOUT
 
     settings = Settings(
         replicates=replicates,
@@ -251,7 +251,7 @@ def progress_sink(progress: Any) -> Any:
     a ``callback(done_chunks, total_chunks)`` wrapped, or None."""
     if progress is None or hasattr(progress, "advance"):
         return progress
-    from sim.ensemble.runner import CallbackProgress
+    from sim.experiment.runner import CallbackProgress
 
     return CallbackProgress(progress)
 
@@ -291,7 +291,7 @@ def quiet_libraries() -> Iterator[None]:
 
 def versions() -> dict[str, str | None]:
     """Python and package versions, the analysis libraries included."""
-    from sim.results import package_versions
+    from sim.results.frames import package_versions
 
     found = dict(package_versions())
     for name in EXTRA_PACKAGES:
@@ -328,9 +328,14 @@ def publish(
     ``fill(tmp)`` writes the files into the temporary folder and returns the manifest
     and the file names; the run-id (``YYYYmmdd-HHMMSS-<6 hex>``, ``-2`` ... if taken),
     the files' sizes and SHA-256 and ``manifest.json`` are added by
-    :func:`sim.results.publish_folder`, which renames the folder into place.
+    :func:`sim.results.frames.publish_folder`, which renames the folder into place.
     """
-    from sim.results import publish_folder, run_id_base_for, safe_folder_name, scenario_sha256
+    from sim.results.frames import (
+        publish_folder,
+        run_id_base_for,
+        safe_folder_name,
+        scenario_sha256,
+    )
 
     folder = Path(root) / kind / safe_folder_name(scenario.name)
     base = run_id_base_for(started, scenario_sha256(scenario), seed)
@@ -348,7 +353,7 @@ def base_manifest(
     command: Sequence[str] | str | None,
 ) -> dict[str, Any]:
     """The manifest fields every analysis has (its own fields are added by the caller)."""
-    from sim.results import scenario_dump, scenario_sha256
+    from sim.results.frames import scenario_dump, scenario_sha256
 
     return {
         "format": ANALYSIS_FORMAT,

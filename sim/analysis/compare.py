@@ -41,13 +41,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.html_page import fmt_signed
+from sim.present.html_page import fmt_signed
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from sim.api import RunResult
-    from sim.ensemble.runner import ProgressSink, RunStats
+    from sim.experiment.runner import ProgressSink, RunStats
     from sim.scenario import Scenario
 
 COMPARISON_FORMAT = 1
@@ -238,11 +238,11 @@ def bloc_partitions(model: Any, scenario: Any, step: str) -> np.ndarray:
     """(R,) bloc partition text of every replicate at the 'start' or the 'end'.
 
     Blocs are the connected components of the relations above ``bands.hedging``
-    (:func:`sim.conditions.bloc_labels`).
+    (:func:`sim.model.conditions.bloc_labels`).
     """
-    from sim.conditions import bloc_labels
-    from sim.outcomes import relation_matrices
-    from sim.results import ends_of, starts_of
+    from sim.model.conditions import bloc_labels
+    from sim.model.outcomes import relation_matrices
+    from sim.results.frames import ends_of, starts_of
 
     values = starts_of(model) if step == "start" else ends_of(model)
     n = len(model.actor_ids)
@@ -379,7 +379,7 @@ class Comparison:
         """Per scenario, shared dyad and step: date and the 5, 25, 50 ('median'), 75 and
         95% quantiles of the relation across replicates (from the per-step histograms:
         exact on the 0.05 lattice of moves, within 0.0125 otherwise)."""
-        from sim.ensemble.collect import histogram_quantiles
+        from sim.experiment.collect import histogram_quantiles
 
         dates = pd.to_datetime(pd.Series(self.dates)).astype("datetime64[ms]").to_numpy()
         steps = np.arange(len(dates), dtype=np.int32)
@@ -413,7 +413,7 @@ class Comparison:
 
     @cached_property
     def _holds(self) -> list[dict[str, np.ndarray]]:
-        from sim.results import outcome_holds
+        from sim.results.frames import outcome_holds
 
         return [outcome_holds(e.scenario, self.view(k)) for k, e in enumerate(self.entries)]
 
@@ -426,7 +426,7 @@ class Comparison:
         and a 95% interval of that difference from the paired per-replicate differences
         (normal approximation). Each scenario is scored on its own end-state definitions;
         an end-state the reference does not define has no difference."""
-        from sim.results import wilson_interval
+        from sim.results.frames import wilson_interval
 
         names = list(dict.fromkeys(n for h in self._holds for n in h))
         ref = self._holds[0]
@@ -539,8 +539,8 @@ class Comparison:
         """Per scenario and event: ``share_fired`` (share of replicates in which it fired
         at least once, with its Wilson 95% interval), ``mean_firings`` (firings per
         replicate), ``median_first_date``; what each scenario's events did
-        (:func:`sim.results.event_table`)."""
-        from sim.results import event_table
+        (:func:`sim.results.frames.event_table`)."""
+        from sim.results.frames import event_table
 
         frames = []
         for k, entry in enumerate(self.entries):
@@ -600,9 +600,9 @@ class Comparison:
     def panel_dyads(self, limit: int | None = None) -> list[str]:
         """The dyads ('A-B', in scenario order) the relations figure shows: all of them, or
         when there are more than ``limit`` (default
-        :data:`sim.compare_figures.MAX_PANELS`) those with the largest absolute mean
+        :data:`sim.present.compare_figures.MAX_PANELS`) those with the largest absolute mean
         difference from the reference."""
-        from sim.compare_figures import MAX_PANELS
+        from sim.present.compare_figures import MAX_PANELS
 
         limit = MAX_PANELS if limit is None else limit
         order = [f"{a}-{b}" for a, b in self.shared]
@@ -618,7 +618,7 @@ class Comparison:
         (grouped bars; if any end-state), 'differences' (heatmap; if any shared dyad) and
         'blocs' (Sankey of bloc partitions, start to end)."""
         if self._figures is None:
-            from sim import compare_figures as cf
+            from sim.present import compare_figures as cf
 
             colors = cf.scenario_colors(self.labels)
             figs: dict[str, go.Figure] = {}
@@ -657,12 +657,12 @@ class JoinedPlans:
 
     @property
     def keys(self) -> list[Any]:
-        from sim.ensemble.tasks import ChunkKey
+        from sim.experiment.tasks import ChunkKey
 
         return [ChunkKey(k, c) for k, p in enumerate(self.plans) for c in range(len(p.bounds))]
 
     def task(self, key: Any) -> Any:
-        from sim.ensemble.tasks import ChunkKey
+        from sim.experiment.tasks import ChunkKey
 
         task = self.plans[key.point].task(ChunkKey(0, key.chunk))
         task.key = key
@@ -676,7 +676,7 @@ class JoinedEnsembles:
         self.ensembles = list(ensembles)
 
     def add(self, result: Any, keep_history: bool = False) -> None:
-        from sim.ensemble.tasks import ChunkKey
+        from sim.experiment.tasks import ChunkKey
 
         scenario = result.key.point
         result.key = ChunkKey(0, result.key.chunk)
@@ -773,12 +773,12 @@ def compare(
     called after every chunk of every scenario; ``sink`` may instead take the runner's
     progress (the command line's bar). A failed chunk's ``key.point`` is the index of
     its scenario. Raises ``sim.scenario.ScenarioError`` for a bad file and
-    ``sim.ensemble.engine.EnsembleFailed`` if a chunk fails.
+    ``sim.experiment.engine.EnsembleFailed`` if a chunk fails.
     """
     from sim.api import RunResult
-    from sim.ensemble.engine import EnsembleFailed, make_plan, new_ensemble, resolve_settings
-    from sim.ensemble.executors import DEFAULT_CONNECT_TIMEOUT, make_backend
-    from sim.ensemble.runner import CallbackProgress, Interrupted, execute
+    from sim.experiment.engine import EnsembleFailed, make_plan, new_ensemble, resolve_settings
+    from sim.experiment.executors import DEFAULT_CONNECT_TIMEOUT, make_backend
+    from sim.experiment.runner import CallbackProgress, Interrupted, execute
 
     loaded = [_resolve(item) for item in paths_or_scenarios]
     scenarios = [s for s, _ in loaded]
@@ -848,7 +848,7 @@ def compare(
 def comparison_id_base(comparison: Comparison) -> str:
     """``YYYYmmdd-HHMMSS-<6 hex>``: start time, and a digest of the scenarios' hashes (in
     order), the seed and the replicates."""
-    from sim.results import scenario_sha256
+    from sim.results.frames import scenario_sha256
 
     started = comparison.started_at or dt.datetime.now().astimezone()
     hashes = [scenario_sha256(e.scenario) for e in comparison.entries]
@@ -870,8 +870,8 @@ def comparison_manifest(
     replicates, chunk size and seed scheme; the shared and left-out dyads; the notes;
     the command, times, package versions and the files of the folder.
     """
-    from sim.ensemble.tasks import SEED_SCHEME
-    from sim.results import _git_commit, package_versions, scenario_dump, scenario_sha256
+    from sim.experiment.tasks import SEED_SCHEME
+    from sim.results.frames import _git_commit, package_versions, scenario_dump, scenario_sha256
 
     cmd: Any = command if isinstance(command, str | None) else [str(c) for c in command]
     dates = comparison.dates
@@ -948,10 +948,10 @@ def save_comparison(
     The folder holds ``comparison.html`` (the self-contained report), the frames as CSV
     files (:data:`CSV_FILES`) and ``manifest.json``. Like a run folder it is written into
     a hidden temporary folder and renamed into place when complete
-    (:func:`sim.results.publish_folder`), never over an existing one.
+    (:func:`sim.results.frames.publish_folder`), never over an existing one.
     """
-    from sim.report import write_comparison_report
-    from sim.results import publish_folder
+    from sim.present.report import write_comparison_report
+    from sim.results.frames import publish_folder
 
     def fill(tmp: Path, comparison_id: str) -> tuple[dict[str, Any], list[str]]:
         names = []

@@ -65,7 +65,7 @@ from sim.analysis.common import (
     vary_ranges,
 )
 from sim.analysis.outcome_expr import OutcomeExpr, parse_end_state
-from sim.html_page import CSS, esc, figure_div, html_page, summary_table, table_html
+from sim.present.html_page import CSS, esc, figure_div, html_page, summary_table, table_html
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -417,7 +417,7 @@ class DiscoveryPlan:
         progress: Any = None,
     ) -> DiscoveryResult:
         """Run the ensemble (every replicate drawing its own values), then PRIM and the
-        feature scores. Raises ``sim.ensemble.engine.EnsembleFailed`` if a chunk fails."""
+        feature scores. Raises ``sim.experiment.engine.EnsembleFailed`` if a chunk fails."""
         scenario, expr, uncertain = self.scenario, self.outcome, self.uncertainties
         threshold, notes = self.threshold, list(self.notes)
         run = scenario.run.model_copy(update={"sampling": self.sampling})
@@ -559,8 +559,8 @@ def plan_discovery(
     """Check a scenario discovery without running anything (arguments as for
     :func:`discover`). Raises :class:`AnalysisError` on bad input or when nothing is
     uncertain, ``sim.scenario.ScenarioError`` on an invalid file."""
+    from sim.experiment.uncertainty import METHODS
     from sim.scenario.schema import Uniform
-    from sim.uncertainty import METHODS
 
     scenario, source = load(scenario_or_path)
     if sampling not in METHODS:
@@ -634,7 +634,7 @@ def discover(
 
     Raises :class:`AnalysisError` on bad input or when nothing is uncertain,
     ``sim.scenario.ScenarioError`` on an invalid file, and
-    ``sim.ensemble.engine.EnsembleFailed`` if a chunk fails.
+    ``sim.experiment.engine.EnsembleFailed`` if a chunk fails.
     """
     plan = plan_discovery(
         scenario_or_path,

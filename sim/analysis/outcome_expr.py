@@ -71,7 +71,7 @@ class OutcomeExpr:
     dyad: tuple[int, int] | None = None
     end_state: str | None = None
     condition: Any = field(default=None, compare=False, repr=False)
-    """A parsed :class:`sim.conditions.Condition` (condition outcomes only)."""
+    """A parsed :class:`sim.model.conditions.Condition` (condition outcomes only)."""
 
     @property
     def record(self) -> str:
@@ -82,7 +82,7 @@ class OutcomeExpr:
     def per_replicate(self, view: Any, scenario: Any) -> np.ndarray:
         """(R,) float64: the outcome in every replicate of one ensemble point.
 
-        ``view`` is a point of an ensemble (:class:`sim.ensemble.collect.PointView`) that
+        ``view`` is a point of an ensemble (:class:`sim.experiment.collect.PointView`) that
         recorded ``self.step``; a relation for 'relation', 1.0 / 0.0 for 'probability'.
         """
         relations = view.relations_at(self.step)
@@ -95,13 +95,13 @@ class OutcomeExpr:
             i, j = self.dyad
             return rel[:, i, j].astype(np.float64)
         if self.end_state is not None:
-            from sim.outcomes import evaluate_outcomes
+            from sim.model.outcomes import evaluate_outcomes
 
             only = scenario.model_copy(
                 update={"outcomes": {self.end_state: scenario.outcomes[self.end_state]}}
             )
             return evaluate_outcomes(only, actor_ids, rel)[self.end_state].astype(np.float64)
-        from sim.events import ModelState
+        from sim.model.events import ModelState
 
         state = ModelState(rel, None, self.step, scenario.bands)
         return self.condition.holds(state).astype(np.float64)
@@ -183,7 +183,7 @@ def _probability(
     inner: str, scenario: Any, step: int, explicit: bool, wrap: bool = True
 ) -> OutcomeExpr:
     """P(inner): a named end-state or a condition (``wrap``: labelled P(...), else bare)."""
-    from sim.conditions import ConditionError, parse_condition
+    from sim.model.conditions import ConditionError, parse_condition
 
     steps = int(scenario.run.steps)
     suffix = f"@{step}" if explicit else ""
@@ -225,7 +225,7 @@ def _probability(
 
 def _relation(body: str, scenario: Any, step: int, explicit: bool) -> OutcomeExpr | None:
     """A dyad's relation, or None when ``body`` is not of the form A-B."""
-    from sim.world import dyad_indices
+    from sim.scenario.dyads import dyad_indices
 
     match = _DYAD.fullmatch(body)
     if not match:
@@ -318,7 +318,7 @@ def parse_end_state(text: str, scenario: Any) -> OutcomeExpr:
 
 
 def _is_condition(text: str, scenario: Any) -> bool:
-    from sim.conditions import ConditionError, parse_condition
+    from sim.model.conditions import ConditionError, parse_condition
 
     try:
         parse_condition(text, scenario, relations_only=True)

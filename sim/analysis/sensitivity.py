@@ -28,7 +28,7 @@ removed, so nothing else is sampled per replicate) and the point is run as an en
 of R replicates. All points use the same seeds (common random numbers), so two points
 differ only by their factor values, and a factor that does not enter the model gives
 exactly the same numbers at every point. All points run through the ensemble engine in
-one call (:func:`sim.ensemble.engine.run_in_memory`), on this process, a process pool
+one call (:func:`sim.experiment.engine.run_in_memory`), on this process, a process pool
 or a Dask cluster. The outcome of a point is the outcome expression
 (:mod:`sim.analysis.outcome_expr`) averaged over its replicates: a mean relation or a
 probability. SALib then computes:
@@ -82,7 +82,7 @@ from sim.analysis.common import (
     vary_ranges,
 )
 from sim.analysis.outcome_expr import OutcomeExpr, parse_outcome
-from sim.html_page import esc, figure_div, html_page, summary_table, table_html
+from sim.present.html_page import esc, figure_div, html_page, summary_table, table_html
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -350,7 +350,7 @@ class SensitivityResult:
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
     stats: Any = None
-    """How the ensemble ran (sim.ensemble.runner.RunStats)."""
+    """How the ensemble ran (sim.experiment.runner.RunStats)."""
     _figures: dict[str, go.Figure] | None = field(default=None, repr=False)
 
     @property
@@ -485,8 +485,8 @@ class SensitivityPlan:
     ) -> SensitivityResult:
         """Run every point through the ensemble engine (one call) and analyse the means.
 
-        Raises ``sim.ensemble.engine.EnsembleFailed`` if a chunk fails and
-        ``sim.ensemble.executors.SchedulerUnreachable`` without a Dask scheduler.
+        Raises ``sim.experiment.engine.EnsembleFailed`` if a chunk fails and
+        ``sim.experiment.executors.SchedulerUnreachable`` without a Dask scheduler.
         """
         scenario, x, notes = self.scenario, self.sample, list(self.notes)
         points = [
@@ -628,7 +628,7 @@ def sensitivity(
 
     Raises :class:`AnalysisError` (a ValueError) on bad input or when there are no
     factors, ``sim.scenario.ScenarioError`` on an invalid file, and
-    ``sim.ensemble.engine.EnsembleFailed`` if a chunk fails.
+    ``sim.experiment.engine.EnsembleFailed`` if a chunk fails.
     """
     plan = plan_sensitivity(
         scenario_or_path,

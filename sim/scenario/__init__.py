@@ -7,7 +7,8 @@ mapping before validation (for run manifests), ``scenario_json_schema`` the form
 Schema, and ``event_step`` the step at which an event applies.
 """
 
-from sim.scenario.checks import add_months, check_scenario, event_step, months_between, run_end
+from sim.scenario.calendar import add_months, event_step, months_between, run_end
+from sim.scenario.checks import check_scenario
 from sim.scenario.errors import Problem, ScenarioError, format_path
 from sim.scenario.jsonschema import scenario_json_schema, write_json_schema
 from sim.scenario.loader import load_scenario, load_scenario_text, resolve_scenario_dict
@@ -16,7 +17,7 @@ from sim.scenario.schema import (
     Bands,
     Capabilities,
     Condition,
-    Dyad,
+    DyadSettings,
     Event,
     ModelSettings,
     Outcome,
@@ -30,7 +31,7 @@ __all__ = [
     "Bands",
     "Capabilities",
     "Condition",
-    "Dyad",
+    "DyadSettings",
     "Event",
     "ModelSettings",
     "Outcome",

@@ -1,17 +1,15 @@
-"""Checks across fields that pydantic cannot make alone, and the run's calendar.
+"""Checks across fields that pydantic cannot make alone.
 
 :func:`check_scenario` returns ``(key path, message)`` pairs; the loader places each at
 the file and line that wrote the key. The checks: actor ids are well formed; dyad keys
 name two different known actors; irritants are felt by one of the dyad's two actors;
 attention and wedge point at other known actors; sizes come all from ``size`` or all
 from ``capabilities`` (with the same components); outcome conditions name known actors;
-events fall inside the run and change paths that exist (``sim.world.parse_target``);
-uncertain parameters and sweeps name numeric parameters (``sim.world.parse_parameter``),
-keep inside each parameter's range (``sim.world.bounds``) and do not overlap.
+events fall inside the run and change paths that exist (``sim.scenario.paths.parse_target``);
+uncertain parameters and sweeps name numeric parameters (``sim.scenario.paths.parse_parameter``),
+keep inside each parameter's range (``sim.scenario.paths.bounds``) and do not overlap.
 
-The calendar: step k (1 = the first) covers the months
-``[start + (k-1)*step_months, start + k*step_months)``; :func:`event_step` says which
-step a dated event falls in.
+The run's calendar is :mod:`sim.scenario.calendar`.
 """
 
 from __future__ import annotations
@@ -20,68 +18,19 @@ import datetime as dt
 import math
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal, get_origin
+from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel
 
+from sim.scenario.calendar import run_end
+from sim.scenario.dyads import dyad_problem, known
 from sim.scenario.errors import KeyPath, bounds_at, number, type_at
-from sim.scenario.schema import ACTOR_ID, Choice, Event, Normal, Scenario, Triangular, Uniform
-
-if TYPE_CHECKING:
-    from sim.world import Target
+from sim.scenario.paths import Target, bounds, parse_parameter, parse_target
+from sim.scenario.schema import ACTOR_ID, Choice, Normal, Scenario, Triangular, Uniform
 
 Issue = tuple[KeyPath, str]
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 COMPONENTS = ("gdp", "military", "population")
-
-
-# --- calendar -------------------------------------------------------------------------------
-
-
-def add_months(date: dt.date, months: int) -> dt.date:
-    """The same day of the month ``months`` later, clamped to the month's last day."""
-    y, m = divmod(date.month - 1 + months, 12)
-    year, month = date.year + y, m + 1
-    for day in (date.day, 30, 29):
-        try:
-            return dt.date(year, month, min(day, date.day))
-        except ValueError:
-            continue
-    return dt.date(year, month, 28)
-
-
-def months_between(start: dt.date, date: dt.date) -> int:
-    """Whole calendar months from ``start`` to ``date`` (negative before it).
-
-    The largest m with ``add_months(start, m) <= date``: 2014-01-15 to 2014-03-14 is 1.
-    """
-    m = (date.year - start.year) * 12 + (date.month - start.month)
-    while add_months(start, m) > date:
-        m -= 1
-    while add_months(start, m + 1) <= date:
-        m += 1
-    return m
-
-
-def run_end(scenario: Scenario) -> dt.date:
-    """The first day after the run: start + steps * step_months months (exclusive)."""
-    run = scenario.run
-    return add_months(run.start, run.steps * run.step_months)
-
-
-def event_step(scenario: Scenario, event: Event) -> int:
-    """The step (1 = the first) at which an event applies.
-
-    For ``step`` it is that step. For ``at`` it is the step whose period holds the date:
-    ``floor(months_between(run.start, at) / step_months) + 1``, so with quarterly steps
-    from 2014-01-01, 2014-03-31 is step 1 and 2014-04-01 is step 2. Dates outside the run
-    give steps outside 1..run.steps (the checks reject such scenarios).
-    """
-    if event.step is not None:
-        return event.step
-    if event.at is None:
-        raise ValueError("an event needs 'at' or 'step'")
-    return months_between(scenario.run.start, event.at) // scenario.run.step_months + 1
 
 
 # --- checks ---------------------------------------------------------------------------------
@@ -101,24 +50,6 @@ def check_scenario(scenario: Scenario) -> list[Issue]:
         *_uncertainties(scenario),
         *_sweep(scenario),
     ]
-
-
-def known(ids: list[str]) -> str:
-    return "known actors: " + ", ".join(ids)
-
-
-def dyad_problem(key: str, ids: list[str]) -> str | None:
-    """Why ``key`` is not a dyad of the scenario's actors, or None when it is one."""
-    parts = key.split("-")
-    if len(parts) != 2 or not all(parts):
-        return "a dyad is two actor ids joined by '-', e.g. RUS-JPN"
-    unknown = [p for p in parts if p not in ids]
-    if unknown:
-        names = " and ".join(f"'{p}'" for p in unknown)
-        return f"unknown actor{'s' if len(unknown) > 1 else ''} {names}; {known(ids)}"
-    if parts[0] == parts[1]:
-        return "a dyad needs two different actors"
-    return None
 
 
 def _name(s: Scenario) -> list[Issue]:
@@ -210,7 +141,10 @@ def _outcomes(s: Scenario, ids: list[str]) -> list[Issue]:
 
 def _condition_problem(s: Scenario, text: str, relations_only: bool = False) -> str | None:
     """Why a condition does not parse or fit the scenario, or None when it is fine."""
-    from sim.conditions import ConditionError, parse_condition  # sim.conditions imports us
+    from sim.model.conditions import (  # sim.model.conditions imports us
+        ConditionError,
+        parse_condition,
+    )
 
     try:
         parse_condition(text, s, relations_only=relations_only)
@@ -220,11 +154,6 @@ def _condition_problem(s: Scenario, text: str, relations_only: bool = False) -> 
 
 
 def _events(s: Scenario) -> list[Issue]:
-    from sim.world import (
-        bounds,
-        parse_target,
-    )  # here, not at the top: sim.world imports this package
-
     issues: list[Issue] = []
     end = run_end(s)
     for name, event in s.events.items():
@@ -303,10 +232,8 @@ def parameter_target(scenario: Scenario, path: str, use: Use) -> Target:
 
     Raises ValueError with a message saying what is wrong: run settings are fixed for a
     run; a path to text, a date or a whole number is not a numeric parameter; anything
-    else must be a path that ``sim.world.parse_parameter`` accepts.
+    else must be a path that ``sim.scenario.paths.parse_parameter`` accepts.
     """
-    from sim.world import parse_parameter  # here, not at the top: sim.world imports this package
-
     parts = tuple(path.split("."))
     example = "e.g. actors.CHN.assertiveness or model.temperature"
     if parts[0] == "run":
@@ -329,12 +256,10 @@ def parameter_target(scenario: Scenario, path: str, use: Use) -> Target:
 def parameter_range(target: Target, path: str) -> tuple[float, float, bool, bool]:
     """The range of a parameter: (low, high, low is excluded, high is excluded).
 
-    ``sim.world.bounds`` gives the range; where the format says "greater than" (the
+    ``sim.scenario.paths.bounds`` gives the range; where the format says "greater than" (the
     model's temperature must be greater than 0), that bound is excluded and named as the
     format names it.
     """
-    from sim.world import bounds
-
     lo, hi = bounds(target)
     field = bounds_at(tuple(path.split(".")))
     lo_open = "gt" in field and field["gt"] <= lo

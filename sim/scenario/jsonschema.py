@@ -26,7 +26,7 @@ SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "scenario.schema.js
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DISTRIBUTION_DEFS = ("Uniform", "Normal", "Triangular", "Choice")
 # Models under actors, dyads, weights and model, whose numbers may be distributions.
-PARAMETER_DEFS = ("Actor", "Capabilities", "Dyad", "Weights", "ModelSettings")
+PARAMETER_DEFS = ("Actor", "Capabilities", "DyadSettings", "Weights", "ModelSettings")
 DISTRIBUTION_REF = {"$ref": "#/$defs/Distribution"}
 
 

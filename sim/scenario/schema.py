@@ -115,7 +115,7 @@ class Actor(Strict):
         return v
 
 
-class Dyad(Strict):
+class DyadSettings(Strict):
     """An unordered pair of actors: geography, disputes, ties and the starting relation."""
 
     relation: Signed = Field(
@@ -457,7 +457,7 @@ class Scenario(Strict):
     weights: Weights = Field(default_factory=Weights)
     bands: Bands = Field(default_factory=Bands)
     actors: dict[str, Actor] = Field(..., min_length=2)
-    dyads: dict[str, Dyad] = Field(default_factory=dict)
+    dyads: dict[str, DyadSettings] = Field(default_factory=dict)
     events: dict[str, Event] = Field(default_factory=dict)
     outcomes: dict[str, Outcome] = Field(default_factory=dict)
     uncertainties: dict[str, Distribution] = Field(

@@ -33,7 +33,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from sim.figures import esc
+from sim.present.figures import esc
 from sim.workshop.aar_data import (
     audience,
     moves_frame,

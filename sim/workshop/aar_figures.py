@@ -1,7 +1,7 @@
 """The after-action report's figures: pure functions, game data in, a plotly Figure out.
 
 Every text in a figure that comes from people or files is HTML-escaped
-(:func:`sim.figures.esc`).
+(:func:`sim.present.figures.esc`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sim.figures import esc
+from sim.present.figures import esc
 from sim.workshop.adjudication import Proposal
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")

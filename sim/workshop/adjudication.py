@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from sim.explain import capture_decision
+from sim.analysis.explain import capture_decision
 from sim.workshop.changes import ParameterChange, apply_change
 from sim.workshop.explanation import DyadChange, Source, dyad_words, held_back, side_of
 from sim.workshop.lookahead import Fan, look_ahead
@@ -35,7 +35,7 @@ from sim.workshop.orders import Order, relation_step
 from sim.workshop.snapshot import dyad_key, relations_of
 
 if TYPE_CHECKING:
-    from sim.model import AlignmentModel
+    from sim.model.model import AlignmentModel
 
 DefaultMove = Literal["model", "hold"]
 
@@ -242,7 +242,7 @@ def _alignments(
     model: AlignmentModel, propensity: np.ndarray | None, top: int = 3
 ) -> list[Alignment]:
     """The most stable alignments of the landscape the states decided on (none if too big)."""
-    from sim.landscape import LandscapeInput, analyse
+    from sim.analysis.landscape import LandscapeInput, analyse
     from sim.scenario import ScenarioError
 
     if propensity is None:

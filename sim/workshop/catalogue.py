@@ -34,7 +34,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from sim.choice import MOVE_NAMES
+from sim.model.choice import MOVE_NAMES
 from sim.scenario import Problem, Scenario, ScenarioError
 from sim.scenario.errors import KeyNode, KeyPath, plain_message
 from sim.scenario.loader import display_name

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from sim.scenario import Scenario
+from sim.scenario.paths import bounds, parse_target
 from sim.workshop.errors import InvalidInput
-from sim.world import bounds, parse_target
 
 if TYPE_CHECKING:
-    from sim.model import AlignmentModel
+    from sim.model.model import AlignmentModel
 
 Op = Literal["set", "add"]
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9_])(SELF|TARGET)(?![A-Za-z0-9_])")

@@ -2,8 +2,8 @@
 
 For every dyad the proposal says what each side played (a team's order, the state's own
 decision rule, or a hold), what the state's own rule would have chosen and with what
-probabilities, the terms of each side's propensity (sim.drivers via
-:func:`sim.explain.capture_decision`, read at the moment of decision), the desired level
+probabilities, the terms of each side's propensity (sim.model.drivers via
+:func:`sim.analysis.explain.capture_decision`, read at the moment of decision), the desired level
 x* = tanh(beta p), and, since warming needs both sides, who held back a warming.
 """
 
@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from sim.choice import MOVE_NAMES
-from sim.explain import TERM_LABELS, signed
+from sim.analysis.explain import TERM_LABELS, signed
+from sim.model.choice import MOVE_NAMES
 
 Source = Literal["team", "model", "hold"]
 PAST = {

@@ -231,7 +231,7 @@ class Game:
 
     def value(self, path: str) -> float:
         """The current value of a world parameter ('dyads.RUS-JPN.disputes.kurils' ...)."""
-        from sim.world import parse_target
+        from sim.scenario.paths import parse_target
 
         with self._lock:
             try:

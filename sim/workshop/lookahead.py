@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from sim.workshop.snapshot import dyad_key
 
 if TYPE_CHECKING:
-    from sim.model import AlignmentModel
+    from sim.model.model import AlignmentModel
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 

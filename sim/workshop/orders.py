@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
-from sim.choice import MOVE_NAMES
+from sim.model.choice import MOVE_NAMES
 from sim.scenario.errors import closest
 from sim.workshop.catalogue import Catalogue, MoveType
 from sim.workshop.changes import ParameterChange

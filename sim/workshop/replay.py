@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from sim.model import AlignmentModel
+from sim.model.model import AlignmentModel
 from sim.scenario import Scenario, ScenarioError
 from sim.workshop.adjudication import DefaultMove, Proposal, TurnPlan, run_turn
 from sim.workshop.catalogue import Catalogue, catalogue_from_json

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.model import AlignmentModel
+    from sim.model.model import AlignmentModel
 
 
 def dyad_key(model: AlignmentModel, i: int, j: int) -> str:

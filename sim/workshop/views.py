@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.explain import period_label
+from sim.analysis.explain import period_label
 from sim.scenario import add_months
 from sim.workshop.injects import visible_to
 from sim.workshop.orders import Order, legal_moves

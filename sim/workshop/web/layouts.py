@@ -3,7 +3,7 @@
 People's words (rationales, inject titles and texts, override reasons, notes) are put in
 Dash components as text children, which the browser shows as text: no raw HTML, no
 markdown. Text that goes into a Plotly figure (titles, hovers) is escaped with
-:func:`sim.figures.esc`.
+:func:`sim.present.figures.esc`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import numpy as np
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from sim.figures import esc, network_figure
+from sim.model.world import capability_shares
+from sim.present.figures import esc, network_figure
 from sim.workshop.game import Game
-from sim.world import capability_shares
 
 CARD = {
     "border": "1px solid #ddd",
@@ -188,7 +188,7 @@ def fan(game: Game, proposal: Any, committed: dict[str, float], title: str) -> g
 
 def landscape(proposal: Any) -> go.Figure | None:
     """The stable blocs of the landscape at the moment of a decision."""
-    from sim.landscape.figure import landscape_figure
+    from sim.present.landscape_figure import landscape_figure
 
     if proposal is None or not proposal.alignments:
         return None

@@ -1,0 +1,287 @@
+"""AlignmentModel: regional alignments among states, driven by the drivers of Bulletin 250.
+
+East-West Center Asia Pacific Bulletin no. 250 (Blank, March 2014) explains the
+Russia-Japan rapprochement by a shared apprehension of China, held back by the Kurils
+and by US-Japan missile defence, helped by the 2+2 talks and economic engagement, and
+bounded by Russia's refusal to take sides. Each state here weighs those drivers (threat
+after Walt, structural balance after Heider, landscape propensities after Axelrod and
+Bennett, external fields after Galam) and moves its relations step by step; see
+docs/model.md for every equation.
+
+One model carries R replicates: every relation and attribute has a leading replicate
+axis and each state decides for all replicates at once, so an ensemble of ten thousand
+runs is one model, not ten thousand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from copy import deepcopy
+from dataclasses import replace
+from itertools import combinations
+
+import mesa
+import numpy as np
+
+from sim.model.agents import StateAgent
+from sim.model.drivers import propensity, static_propensity
+from sim.model.events import Timeline
+from sim.model.world import (
+    World,
+    build_world,
+    capability_shares,
+    combine,
+    initial_relations,
+)
+from sim.scenario import Scenario, add_months
+from sim.scenario.paths import parse_target
+
+Seed = int | np.random.SeedSequence
+
+#: Bin edges of the per-step relation histograms: 81 bins of width 0.025 centred on
+#: -1, -0.975, ..., 1, so relations on the 0.05 lattice of moves sit at bin centres.
+HISTOGRAM_EDGES = np.linspace(-1.0125, 1.0125, 82)
+_BIN_WIDTH = HISTOGRAM_EDGES[1] - HISTOGRAM_EDGES[0]
+
+
+def recorded_steps(record: str, steps: int) -> list[int]:
+    """The steps whose relations are kept per replicate under a record mode.
+
+    'full': every step; 'steps:K': every K-th step and the last; 'outcomes': the start
+    and the end only.
+    """
+    if record == "full":
+        return list(range(steps + 1))
+    if record == "outcomes":
+        return [0, steps]
+    prefix, _, every = record.partition(":")
+    if prefix == "steps" and every.isdigit() and int(every) >= 1:
+        kept = list(range(0, steps + 1, int(every)))
+        return kept if kept[-1] == steps else [*kept, steps]
+    raise ValueError(f"record mode '{record}': expected full, steps:K (K >= 1) or outcomes")
+
+
+class AlignmentModel(mesa.Model):
+    """States moving their relations under the drivers of Bulletin 250, for R replicates.
+
+    ``parameters`` maps parameter paths (``actors.CHN.assertiveness``, ``model.temperature``,
+    ``dyads.RUS-JPN.relation`` ...) to a value for every replicate or an array with one
+    value per replicate; they are applied on top of the scenario before step 0.
+
+    After ``run()``: ``history`` (len(recorded_steps), R, D) holds the relation of every
+    dyad in ``dyads`` (pairs i < j) at each recorded step; ``histograms`` (T+1, D, B)
+    counts the replicates per relation bin (``HISTOGRAM_EDGES``) at every step, whatever
+    the record mode; ``dates`` holds the date of every step.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        replicates: int | None = None,
+        seed: Seed | None = None,
+        parameters: Mapping[str, float | np.ndarray] | None = None,
+        record: str = "full",
+    ) -> None:
+        seed = scenario.run.seed if seed is None else seed
+        if not isinstance(seed, np.random.SeedSequence):
+            seed = int(seed)
+        super().__init__(rng=seed)
+        # Mesa 3.5 reserves `scenario` for its own Scenario class, so ours is the spec.
+        self.spec = scenario
+        self.seed = seed
+        self.replicates = int(replicates or scenario.run.replicates)
+        self.world: World = build_world(scenario)
+        self.actor_ids = list(scenario.actors)
+        self.actor_names = [a.name for a in scenario.actors.values()]
+        self.sizes = capability_shares(scenario.actors)
+        n, r = len(self.actor_ids), self.replicates
+        self.dyads = list(combinations(range(n), 2))
+        self._dyad_rows = np.array([i for i, _ in self.dyads], dtype=int)
+        self._dyad_cols = np.array([j for _, j in self.dyads], dtype=int)
+        self.relations = np.broadcast_to(initial_relations(scenario), (r, n, n)).copy()
+        self.apply_parameters(parameters or {})
+        self.moves = np.zeros((r, n, n))
+        self.propensity = np.zeros((r, n, n))
+        self.uniforms = np.zeros((r, n, n))
+        self._static: np.ndarray | None = None
+        #: Called with the model after the states have chosen their moves and before the
+        #: moves are resolved: the moment an explanation looks at (sim.analysis.explain).
+        self.decision_observers: list[Callable[[AlignmentModel], None]] = []
+        self.timeline = Timeline(scenario, r, seed)
+        total = scenario.run.steps
+        self.dates = [
+            add_months(scenario.run.start, k * scenario.run.step_months) for k in range(total + 1)
+        ]
+        self.recorded_steps = recorded_steps(record, total)
+        self._slot = {step: k for k, step in enumerate(self.recorded_steps)}
+        self.history = np.empty((len(self.recorded_steps), r, len(self.dyads)))
+        self.histograms = np.zeros(
+            (total + 1, len(self.dyads), len(HISTOGRAM_EDGES) - 1), dtype=np.int32
+        )
+        for index, (actor_id, name) in enumerate(
+            zip(self.actor_ids, self.actor_names, strict=True)
+        ):
+            StateAgent(self, index, actor_id, name)
+        self.record()
+
+    def step(self) -> None:
+        """One quarter: events land, states perceive, choose moves, and relations respond."""
+        self.apply_events()
+        self.perceive()
+        self.agents.do("choose_moves")
+        for observe in self.decision_observers:
+            observe(self)
+        self.resolve_moves()
+        self.record()
+
+    def run(self, progress: Callable[[int, int], None] | None = None) -> AlignmentModel:
+        """Run every remaining step of the scenario; report (done, total) after each."""
+        total = self.spec.run.steps
+        while self.steps < total:
+            self.step()
+            if progress is not None:
+                progress(self.steps, total)
+        return self
+
+    def apply_parameters(self, parameters: Mapping[str, float | np.ndarray]) -> None:
+        """Set parameters (one value, or one per replicate) before the run starts."""
+        for path, value in parameters.items():
+            values = np.asarray(value, dtype=float)
+            if values.ndim not in (0, 1) or (values.ndim == 1 and len(values) != self.replicates):
+                raise ValueError(
+                    f"parameter {path}: expected one value or {self.replicates}, got shape "
+                    f"{values.shape}"
+                )
+            target = parse_target(self.spec, path)
+            if target.kind == "dyad" and target.name == "relation":
+                self.shock_relation(target.i, target.j, "set", values)
+            else:
+                self.world.apply(target, "set", values)
+
+    def apply_events(self) -> None:
+        """Fire this step's events (self.steps is already the new step)."""
+        if self.timeline.fire(self):
+            self._static = None  # the world changed: recompute its static terms
+
+    @property
+    def event_log(self) -> list[tuple[str, int, np.ndarray]]:
+        """Every event firing: (event name, step, indices of the replicates it fired in)."""
+        return self.timeline.log
+
+    def apply_change(
+        self, path: str, op: str, value: float | np.ndarray, mask: np.ndarray | None = None
+    ) -> None:
+        """Change a parameter between steps (set or add), as an event would.
+
+        For a workshop's inject or a team's order: ``path`` is any parameter path
+        (docs/scenarios.md); ``dyads.A-B.relation`` shocks the relation itself.
+        """
+        target = parse_target(self.spec, path)
+        if target.kind == "dyad" and target.name == "relation":
+            self.shock_relation(target.i, target.j, op, value, mask)
+        else:
+            self.world.apply(target, op, value, mask)
+            self._static = None  # the world changed: recompute its static terms
+
+    def shock_relation(
+        self, i: int, j: int, op: str, value: float | np.ndarray, mask: np.ndarray | None = None
+    ) -> None:
+        """Set or shift the relation of pair (i, j) (an event's shock or a parameter).
+
+        With ``mask``, only in the replicates where it is true.
+        """
+        old = self.relations[:, i, j]
+        new = combine(old, op, value, -1.0, 1.0)
+        if mask is not None:
+            new = np.where(mask, new, old)
+        self.relations[:, i, j] = self.relations[:, j, i] = new
+
+    def perceive(self) -> None:
+        """Each state's propensity toward each other, from the drivers and current relations."""
+        if self._static is None:
+            self._static = static_propensity(self.world)
+        self.propensity = propensity(self.world, self.relations, self._static)
+        # One uniform number per decision, drawn here in a fixed order so that the stream
+        # does not depend on the order in which agents act.
+        self.uniforms = self.rng.random(self.relations.shape)
+
+    def resolve_moves(self) -> None:
+        """Simultaneous moves: warming needs both sides, cooling needs only one."""
+        change = np.minimum(self.moves, np.swapaxes(self.moves, 1, 2))
+        self.relations = np.clip(self.relations + change, -1.0, 1.0)
+
+    def record(self) -> None:
+        """Count every dyad's relation into this step's histogram; keep it if recorded."""
+        self._record_step(self.steps, self.relations[:, self._dyad_rows, self._dyad_cols])
+
+    def _record_step(self, step: int, current: np.ndarray) -> None:
+        bins = self.histograms.shape[2]
+        index = np.clip(((current + 1.0125) / _BIN_WIDTH).astype(np.intp), 0, bins - 1)
+        index += np.arange(len(self.dyads)) * bins
+        counts = np.bincount(index.ravel(), minlength=len(self.dyads) * bins)
+        self.histograms[step] = counts.reshape(len(self.dyads), bins)
+        if step in self._slot:
+            self.history[self._slot[step]] = current
+
+    def fork(
+        self, replicates: int, seed: Seed, source: int = 0, record: str = "full"
+    ) -> AlignmentModel:
+        """A new model that goes on from this one's current state with ``replicates`` replicates.
+
+        Every replicate of the fork starts from replicate ``source`` of this model: its
+        relations, its world (including changes made by events or by hand), the state of
+        its events (which have fired, which temporary changes are unwinding) and its past
+        relations; from here on the fork draws its own random numbers from ``seed``. A
+        workshop uses it for the look-ahead fan: the game's single path, run forward a
+        few hundred times.
+        """
+        fork = AlignmentModel(self.spec, replicates=replicates, seed=seed, record=record)
+        fork.world = _one_replicate(self.world, source, self.replicates)
+        fork.relations = np.repeat(self.relations[source : source + 1], replicates, axis=0)
+        for mine, theirs in zip(self.timeline.rules, fork.timeline.rules, strict=True):
+            theirs.fired = np.repeat(mine.fired[source : source + 1], replicates)
+            theirs.was_true = np.repeat(mine.was_true[source : source + 1], replicates)
+        fork.timeline.temporary = [
+            replace(
+                temp,
+                added=np.repeat(temp.added[source : source + 1], replicates),
+                remaining=np.repeat(temp.remaining[source : source + 1], replicates),
+            )
+            for temp in self.timeline.temporary
+        ]
+        for step in range(self.steps + 1):
+            if step in self._slot:
+                past = self.history[self._slot[step], source : source + 1]
+                fork._record_step(step, np.repeat(past, replicates, axis=0))
+        # Only the step count: Mesa's clock drives the fork's own step schedule, which
+        # must go on from where it is, one step per call.
+        fork.steps = self.steps
+        return fork
+
+    def relations_at(self, step: int) -> np.ndarray:
+        """The (R, N, N) symmetric relation matrix recorded at ``step``."""
+        if step < 0:
+            step += self.spec.run.steps + 1
+        if step not in self._slot:
+            raise ValueError(
+                f"step {step} was not recorded (record mode keeps {self.recorded_steps[:3]}...)"
+            )
+        kept = self.history[self._slot[step]]
+        n = len(self.actor_ids)
+        out = np.zeros((self.replicates, n, n))
+        out[:, self._dyad_rows, self._dyad_cols] = kept
+        out[:, self._dyad_cols, self._dyad_rows] = kept
+        return out
+
+
+def _one_replicate(world: World, source: int, replicates: int) -> World:
+    """A copy of the world holding only replicate ``source`` (leading axis of length 1)."""
+    copy = deepcopy(world)
+    for name, value in vars(copy).items():
+        if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == replicates > 1:
+            setattr(copy, name, value[source : source + 1].copy())
+        elif isinstance(value, dict):
+            for key, arr in value.items():
+                if isinstance(arr, np.ndarray) and arr.shape[0] == replicates > 1:
+                    value[key] = arr[source : source + 1].copy()
+    return copy

@@ -1,0 +1,89 @@
+"""A Plotly figure of a landscape's minima (pure: result in, figure out)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from sim.analysis.landscape.search import LandscapeResult
+
+
+def _label(m: Mapping[str, Any]) -> str:
+    a, b = m["blocs"]
+    text = f"{' '.join(a) or '-'} | {' '.join(b) or '-'}"
+    neutral = m.get("neutral") or []
+    return f"{text} / neutral: {' '.join(neutral)}" if neutral else text
+
+
+def landscape_figure(result: LandscapeResult | Mapping[str, Any], top: int = 20) -> go.Figure:
+    """The local minima as bars: energy (top panel) and basin share (bottom panel).
+
+    ``result`` is a :class:`~sim.analysis.landscape.LandscapeResult` or its JSON mapping
+    (:func:`~sim.analysis.landscape.to_dict`). Minima are in order of energy, lowest (the global
+    minimum) first; at most ``top`` are drawn. Hovering shows the blocs and each actor's
+    frustration.
+    """
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from sim.analysis.landscape.output import to_dict
+
+    data = result if isinstance(result, Mapping) else to_dict(result, include_all=False)
+    minima = list(data["minima"])[:top]
+    labels = [_label(m) for m in minima]
+    # The blocs name each bar on the axis: a minimum at energy 0 has no bar to write on.
+    names = [f"#{k}: {label}" for k, label in enumerate(labels, start=1)]
+    hover = []
+    for m, label in zip(minima, labels, strict=True):
+        frus = "<br>".join(f"{i}: {v:+.4g}" for i, v in m["frustration"].items())
+        hover.append(f"{label}<br>energy {m['energy']:+.4g}<br>frustration<br>{frus}")
+    share_of = data.get("basin_share_of", "configurations")
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        subplot_titles=("energy (lower is more stable)", f"basin share (of {share_of})"),
+    )
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=[m["energy"] for m in minima],
+            text=[f"{m['energy']:+.3g}" for m in minima],
+            textposition="auto",
+            hovertext=hover,
+            hoverinfo="text",
+            marker_color="#4c78a8",
+            name="energy",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=[m["basin_share"] for m in minima],
+            text=[f"{m['basin_share']:.1%}" for m in minima],
+            textposition="auto",
+            hovertext=labels,
+            hoverinfo="text",
+            marker_color="#f58518",
+            name="basin share",
+        ),
+        row=2,
+        col=1,
+    )
+    fig.update_yaxes(tickformat=".0%", row=2, col=1)
+    positions = data.get("positions", "two blocs")
+    fig.update_layout(
+        title=(
+            f"Landscape: {len(data['minima'])} local minima over {data['configurations']:,} "
+            f"configurations ({positions}; {data['method']})"
+        ),
+        showlegend=False,
+        bargap=0.3,
+    )
+    return fig

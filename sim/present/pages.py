@@ -1,0 +1,96 @@
+"""Self-contained HTML pages from Jinja2 templates (``sim/present/templates/``).
+
+Every page extends ``base.html.j2`` and is rendered with autoescape on, so every value
+from a scenario or from people is escaped where it is shown; a figure's HTML (plotly's
+own output) is the one thing passed as :class:`markupsafe.Markup`, by :func:`figure`.
+plotly.js is embedded once in the head when the page holds a figure, so pages open
+offline.
+
+- :func:`render_page`: a template and its values -> the whole page.
+- :func:`figure`: a figure as a fragment that expects plotly.js on the page.
+- :func:`signed`: a relation with its sign, as the tables show it (also a filter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from markupsafe import Markup
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+
+CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem auto;
+max-width:1200px;padding:0 1rem;color:#222;line-height:1.45}
+h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+.description{font-size:1.05rem;color:#333;max-width:60rem;white-space:pre-line}
+table{border-collapse:collapse;margin:.8rem 0;font-size:.9rem}
+th,td{border-bottom:1px solid #e3e3e3;padding:.3rem .6rem;text-align:left;vertical-align:top}
+th{background:#f5f5f5}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.summary td:first-child{color:#555}.muted{color:#777;font-size:.85rem}
+"""
+
+
+def signed(v: Any, digits: int = 2) -> str:
+    """A relation with its sign, '+0.25' / '-0.40'; never '-0.00'; '' for NaN."""
+    import math
+
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    try:
+        x = round(float(v), digits)
+    except (TypeError, ValueError):
+        return ""
+    if math.isnan(x):
+        return ""
+    return f"{x + 0.0 if x != 0 else 0.0:+.{digits}f}"
+
+
+def figure(fig: go.Figure, key: str) -> Markup:
+    """A figure as an HTML fragment that expects plotly.js on the page.
+
+    Plotly writes the figure's data as JSON inside a script; the labels in it are made
+    safe where the figure is built (plotly renders label text as HTML).
+    """
+    return Markup(
+        fig.to_html(
+            full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG, div_id=f"figure-{key}"
+        )
+    )
+
+
+def now_text() -> str:
+    """The local time to the second, as the pages say when they were generated."""
+    return dt.datetime.now().astimezone().isoformat("T", "seconds")
+
+
+ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.PackageLoader("sim.present", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,  # a misspelt value is an error, not an empty cell
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENVIRONMENT.filters["signed"] = signed
+
+
+def render_page(template: str, *, title: str, plotly: bool = False, **values: Any) -> str:
+    """The whole page ``template`` (a file in templates/) makes of ``values``.
+
+    ``title`` is the page's title (escaped); ``plotly``: embed plotly.js (a page with a
+    figure needs it); ``css`` may be given to replace the shared style sheet.
+    """
+    plotly_js = ""
+    if plotly:
+        from plotly.offline import get_plotlyjs
+
+        plotly_js = Markup(get_plotlyjs())
+    values.setdefault("css", Markup(CSS))
+    return ENVIRONMENT.get_template(template).render(
+        title=title, plotly_js=plotly_js, generated=now_text(), **values
+    )

@@ -1,0 +1,57 @@
+"""The run's calendar: dates and steps.
+
+Step k (1 = the first) covers the months ``[start + (k-1)*step_months, start +
+k*step_months)``; :func:`event_step` says which step a dated event falls in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sim.scenario.schema import Event, Scenario
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    """The same day of the month ``months`` later, clamped to the month's last day."""
+    y, m = divmod(date.month - 1 + months, 12)
+    year, month = date.year + y, m + 1
+    for day in (date.day, 30, 29):
+        try:
+            return dt.date(year, month, min(day, date.day))
+        except ValueError:
+            continue
+    return dt.date(year, month, 28)
+
+
+def months_between(start: dt.date, date: dt.date) -> int:
+    """Whole calendar months from ``start`` to ``date`` (negative before it).
+
+    The largest m with ``add_months(start, m) <= date``: 2014-01-15 to 2014-03-14 is 1.
+    """
+    m = (date.year - start.year) * 12 + (date.month - start.month)
+    while add_months(start, m) > date:
+        m -= 1
+    while add_months(start, m + 1) <= date:
+        m += 1
+    return m
+
+
+def run_end(scenario: Scenario) -> dt.date:
+    """The first day after the run: start + steps * step_months months (exclusive)."""
+    run = scenario.run
+    return add_months(run.start, run.steps * run.step_months)
+
+
+def event_step(scenario: Scenario, event: Event) -> int:
+    """The step (1 = the first) at which an event applies.
+
+    For ``step`` it is that step. For ``at`` it is the step whose period holds the date:
+    ``floor(months_between(run.start, at) / step_months) + 1``, so with quarterly steps
+    from 2014-01-01, 2014-03-31 is step 1 and 2014-04-01 is step 2. Dates outside the run
+    give steps outside 1..run.steps (the checks reject such scenarios).
+    """
+    if event.step is not None:
+        return event.step
+    if event.at is None:
+        raise ValueError("an event needs 'at' or 'step'")
+    return months_between(scenario.run.start, event.at) // scenario.run.step_months + 1

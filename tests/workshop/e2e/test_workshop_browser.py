@@ -1,0 +1,195 @@
+"""The workshop web app in a real browser (Debian's chromium, driven by Playwright).
+
+The app runs in a background thread on 127.0.0.1 with a free port; the white cell, two
+teams and the projector each have their own browser context. Skipped (with the reason)
+when chromium or Playwright is not installed; CI installs both.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from workshop_support import make_game
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip(
+        "chromium is not installed (apt-get install chromium); .ci/run installs it",
+        allow_module_level=True,
+    )
+
+from sim.workshop import Game, Phase  # noqa: E402
+from sim.workshop.web.app import create_app  # noqa: E402
+from sim.workshop.web.serve import start  # noqa: E402
+
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WAIT_MS = 8000
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def room(tmp_path):
+    """The served game (opened in the server's thread: SQLite wants it so), its join
+    codes, a read-only view of the game file for checks, and a browser; everything shut
+    down after."""
+
+    def factory():
+        game = make_game(tmp_path)
+        return create_app(game, out_dir=tmp_path / "aar", poll_ms=500)
+
+    running = start(factory, cleanup=lambda web: web.game.close())
+    web = running.made
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=20_000)
+            try:
+                yield web, running.url, browser, web.game.path
+            finally:
+                browser.close()
+    finally:
+        running.stop()
+
+
+def saved(path: Path) -> Game:
+    """The game as written on disk (read-only, in this thread)."""
+    return Game.open(path, read_only=True)
+
+
+def open_page(browser, url: str, code: str, dialogs: list[str]):
+    """A page in its own context (its own cookies), joined with ``code``."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{url}/play?code={code}")
+    page.locator("#turn-label").wait_for()
+    return page
+
+
+def expect_text(locator, text: str) -> None:
+    sync_api.expect(locator).to_contain_text(text, timeout=WAIT_MS)
+
+
+def choose(page, dropdown: str, option: str) -> None:
+    """Pick an option of a dcc.Dropdown by its label."""
+    page.locator(f"#{dropdown}").click()
+    page.get_by_role("option", name=option, exact=True).first.click()
+
+
+def play_move(page, move: str, target: str, rationale: str) -> None:
+    choose(page, "team-move", move)
+    choose(page, "team-target", target)
+    page.locator("#team-rationale").fill(rationale)
+    page.locator("#team-submit").click()
+    expect_text(page.locator("#team-msg"), "Submitted")
+    page.locator("#team-ready").click()
+    expect_text(page.locator("#team-msg"), "Marked ready")
+
+
+def test_a_full_turn_in_the_browser(room, tmp_path):
+    web, url, browser, path = room
+    dialogs: list[str] = []
+    pages = {
+        role: open_page(browser, url, web.codes.code(role), dialogs)
+        for role in ("control", "team:JPN", "team:RUS", "projector")
+    }
+    control, jpn, rus, projector = pages.values()
+    expect_text(projector.locator("#turn-label"), "briefing")
+
+    control.locator("#ctl-advance").click()
+    expect_text(control.locator("#ctl-msg"), "Phase: planning")
+    for page in pages.values():
+        expect_text(page.locator("#turn-label"), "planning")
+
+    play_move(jpn, "Engage", "RUS", XSS)
+    play_move(rus, "Hold steady", "JPN", "Wait and see")
+    # The rationale is shown as text, and no script ran.
+    sync_api.expect(jpn.locator("#live .rationale").get_by_text(XSS)).to_be_visible(timeout=WAIT_MS)
+    assert dialogs == []
+    # Russia's page does not see Japan's order; the white cell sees both.
+    expect_text(control.locator("#live"), "Wait and see")
+    expect_text(control.locator("#live"), XSS)
+    assert XSS not in rus.locator("#live").inner_text()
+
+    control.locator("#ctl-advance").click()
+    expect_text(control.locator("#ctl-msg"), "Phase: locked")
+    control.locator("#ctl-advance").click()
+    expect_text(control.locator("#ctl-msg"), "Phase: adjudication")
+    control.locator("#ctl-propose").click()
+    expect_text(control.locator("#live"), "Proposal for turn 1")
+    control.locator("#ctl-commit").click()
+    expect_text(control.locator("#ctl-msg"), "Turn 1 committed")
+
+    # The projector shows the committed turn within the polling interval.
+    expect_text(projector.locator("#turn-label"), "results")
+    sync_api.expect(projector.locator("#projector-network")).to_be_visible()
+    projector.screenshot(path=str(tmp_path / "projector.png"), full_page=True)
+    control.screenshot(path=str(tmp_path / "control.png"), full_page=True)
+    jpn.screenshot(path=str(tmp_path / "team.png"), full_page=True)
+    assert dialogs == []
+    with saved(path) as game:
+        assert game.phase is Phase.RESULTS and list(game.committed) == [1]
+        orders = game.committed[1].orders
+        assert {(o.actor, o.by) for o in orders} == {("JPN", "team:JPN"), ("RUS", "team:RUS")}
+
+
+def test_a_team_page_cannot_act_for_another_team_or_the_white_cell(room):
+    web, url, browser, path = room
+    dialogs: list[str] = []
+    control = open_page(browser, url, web.codes.code("control"), dialogs)
+    control.locator("#ctl-advance").click()
+    expect_text(control.locator("#ctl-msg"), "Phase: planning")
+    jpn = open_page(browser, url, web.codes.code("team:JPN"), dialogs)
+    assert jpn.locator("#ctl-advance").count() == 0  # no white-cell controls on its page
+    # A hand-made request from Japan's browser for a white-cell action is refused.
+    controls = [
+        "ctl-advance", "ctl-set-phase", "ctl-timer", "ctl-propose", "ctl-commit",
+        "ctl-override", "ctl-inject", "ctl-rollback", "ctl-fork",
+    ]  # fmt: skip
+    states = [
+        "ctl-phase", "ctl-minutes", "ctl-dyad", "ctl-value", "ctl-reason",
+        "ctl-inject-title", "ctl-inject-text", "ctl-inject-vis", "ctl-inject-teams", "ctl-turn",
+    ]  # fmt: skip
+    body = {
+        "output": "ctl-msg.children",
+        "outputs": {"id": "ctl-msg", "property": "children"},
+        "inputs": [{"id": b, "property": "n_clicks", "value": 1} for b in controls],
+        "state": [
+            {"id": "url", "property": "search", "value": f"?code={web.codes.code('team:JPN')}"},
+            *({"id": s, "property": "value", "value": None} for s in states),
+        ],
+        "changedPropIds": ["ctl-commit.n_clicks"],
+    }
+    with saved(path) as game:
+        seq = game.seq
+    response = jpn.request.post(
+        f"{url}/_dash-update-component",
+        data=json.dumps(body),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status == 200
+    assert "Refused: only the white cell (control) may commit" in response.text()
+    # Japan submits through its page: the move is Japan's, whatever it aims at.
+    choose(jpn, "team-move", "Engage")
+    choose(jpn, "team-target", "RUS")
+    jpn.locator("#team-submit").click()
+    expect_text(jpn.locator("#team-msg"), "Submitted")
+    with saved(path) as game:
+        assert [(o.actor, o.by) for o in game.orders("control")] == [("JPN", "team:JPN")]
+        assert game.seq == seq + 1  # the refused request wrote nothing
+    # A wrong code gets a clear page.
+    wrong = jpn.context.new_page()
+    wrong.goto(f"{url}/play?code=not-a-code")
+    expect_text(wrong.locator("#join-error"), "not valid")
+    assert dialogs == []

@@ -1,0 +1,342 @@
+"""The workshop web app, server side: codes to roles, limits, and bad input.
+
+Requests go through the Flask test client (no network); the Dash callbacks are called
+the way the browser calls them, with the page's URL (and its code) as an input.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from workshop_support import make_game, to_phase
+
+from sim.workshop import Phase
+from sim.workshop.web import actions, layouts, security
+from sim.workshop.web.app import create_app
+from sim.workshop.web.security import JoinCodes, RateLimiter, code_from_search, game_roles
+
+pytest.importorskip("dash")
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A game with teams JPN and RUS, its app and its server-side state."""
+    game = make_game(tmp_path)
+    app, web = create_app(game, out_dir=tmp_path / "aar")
+    yield game, app, web
+    game.close()
+
+
+def search(web: actions.WebGame, role: str) -> str:
+    return f"?code={web.codes.code(role)}"
+
+
+#: The page shell's callback: its content and the columns' layout.
+SHELL = "..shell.children...columns.style.."
+
+
+def callback(client: Any, app: Any, output: str, values: dict[str, Any], trigger: str) -> Any:
+    """POST one Dash callback as the browser does; return the response."""
+    spec = app.callback_map[output]
+
+    def items(kind: str) -> list[Any]:
+        out = []
+        for dep in spec[kind]:
+            if dep["id"].startswith("{"):
+                out.append([])  # a pattern-matching input with no component on the page
+            else:
+                key = f"{dep['id']}.{dep['property']}"
+                out.append({**dep, "value": values.get(key)})
+        return out
+
+    outputs: Any = [
+        {"id": o.split(".")[0], "property": o.split(".")[1]} for o in output.strip(".").split("...")
+    ]
+    body = {
+        "output": output,
+        "outputs": outputs[0] if len(outputs) == 1 else outputs,
+        "inputs": items("inputs"),
+        "state": items("state"),
+        "changedPropIds": [trigger],
+    }
+    return client.post("/_dash-update-component", json=body)
+
+
+def message(response: Any, output: str) -> str:
+    assert response.status_code == 200, response.data
+    data = response.get_json()["response"]
+    component, prop = output.split(".")
+    return data[component][prop]
+
+
+# --- codes and roles ---------------------------------------------------------------------
+
+
+def test_every_role_gets_its_own_random_code():
+    codes = JoinCodes(game_roles(["JPN", "RUS"]))
+    assert codes.roles == ["control", "team:JPN", "team:RUS", "observer", "projector"]
+    values = [codes.code(r) for r in codes.roles]
+    assert len(set(values)) == 5 and all(len(v) >= 20 for v in values)
+    for role in codes.roles:
+        assert codes.role_for(codes.code(role)) == role
+        assert codes.role_for_search(f"?code={codes.code(role)}") == role
+    assert JoinCodes(codes.roles).code("control") != codes.code("control")  # random
+
+
+@pytest.mark.parametrize("bad", [None, "", "nope", "team:JPN", "control", "x" * 500, "?code="])
+def test_a_wrong_or_missing_code_is_no_role(bad):
+    codes = JoinCodes(game_roles(["JPN"]))
+    assert codes.role_for(bad) is None
+    assert codes.role_for_search(bad) is None
+
+
+def test_codes_are_compared_in_constant_time_against_every_code(monkeypatch):
+    codes = JoinCodes(game_roles(["JPN", "RUS"]))
+    calls: list[tuple[bytes, bytes]] = []
+    real = security.hmac.compare_digest
+
+    def spy(a: bytes, b: bytes) -> bool:
+        calls.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(security.hmac, "compare_digest", spy)
+    assert codes.role_for(codes.code("control")) == "control"
+    assert len(calls) == 5  # no early exit at the first (matching) code
+    calls.clear()
+    assert codes.role_for("wrong") is None
+    assert len(calls) == 5
+
+
+def test_code_from_search():
+    assert code_from_search("?code=abc") == "abc"
+    assert code_from_search("code=abc&x=1") == "abc"
+    assert code_from_search("?other=1") is None
+
+
+# --- limits ------------------------------------------------------------------------------
+
+
+def test_an_oversized_request_gets_413(served):
+    game, app, _ = served
+    client = app.server.test_client()
+    response = client.post(
+        "/_dash-update-component", data=b"x" * (70 * 1024), content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert b"too large" in response.data
+    assert game.seq == 1
+
+
+def test_a_flood_gets_429(tmp_path):
+    game = make_game(tmp_path)
+    try:
+        app, web = create_app(game, rate=0.01, burst=10)
+        client = app.server.test_client()
+        statuses = [client.get(f"/play{search(web, 'team:JPN')}").status_code for _ in range(30)]
+        assert statuses[:10] == [200] * 10
+        assert statuses[-1] == 429
+        # Another code has its own bucket.
+        assert client.get(f"/play{search(web, 'team:RUS')}").status_code == 200
+    finally:
+        game.close()
+
+
+def test_token_bucket_refills():
+    now = [0.0]
+    limiter = RateLimiter(rate=1, burst=2, clock=lambda: now[0])
+    assert [limiter.allow("a") for _ in range(3)] == [True, True, False]
+    now[0] = 1.0
+    assert limiter.allow("a") and not limiter.allow("a")
+
+
+def test_a_malformed_callback_request_is_refused_in_words(served):
+    game, app, _ = served
+    client = app.server.test_client()
+    response = client.post(
+        "/_dash-update-component", data=b"{not json", content_type="application/json"
+    )
+    assert response.status_code in (400, 500)
+    assert b"Traceback" not in response.data
+    assert game.seq == 1
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+def test_a_wrong_code_gets_a_clear_page(served):
+    _, app, web = served
+    client = app.server.test_client()
+    response = callback(client, app, SHELL, {"url.search": "?code=nope"}, "url.search")
+    text = json.dumps(message(response, "shell.children"))
+    assert "Cannot join this game" in text and "not valid" in text
+    response = callback(client, app, SHELL, {"url.search": None}, "url.search")
+    assert "Cannot join this game" in json.dumps(message(response, "shell.children"))
+    ok = callback(client, app, SHELL, {"url.search": search(web, "control")}, "url.search")
+    assert "White cell console" in json.dumps(message(ok, "shell.children"))
+    assert message(ok, "columns.style")["gridTemplateColumns"] == "minmax(0, 3fr) minmax(0, 2fr)"
+    wide = callback(client, app, SHELL, {"url.search": search(web, "projector")}, "url.search")
+    assert message(wide, "columns.style")["gridTemplateColumns"] == "minmax(0, 1fr)"
+
+
+def test_the_poll_rerenders_only_when_seq_changes(served):
+    game, app, web = served
+    client = app.server.test_client()
+    out = "..live.children...seen.data...timer.children.."
+    values = {"url.search": search(web, "projector"), "tick.n_intervals": 1, "seen.data": None}
+    first = callback(client, app, out, values, "tick.n_intervals").get_json()["response"]
+    seen = first["seen"]["data"]
+    assert seen["seq"] == game.seq and "live" in first
+    again = callback(client, app, out, {**values, "seen.data": seen}, "tick.n_intervals")
+    assert "live" not in again.get_json()["response"]  # no_update: nothing re-rendered
+    game.advance("control")
+    after = callback(client, app, out, {**values, "seen.data": seen}, "tick.n_intervals")
+    assert "planning" in json.dumps(after.get_json()["response"]["live"])
+
+
+# --- acting through the web layer --------------------------------------------------------
+
+TEAM_OUT = "team-msg.children"
+
+
+def team_values(web: actions.WebGame, role: str, **form: Any) -> dict[str, Any]:
+    return {
+        "url.search": search(web, role),
+        "team-move.value": form.get("move"),
+        "team-target.value": form.get("target"),
+        "team-intensity.value": form.get("intensity"),
+        "team-rationale.value": form.get("rationale"),
+    }
+
+
+def test_a_team_submits_only_as_itself(served):
+    game, app, web = served
+    to_phase(game, Phase.PLANNING)
+    client = app.server.test_client()
+    values = team_values(web, "team:JPN", move="engage", target="RUS", rationale="talks")
+    # Whatever else the request says, the code decides: the move is Japan's.
+    values["actor"] = "RUS"
+    text = message(callback(client, app, TEAM_OUT, values, "team-submit.n_clicks"), TEAM_OUT)
+    assert text.startswith("Submitted"), text
+    orders = game.orders("control")
+    assert [(o.actor, o.by) for o in orders] == [("JPN", "team:JPN")]
+    # Russia's page cannot withdraw Japan's order, nor can it act as the white cell.
+    assert actions.withdraw(web, search(web, "team:RUS"), orders[0].id).startswith(
+        "Refused: RUS may not withdraw a move of JPN"
+    )
+    seq = game.seq
+    text = actions.control(web, search(web, "team:RUS"), "advance", {})
+    assert text.startswith("Refused: only the white cell (control) may change the phase")
+    assert actions.control(web, search(web, "team:JPN"), "timer", {"minutes": 5}).startswith(
+        "Refused"
+    )
+    assert actions.write_report.__name__  # the report is refused below
+    with pytest.raises(actions.WorkshopError, match="only the white cell"):
+        actions.write_report(web, search(web, "observer"))
+    assert game.seq == seq and len(game.orders("control")) == 1
+
+
+def test_control_actions_need_the_control_code(served):
+    game, app, web = served
+    client = app.server.test_client()
+    out = "ctl-msg.children"
+    for role_search in (search(web, "observer"), search(web, "team:JPN"), "?code=guess", ""):
+        values = {"url.search": role_search}
+        text = message(callback(client, app, out, values, "ctl-advance.n_clicks"), out)
+        assert text.startswith("Refused"), text
+    assert game.phase is Phase.BRIEFING and game.seq == 1
+    ok = callback(client, app, out, {"url.search": search(web, "control")}, "ctl-advance.n_clicks")
+    assert message(ok, out) == "Phase: planning."
+
+
+def test_bad_moves_get_the_engines_words_and_change_nothing(served):
+    game, _, web = served
+    jpn = search(web, "team:JPN")
+    text = actions.submit(web, jpn, "engage", "RUS", None, "")
+    assert text.startswith("Refused:") and "planning" in text  # briefing: not open yet
+    to_phase(game, Phase.PLANNING)
+    seq = game.seq
+    assert actions.submit(web, jpn, "engage", "JPN", None, "").startswith("Refused:")
+    assert actions.submit(web, jpn, "no_such_move", "RUS", None, "").startswith("Refused:")
+    assert actions.submit(web, jpn, None, None, None, "") == "Refused: choose a move and a target"
+    assert game.seq == seq
+    to_phase(game, Phase.LOCKED)
+    late = actions.submit(web, jpn, "engage", "RUS", None, "late")
+    assert late == "Refused: the planning phase is over: moves are locked"
+    assert actions.submit(web, "?code=wrong", "engage", "RUS", None, "").startswith(
+        "Refused: this join code is not valid"
+    )
+    ctl = search(web, "control")
+    text = actions.control(web, ctl, "override", {"dyad": "RUS-JPN", "value": 0.1})
+    assert text.startswith("Refused:") and "adjudication" in text
+    to_phase(game, Phase.ADJUDICATION)
+    actions.control(web, ctl, "propose", {})
+    text = actions.control(web, ctl, "override", {"dyad": "RUS-JPN", "value": 0.1})
+    assert text.startswith("Refused: an override needs a reason")
+    assert actions.control(web, ctl, "override", {"dyad": "RUS-JPN", "value": "x"}).startswith(
+        "Refused: the relation must be a number"
+    )
+    assert actions.control(web, ctl, "rollback", {"turn": "x"}).startswith("Refused")
+
+
+def test_a_full_turn_through_the_actions(served, tmp_path):
+    game, _, web = served
+    ctl, jpn, rus = (search(web, r) for r in ("control", "team:JPN", "team:RUS"))
+    assert actions.control(web, ctl, "advance", {}) == "Phase: planning."
+    assert actions.control(web, ctl, "timer", {"minutes": 5}).startswith("Timer: 5 minutes")
+    assert web.timer_text().startswith("planning: 4:5") or web.timer_text().startswith(
+        "planning: 5:00"
+    )
+    assert actions.submit(web, jpn, "engage", "RUS", None, "<script>alert(1)</script>").startswith(
+        "Submitted"
+    )
+    assert actions.submit(web, rus, "hold", "JPN", None, "wait").startswith("Submitted")
+    assert actions.ready(web, jpn, True) == "Marked ready."
+    assert actions.ready(web, rus, True) == "Marked ready."
+    msg = actions.control(
+        web, ctl, "inject", {"title": "<b>Summit</b>", "text": "<img src=x>", "visibility": "all"}
+    )
+    assert msg.startswith("Inject")
+    assert web.timer_text() == "planning: 4:5" or web.timer_text().startswith("planning:")
+    assert actions.control(web, ctl, "advance", {}) == "Phase: locked."
+    assert web.timer_text() == ""  # the timer was for planning
+    assert actions.control(web, ctl, "advance", {}) == "Phase: adjudication."
+    assert actions.control(web, ctl, "propose", {}).startswith("The model proposed turn 1")
+    text = actions.control(
+        web, ctl, "override", {"dyad": "RUS-JPN", "value": 0.1, "reason": "a good summit"}
+    )
+    assert text == "Override: JPN-RUS set to +0.10."
+    control_page = json.dumps(layouts.live(game, "control"), default=str)
+    assert "a good summit" in control_page and "Look-ahead fan" in control_page
+    assert actions.control(web, ctl, "commit", {}) == "Turn 1 committed."
+    assert game.phase is Phase.RESULTS and game.relations["JPN-RUS"] == pytest.approx(0.1)
+    for role in ("projector", "observer", "team:JPN", "team:RUS"):
+        page = layouts.live(game, role)
+        text = json.dumps(page, default=lambda c: c.to_plotly_json())
+        assert "dangerously_allow_html" not in text
+        assert "results" in text
+    observer = json.dumps(layouts.live(game, "observer"), default=lambda c: c.to_plotly_json())
+    assert "<script>alert(1)</script>" in observer  # shown as text by the browser
+    projector = json.dumps(layouts.live(game, "projector"), default=lambda c: c.to_plotly_json())
+    assert "&lt;b&gt;Summit&lt;/b&gt;" in projector  # escaped inside the figure
+    assert "<script>" not in projector  # the projector never shows rationales
+    report = actions.write_report(web, ctl)
+    assert report.exists() and report.suffix == ".html"
+    assert actions.control(web, ctl, "fork", {"turn": 1}).startswith("Forked at turn 1")
+    assert web.forks[0].exists()
+    assert actions.control(web, ctl, "rollback", {"turn": 0}).startswith("Rolled back to turn 0")
+    assert game.turn == 1 and game.phase is Phase.BRIEFING
+
+
+def test_the_workshop_command_refuses_a_corrupted_game(tmp_path, capsys):
+    from sim.cli.main import main
+
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"not a database at all")
+    before = bad.read_bytes()
+    code = main(["workshop", "scenarios/baseline.yaml", "--game", str(bad)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "cannot start the workshop" in err and "Traceback" not in err
+    assert bad.read_bytes() == before
