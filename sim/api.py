@@ -21,7 +21,7 @@ Example::
 
 This module only wires the pieces together: the scenario loader, the ensemble engine
 (:mod:`sim.experiment`), the tidy frames (:mod:`sim.results.frames`), the figures
-(:mod:`sim.present.figures`) and comparisons (:mod:`sim.analysis.compare`).
+(:mod:`sim.present.run_figures`) and comparisons (:mod:`sim.analysis.compare`).
 """
 
 from __future__ import annotations
@@ -32,14 +32,34 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import pandas as pd
-    import plotly.graph_objects as go
+import pandas as pd
+import plotly.graph_objects as go
 
-    from sim.analysis.compare import Comparison
-    from sim.scenario import Scenario
+from sim.analysis.compare import compare as compare_scenarios
+from sim.analysis.comparison import Comparison
+from sim.experiment.collect import Ensemble, PointView
+from sim.experiment.engine import resolve_settings, run_in_memory
+from sim.experiment.runner import CallbackProgress, RunStats
+from sim.model.model import AlignmentModel
+from sim.present.comparison_page import save_comparison as write_comparison
+from sim.present.insights import insight_figures
+from sim.present.report import write_report
+from sim.present.run_figures import build_figures
+from sim.present.sweeps import sweep_figures
+from sim.results.events import event_table, events_frame
+from sim.results.frames import (
+    dyad_end_table,
+    ensemble_batches,
+    outcome_table,
+    parameters_frame,
+    per_point,
+    sweep_table,
+)
+from sim.results.run_folder import write_run
+from sim.scenario import Scenario
+from sim.scenario import load_scenario as read_scenario
 
 Progress = Callable[[int, int], None]
 
@@ -50,9 +70,7 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     Raises ``sim.scenario.ScenarioError`` listing every problem as
     ``file:line: key.path: message``.
     """
-    from sim.scenario import load_scenario as _load
-
-    return _load(path)
+    return read_scenario(path)
 
 
 @dataclass(eq=False)
@@ -69,23 +87,23 @@ class RunResult:
     """
 
     scenario: Scenario
-    model: Any = None
+    model: AlignmentModel | PointView | None = None
+    """The model a result was made from, or a model-like view of the first point."""
     source: Path | None = None
     """The scenario file, if the run started from one."""
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
-    ensemble: Any = None
-    stats: Any = None
+    ensemble: Ensemble | None = None
+    stats: RunStats | None = None
     """How it ran (sim.experiment.runner.RunStats), when it ran through the engine."""
     sweep_sets: dict[str, list[float]] = field(default_factory=dict)
     run_id: str | None = None
     """The run-id to publish under (a resumed run keeps the one it started with)."""
     resumed: list[Any] = field(default_factory=list)
+    """The earlier partial runs this one continued (their chunk records)."""
     _figures: dict[str, go.Figure] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        from sim.experiment.collect import Ensemble
-
         if self.ensemble is None:
             if self.model is None:
                 raise ValueError("a RunResult needs a model or an ensemble")
@@ -94,7 +112,7 @@ class RunResult:
             self.model = self.ensemble.point(0)
 
     @property
-    def points(self) -> list[Any]:
+    def points(self) -> list[PointView]:
         """A model-like view per sweep point (one without a sweep)."""
         return [self.ensemble.point(k) for k in range(len(self.ensemble.points))]
 
@@ -104,17 +122,11 @@ class RunResult:
 
         Assembled in memory: for a large run read ``trajectories.parquet`` instead.
         """
-        import pandas as pd
-
-        from sim.results.frames import ensemble_batches
-
         return pd.concat(list(ensemble_batches(self.ensemble)), ignore_index=True)
 
     @cached_property
     def outcomes(self) -> pd.DataFrame:
         """End-state probabilities with Wilson 95% intervals (one row per outcome)."""
-        from sim.results.frames import outcome_table, per_point
-
         if self.ensemble.is_sweep:
             return per_point(self.ensemble, "outcomes")
         return outcome_table(self.scenario, self.ensemble.point(0))
@@ -122,8 +134,6 @@ class RunResult:
     @cached_property
     def dyad_stats(self) -> pd.DataFrame:
         """Per dyad: start, end mean/median/quantiles, share in each band, modal band."""
-        from sim.results.frames import dyad_end_table, per_point
-
         if self.ensemble.is_sweep:
             return per_point(self.ensemble, "dyads")
         return dyad_end_table(self.ensemble.point(0), self.scenario)
@@ -132,16 +142,12 @@ class RunResult:
     def events(self) -> pd.DataFrame:
         """Every event firing: one row per event, replicate and step it fired in
         (``events.parquet``; ``point`` first in a sweep). Empty when nothing fired."""
-        from sim.results.frames import events_frame
-
         return events_frame(self.ensemble)
 
     @cached_property
     def event_stats(self) -> pd.DataFrame:
         """Per event: share of replicates in which it fired (Wilson 95% interval), firings
         per replicate and the median first date (per point in a sweep)."""
-        from sim.results.frames import event_table, per_point
-
         if self.ensemble.is_sweep:
             return per_point(self.ensemble, "events")
         return event_table(self.ensemble.point(0), self.scenario)
@@ -149,15 +155,11 @@ class RunResult:
     @cached_property
     def sweep(self) -> pd.DataFrame:
         """Per sweep point: swept values, end-state probabilities, dyad end medians."""
-        from sim.results.frames import sweep_table
-
         return sweep_table(self.ensemble)
 
     @cached_property
     def parameters(self) -> pd.DataFrame:
         """The sampled value of every uncertain parameter in every replicate."""
-        from sim.results.frames import parameters_frame
-
         return parameters_frame(self.ensemble)
 
     def figures(self) -> dict[str, go.Figure]:
@@ -165,9 +167,6 @@ class RunResult:
         'events' (if the scenario has events), and in a sweep 'sweep_end_states' and
         'sweep_dyads'. The per-run figures show the first sweep point."""
         if self._figures is None:
-            from sim.present.figures import build_figures, sweep_figures
-            from sim.results.frames import outcome_table
-
             first = self.ensemble.point(0)
             figures = build_figures(self.scenario, first, None, outcome_table(self.scenario, first))
             if self.ensemble.is_sweep:
@@ -178,43 +177,6 @@ class RunResult:
             )
             self._figures = figures
         return dict(self._figures)
-
-
-#: Explanations and landscapes re-run the model on at most this many replicates.
-INSIGHT_REPLICATES = 200
-
-
-def insight_figures(scenario: Scenario, replicates: int, seed: int) -> dict[str, go.Figure]:
-    """Why the states moved as they did, and which alignments are stable, for a report.
-
-    'why': every state's moves decomposed into driver terms at the first and the last
-    step (sim.analysis.explain; up to 8 actors); 'landscape_start', 'landscape_end': the
-    Axelrod-Bennett landscape of the drivers at the start and at the end (sim.analysis.landscape;
-    up to its exhaustive limit). They re-run the scenario's model on at most
-    INSIGHT_REPLICATES replicates with the run's seed.
-    """
-    from sim.analysis.explain import explain, why_figure
-    from sim.analysis.landscape import EXHAUSTIVE_LIMIT, analyse, scenario_input
-    from sim.present.landscape_figure import landscape_figure
-
-    reps = min(int(replicates), INSIGHT_REPLICATES)
-    last = scenario.run.steps
-    figures: dict[str, go.Figure] = {}
-    if len(scenario.actors) <= 8:
-        explanations = [
-            explain(scenario, actor, step=step, replicates=reps, seed=seed)
-            for step in sorted({1, last})
-            for actor in scenario.actors
-        ]
-        figures["why"] = why_figure(explanations)
-    if len(scenario.actors) <= EXHAUSTIVE_LIMIT:
-        for label, step in (("start", 0), ("end", last)):
-            data = scenario_input(scenario, step=step, replicates=reps, seed=seed)
-            figure = landscape_figure(analyse(data))
-            when = data.source.get("date", "")
-            figure.update_layout(title_text=f"At the {label} ({when}): {figure.layout.title.text}")
-            figures[f"landscape_{label}"] = figure
-    return figures
 
 
 def run(
@@ -243,9 +205,6 @@ def run(
     Everything is kept in memory; the command line streams large runs to disk instead.
     Raises ``sim.experiment.engine.EnsembleFailed`` if a chunk fails.
     """
-    from sim.experiment.engine import resolve_settings, run_in_memory
-    from sim.experiment.runner import CallbackProgress
-
     source: Path | None = None
     if isinstance(scenario_or_path, str | os.PathLike):
         source = Path(scenario_or_path)
@@ -279,10 +238,43 @@ def save(
     results_root: str | os.PathLike[str] = "results",
     command: Sequence[str] | str | None = None,
 ) -> Path:
-    """Write ``results_root/<scenario>/<run-id>/`` (never overwriting) and return it."""
-    from sim.results.frames import write_run
+    """Write ``results_root/<scenario>/<run-id>/`` (never overwriting) and return it.
 
-    return write_run(result, results_root, command)
+    The folder holds the run's files (:func:`sim.results.run_folder.write_run`) and its
+    HTML report (``report.html``, :func:`sim.present.report.write_report`).
+    """
+
+    def report(path: Path, manifest: dict[str, Any]) -> None:
+        write_run_report(result, path, manifest)
+
+    return write_run(result, results_root, command, files={"report.html": report})
+
+
+def write_run_report(result: RunResult, path: Path, manifest: Mapping[str, Any]) -> Path:
+    """Write the HTML report of a run (the first sweep point, and the sweep's section)
+    with the run's facts from its ``manifest``; return its path."""
+    ens = result.ensemble
+    first = ens.point(0)
+    return write_report(
+        path,
+        result.scenario,
+        first,
+        None,
+        outcome_table(result.scenario, first),
+        dyad_end_table(first, result.scenario),
+        run_info={
+            "scenario_sha256": manifest["scenario_sha256"],
+            "started_at": manifest["started_at"],
+            "finished_at": manifest["finished_at"],
+            "chunk_size": ens.chunk_size,
+            "record": ens.record,
+            "execution": manifest["execution"],
+        },
+        figures=result.figures(),
+        sweep=sweep_table(ens) if ens.is_sweep else None,
+        sweep_keys=ens.sweep_keys,
+        events=event_table(first, result.scenario),
+    )
 
 
 def compare(
@@ -303,12 +295,11 @@ def compare(
     ``run.steps``, ``step_months``, ``start`` and ``chunk_size`` and have no sweep
     (``sim.analysis.compare.ComparisonError`` says what differs). Returns a
     :class:`~sim.analysis.compare.Comparison`: ``bands``, ``end_states``,
-    ``differences``, ``transitions``, ``events``, ``largest`` (frames), ``figures()``,
-    ``results`` (one RunResult per scenario) and ``notes``.
+    ``differences``, ``transitions``, ``events``, ``largest`` (frames), ``entries`` (each
+    scenario's label, file and ensemble) and ``notes``; its figures are
+    ``sim.present.compare_figures.comparison_figures(comparison)``.
     """
-    from sim.analysis.compare import compare as _compare
-
-    return _compare(
+    return compare_scenarios(
         paths_or_scenarios,
         replicates,
         seed,
@@ -326,9 +317,7 @@ def save_comparison(
 ) -> Path:
     """Write ``results_root/compare/<id>/`` (comparison.html, CSV files, manifest.json;
     never overwriting) and return it."""
-    from sim.analysis.compare import save_comparison as _save
-
-    return _save(comparison, results_root, command)
+    return write_comparison(comparison, results_root, command)
 
 
 __all__ = ["RunResult", "compare", "load_scenario", "run", "save", "save_comparison"]

@@ -93,3 +93,20 @@ def small_scenario() -> Scenario:
 @pytest.fixture
 def fake_model(small_scenario: Scenario) -> FakeModel:
     return make_fake_model(small_scenario)
+
+
+def resolve_dotted(dotted: str) -> object:
+    """The object a dotted name such as ``sim.model.drivers.threat`` names: the longest
+    importable module, then its attributes (AttributeError / ModuleNotFoundError if none)."""
+    import importlib
+
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for attr in parts[cut:]:
+            found = getattr(found, attr)
+        return found
+    raise ModuleNotFoundError(dotted)

@@ -1,5 +1,6 @@
-"""What the analyses share: input checks, labels, seeds and result folders (the HTML
-page pieces are in :mod:`sim.present.html_page`).
+"""What the analyses share: input checks, labels, seeds, numbers in words and the
+manifest fields of a result folder (the folders and pages are written by
+:mod:`sim.present`).
 
 - :class:`AnalysisError`: a problem with what the user asked for (the command line
   reports it without a traceback and exits with 2).
@@ -8,8 +9,9 @@ page pieces are in :mod:`sim.present.html_page`).
   both ends inside the parameter's range).
 - :func:`parameter_label`: a parameter path in words ("China's assertiveness").
 - :func:`derived_seed`: the seeds of the analysis libraries, derived from the run's.
-- :func:`publish`: a new result folder ``<root>/<kind>/<scenario>/<run-id>/``, written
-  completely or not at all by :func:`sim.results.frames.publish_folder` (never overwriting).
+- :func:`run_ensemble`: a scenario run in memory through the ensemble engine.
+- :func:`result_manifest`: the manifest fields every analysis folder has.
+- :func:`number` / :func:`signed` / :func:`distribution_text`: numbers in prose and tables.
 """
 
 from __future__ import annotations
@@ -22,14 +24,24 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from sim.scenario import Scenario
+from sim.analysis.outcome_expr import OutcomeError
+from sim.experiment.engine import Settings, run_in_memory
+from sim.experiment.executors import DEFAULT_CONNECT_TIMEOUT
+from sim.experiment.runner import CallbackProgress
+from sim.results.manifest import (
+    command_record,
+    iso_time,
+    package_versions,
+    scenario_dump,
+    scenario_sha256,
+)
+from sim.scenario import Scenario, load_scenario
+from sim.scenario.checks import canonical_path, sweep_problems
 
 ANALYSIS_FORMAT = 1
 """Version of the analysis manifests' layout."""
@@ -55,8 +67,6 @@ def load(scenario_or_path: Scenario | str | os.PathLike[str]) -> tuple[Scenario,
 
     Raises ``sim.scenario.ScenarioError`` for an invalid file and OSError if unreadable.
     """
-    from sim.scenario import Scenario, load_scenario
-
     if isinstance(scenario_or_path, Scenario):
         return scenario_or_path, None
     path = Path(scenario_or_path)
@@ -100,8 +110,6 @@ def check_range(
     actors, dyads, weights or model, both ends inside the parameter's range. Raises
     :class:`AnalysisError` naming the option and the key.
     """
-    from sim.scenario.checks import canonical_path, sweep_problems
-
     problems = sweep_problems(scenario, key, [low, high])
     if problems:
         raise AnalysisError("\n".join(f"{option} {key}: {msg}" for _, msg in problems))
@@ -175,8 +183,6 @@ def parse_outcome_option(
 ) -> Any:
     """``parse(outcome, scenario)`` (an outcome_expr parser), its OutcomeError raised as
     :class:`AnalysisError`."""
-    from sim.analysis.outcome_expr import OutcomeError
-
     try:
         return parse(outcome, scenario)
     except OutcomeError as exc:
@@ -224,9 +230,6 @@ def run_ensemble(
     Raises ``sim.experiment.engine.EnsembleFailed`` if a chunk fails and
     ``sim.experiment.executors.SchedulerUnreachable`` without a Dask scheduler.
     """
-    from sim.experiment.engine import Settings, run_in_memory
-    from sim.experiment.executors import DEFAULT_CONNECT_TIMEOUT
-
     settings = Settings(
         replicates=replicates,
         seed=seed,
@@ -251,8 +254,6 @@ def progress_sink(progress: Any) -> Any:
     a ``callback(done_chunks, total_chunks)`` wrapped, or None."""
     if progress is None or hasattr(progress, "advance"):
         return progress
-    from sim.experiment.runner import CallbackProgress
-
     return CallbackProgress(progress)
 
 
@@ -289,19 +290,6 @@ def quiet_libraries() -> Iterator[None]:
 # --------------------------------------------------------------------------- folders
 
 
-def versions() -> dict[str, str | None]:
-    """Python and package versions, the analysis libraries included."""
-    from sim.results.frames import package_versions
-
-    found = dict(package_versions())
-    for name in EXTRA_PACKAGES:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = None
-    return found
-
-
 def execution_info(stats: Any) -> dict[str, Any]:
     """Where and how fast the ensemble ran (from the engine's RunStats)."""
     if stats is None:
@@ -315,33 +303,6 @@ def execution_info(stats: Any) -> dict[str, Any]:
     }
 
 
-def publish(
-    root: str | os.PathLike[str],
-    kind: str,
-    scenario: Scenario,
-    seed: int,
-    started: dt.datetime,
-    fill: Callable[[Path], tuple[dict[str, Any], list[str]]],
-) -> Path:
-    """Write ``<root>/<kind>/<scenario>/<run-id>/`` completely or not at all; return it.
-
-    ``fill(tmp)`` writes the files into the temporary folder and returns the manifest
-    and the file names; the run-id (``YYYYmmdd-HHMMSS-<6 hex>``, ``-2`` ... if taken),
-    the files' sizes and SHA-256 and ``manifest.json`` are added by
-    :func:`sim.results.frames.publish_folder`, which renames the folder into place.
-    """
-    from sim.results.frames import (
-        publish_folder,
-        run_id_base_for,
-        safe_folder_name,
-        scenario_sha256,
-    )
-
-    folder = Path(root) / kind / safe_folder_name(scenario.name)
-    base = run_id_base_for(started, scenario_sha256(scenario), seed)
-    return publish_folder(folder, base, lambda tmp, _run_id: fill(tmp), id_key="run_id")
-
-
 def base_manifest(
     kind: str,
     scenario: Scenario,
@@ -352,9 +313,8 @@ def base_manifest(
     stats: Any,
     command: Sequence[str] | str | None,
 ) -> dict[str, Any]:
-    """The manifest fields every analysis has (its own fields are added by the caller)."""
-    from sim.results.frames import scenario_dump, scenario_sha256
-
+    """The manifest fields every analysis has (its own fields are added by the caller),
+    from the pieces of the one manifest builder (:mod:`sim.results.manifest`)."""
     return {
         "format": ANALYSIS_FORMAT,
         "kind": kind,
@@ -363,11 +323,11 @@ def base_manifest(
         "scenario_file": None if source is None else str(Path(source).resolve()),
         "scenario_sha256": scenario_sha256(scenario),
         "seed": int(seed),
-        "started_at": started.isoformat(timespec="milliseconds"),
-        "finished_at": finished.isoformat(timespec="milliseconds"),
-        "command": command if isinstance(command, str) or command is None else list(command),
+        "started_at": iso_time(started),
+        "finished_at": iso_time(finished),
+        "command": command_record(command),
         "execution": execution_info(stats),
-        "versions": versions(),
+        "versions": package_versions(EXTRA_PACKAGES),
         "files": {},
         "scenario": scenario_dump(scenario),
     }
@@ -387,24 +347,6 @@ def result_manifest(kind: str, result: Any, command: Sequence[str] | str | None)
         result.stats,
         command,
     )
-
-
-def save_result(
-    kind: str,
-    result: Any,
-    root: str | os.PathLike[str],
-    command: Sequence[str] | str | None,
-    write: Callable[[Path], list[str]],
-) -> Path:
-    """:func:`publish` a finished analysis: ``write(tmp)`` writes its files and returns
-    their names, then ``result.manifest(command)`` is added."""
-
-    def fill(tmp: Path) -> tuple[dict[str, Any], list[str]]:
-        names = write(tmp)
-        return result.manifest(command), names
-
-    started = result.started_at or dt.datetime.now().astimezone()
-    return publish(root, kind, result.scenario, result.seed, started, fill)
 
 
 def number(x: float, digits: int = 2) -> str:
@@ -435,3 +377,15 @@ def distribution_text(d: Mapping[str, Any]) -> str:
     if kind == "choice":
         return "choice of " + ", ".join(number(v) for v in d["values"])
     return str(d)
+
+
+def signed(x: Any, digits: int = 2) -> str:
+    """A relation (or a change of one) with its sign: '+0.25' / '-0.40'; never '-0.00';
+    '' for a missing value (None or NaN)."""
+    if x is None:
+        return ""
+    value = float(x)
+    if math.isnan(value):
+        return ""
+    value = round(value, digits)
+    return f"{value + 0.0 if value != 0 else 0.0:+.{digits}f}"

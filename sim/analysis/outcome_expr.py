@@ -2,8 +2,9 @@
 
 A sensitivity analysis needs one number per ensemble (per point of its sample), and a
 scenario discovery needs a yes or no per replicate. Both are written as short
-expressions, read here by a small hand-written parser (nothing is ever evaluated as
-Python):
+expressions of the one expression language (:mod:`sim.scenario.grammar`, the same lark
+grammar as event conditions and end-states; nothing is ever evaluated as Python). This
+module gives them their meaning over a scenario and an ensemble:
 
     outcome    := value ['@' STEP]
     value      := DYAD                      the relation of a dyad (RUS-JPN)
@@ -32,15 +33,33 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+
+from sim.model.conditions import holds
+from sim.model.events import ModelState
+from sim.model.outcomes import evaluate_outcomes
+from sim.scenario.calendar import add_months
+from sim.scenario.dyads import Dyad
+from sim.scenario.grammar import (
+    Condition,
+    ConditionError,
+    OutcomeSyntax,
+    OutcomeSyntaxError,
+    parse_condition,
+    parse_outcome_syntax,
+)
+from sim.scenario.keypaths import closest
+from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.experiment.collect import PointView
 
 FORMS = "A-B (a dyad's relation), A-B@T, P(END_STATE) or P(CONDITION)"
 EXAMPLES = "e.g. RUS-JPN, RUS-JPN@20, P(russia_japan_rapprochement), P(RUS-CHN is allied)"
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_DYAD = re.compile(r"([A-Za-z][A-Za-z0-9_]*)\s*-\s*([A-Za-z][A-Za-z0-9_]*)")
 
 
 class OutcomeError(ValueError):
@@ -70,8 +89,8 @@ class OutcomeExpr:
     """The dyad, end-state name or condition text, without P( ) or @T."""
     dyad: tuple[int, int] | None = None
     end_state: str | None = None
-    condition: Any = field(default=None, compare=False, repr=False)
-    """A parsed :class:`sim.model.conditions.Condition` (condition outcomes only)."""
+    condition: Condition | None = field(default=None, compare=False, repr=False)
+    """The parsed condition (condition outcomes only)."""
 
     @property
     def record(self) -> str:
@@ -79,37 +98,34 @@ class OutcomeExpr:
         first or last step, else 'steps:T')."""
         return "outcomes" if self.step in (0, self.steps) else f"steps:{self.step}"
 
-    def per_replicate(self, view: Any, scenario: Any) -> np.ndarray:
+    def per_replicate(self, view: PointView, scenario: Scenario) -> np.ndarray:
         """(R,) float64: the outcome in every replicate of one ensemble point.
 
-        ``view`` is a point of an ensemble (:class:`sim.experiment.collect.PointView`) that
-        recorded ``self.step``; a relation for 'relation', 1.0 / 0.0 for 'probability'.
+        ``view`` is a point of an ensemble that recorded ``self.step``; a relation for
+        'relation', 1.0 / 0.0 for 'probability'.
         """
         relations = view.relations_at(self.step)
         return self.evaluate(relations, scenario, list(view.actor_ids))
 
-    def evaluate(self, relations: np.ndarray, scenario: Any, actor_ids: list[str]) -> np.ndarray:
+    def evaluate(
+        self, relations: np.ndarray, scenario: Scenario, actor_ids: list[str]
+    ) -> np.ndarray:
         """(R,) float64 from (R, N, N) relation matrices (see :meth:`per_replicate`)."""
         rel = np.asarray(relations, dtype=np.float64)
         if self.dyad is not None:
             i, j = self.dyad
             return rel[:, i, j].astype(np.float64)
         if self.end_state is not None:
-            from sim.model.outcomes import evaluate_outcomes
-
             only = scenario.model_copy(
                 update={"outcomes": {self.end_state: scenario.outcomes[self.end_state]}}
             )
             return evaluate_outcomes(only, actor_ids, rel)[self.end_state].astype(np.float64)
-        from sim.model.events import ModelState
-
+        assert self.condition is not None
         state = ModelState(rel, None, self.step, scenario.bands)
-        return self.condition.holds(state).astype(np.float64)
+        return holds(self.condition, state).astype(np.float64)
 
 
-def _step_text(scenario: Any, step: int) -> str:
-    from sim.scenario import add_months
-
+def _step_text(scenario: Scenario, step: int) -> str:
     run = scenario.run
     date = add_months(run.start, step * run.step_months)
     if step == int(run.steps):
@@ -117,36 +133,43 @@ def _step_text(scenario: Any, step: int) -> str:
     return f"at step {step} ({date.isoformat()})"
 
 
-def _split_step(text: str, scenario: Any) -> tuple[str, int | None]:
-    """The expression without its '@T' suffix, and T (None without one)."""
+def _read(source: str, scenario: Scenario, what: str) -> tuple[OutcomeSyntax | None, int | None]:
+    """The layout of ``source`` and its step (None without '@'), or OutcomeError for a
+    step that is not one; the layout is None when the grammar does not accept the text
+    (the caller then says why, from the text before '@')."""
     steps = int(scenario.run.steps)
-    if text.count("@") > 1:
-        raise OutcomeError(f"outcome {text!r}: '@' appears more than once; give one step")
-    body, at, rest = text.partition("@")
+    if source.count("@") > 1:
+        raise OutcomeError(f"outcome {source!r}: '@' appears more than once; give one step")
+    try:
+        syntax: OutcomeSyntax | None = parse_outcome_syntax(source)
+    except OutcomeSyntaxError:
+        syntax = None
+    body, at, rest = source.partition("@")
     if not at:
-        return text, None
+        return syntax, None
     word = rest.strip()
     if not word:
-        raise OutcomeError(f"outcome {text!r}: expected a step number after '@' (0..{steps})")
+        raise OutcomeError(f"outcome {source!r}: expected a step number after '@' (0..{steps})")
     if not word.isdigit():
         raise OutcomeError(
-            f"outcome {text!r}: expected a whole step number after '@' (0..{steps}), got {word!r}"
+            f"outcome {source!r}: expected a whole step number after '@' (0..{steps}), got {word!r}"
         )
     step = int(word)
     if step > steps:
         raise OutcomeError(
-            f"outcome {text!r}: step {step} is out of range; scenario '{scenario.name}' runs "
+            f"outcome {source!r}: step {step} is out of range; scenario '{scenario.name}' runs "
             f"{steps} steps, so a step is between 0 and {steps}"
         )
-    return body.strip(), step
+    if not body.strip():
+        expected = f"; expected {FORMS}" if what == "outcome" else ""
+        raise OutcomeError(f"{what} {source!r}: nothing before '@'{expected}")
+    return syntax, step
 
 
 def _inside_p(body: str) -> str | None:
-    """What is inside ``P( ... )`` when ``body`` is exactly that, else None.
-
-    Raises OutcomeError when it starts like P( but the parentheses do not close at
-    the end.
-    """
+    """What is inside ``P( ... )`` when ``body`` is exactly that, else None, for a text
+    the grammar did not accept. Raises OutcomeError when it starts like P( but the
+    parentheses do not close at the end."""
     match = re.match(r"P\s*\(", body)
     if not match:
         return None
@@ -165,9 +188,7 @@ def _inside_p(body: str) -> str | None:
     raise OutcomeError(f"outcome {body!r}: P( is not closed; expected ')' at the end")
 
 
-def _unknown_end_state(name: str, scenario: Any) -> OutcomeError:
-    from sim.scenario.errors import closest
-
+def _unknown_end_state(name: str, scenario: Scenario) -> OutcomeError:
     known = list(scenario.outcomes)
     if not known:
         return OutcomeError(
@@ -180,14 +201,13 @@ def _unknown_end_state(name: str, scenario: Any) -> OutcomeError:
 
 
 def _probability(
-    inner: str, scenario: Any, step: int, explicit: bool, wrap: bool = True
+    inner: str, scenario: Scenario, step: int, explicit: bool, wrap: bool = True
 ) -> OutcomeExpr:
     """P(inner): a named end-state or a condition (``wrap``: labelled P(...), else bare)."""
-    from sim.model.conditions import ConditionError, parse_condition
-
     steps = int(scenario.run.steps)
     suffix = f"@{step}" if explicit else ""
     when = _step_text(scenario, step)
+    label = f"P({inner}){suffix}" if wrap else f"{inner}{suffix}"
     if not inner:
         raise OutcomeError(f"P() needs an end-state name or a condition ({EXAMPLES})")
     if _NAME.fullmatch(inner):
@@ -196,11 +216,11 @@ def _probability(
         description = (scenario.outcomes[inner].description or "").strip()
         about = f" ({description.rstrip('.')})" if description else ""
         return OutcomeExpr(
-            text=f"P({inner}){suffix}" if wrap else f"{inner}{suffix}",
+            text=label,
             kind="probability",
             step=step,
             steps=steps,
-            label=f"P({inner}){suffix}" if wrap else f"{inner}{suffix}",
+            label=label,
             meaning=f"the probability of the end-state {inner}{about} {when}"
             if wrap
             else f"the end-state {inner}{about} {when}",
@@ -212,28 +232,22 @@ def _probability(
     except ConditionError as exc:
         raise OutcomeError(f"P({inner}): {exc}") from None
     return OutcomeExpr(
-        text=f"P({inner}){suffix}" if wrap else f"{inner}{suffix}",
+        text=label,
         kind="probability",
         step=step,
         steps=steps,
-        label=f"P({inner}){suffix}" if wrap else f"{inner}{suffix}",
+        label=label,
         meaning=f"the probability that {inner} {when}" if wrap else f"{inner} {when}",
         subject=inner,
         condition=condition,
     )
 
 
-def _relation(body: str, scenario: Any, step: int, explicit: bool) -> OutcomeExpr | None:
-    """A dyad's relation, or None when ``body`` is not of the form A-B."""
-    from sim.scenario.dyads import dyad_indices
-
-    match = _DYAD.fullmatch(body)
-    if not match:
-        return None
-    a, b = match.group(1), match.group(2)
-    ids = list(scenario.actors)
+def _relation(dyad: Dyad, body: str, scenario: Scenario, step: int, explicit: bool) -> OutcomeExpr:
+    """The relation of ``dyad`` (written ``body``)."""
+    a, b = dyad.a, dyad.b
     try:
-        i, j = dyad_indices(ids, f"{a}-{b}")
+        i, j = Dyad.parse(str(dyad), list(scenario.actors)).indices(list(scenario.actors))
     except ValueError as exc:
         raise OutcomeError(f"outcome {body!r}: {exc}") from None
     names = {k: actor.name for k, actor in scenario.actors.items()}
@@ -253,7 +267,7 @@ def _relation(body: str, scenario: Any, step: int, explicit: bool) -> OutcomeExp
     )
 
 
-def parse_outcome(text: str, scenario: Any) -> OutcomeExpr:
+def parse_outcome(text: str, scenario: Scenario) -> OutcomeExpr:
     """Read a sensitivity outcome: ``A-B``, ``P(NAME)`` or ``P(CONDITION)``, with ``@T``.
 
     Raises :class:`OutcomeError` with a message saying what is wrong (module docstring).
@@ -261,20 +275,24 @@ def parse_outcome(text: str, scenario: Any) -> OutcomeExpr:
     source = str(text).strip()
     if not source:
         raise OutcomeError(f"the outcome is empty; expected {FORMS} ({EXAMPLES})")
-    body, step = _split_step(source, scenario)
+    syntax, step = _read(source, scenario, "outcome")
     explicit = step is not None
     at = int(scenario.run.steps) if step is None else step
-    if not body:
-        raise OutcomeError(f"outcome {source!r}: nothing before '@'; expected {FORMS}")
-    inner = _inside_p(body)
-    if inner is not None:
-        return _probability(inner, scenario, at, explicit)
-    if re.match(r"p\s*\(", body):
-        raise OutcomeError(f"outcome {source!r}: write the probability with a capital P: P(...)")
-    relation = _relation(body, scenario, at, explicit)
-    if relation is not None:
-        return relation
-    # Not a form of its own: say which form was probably meant.
+    if syntax is None:  # not in the grammar: say which form was probably meant
+        body = source.partition("@")[0].strip()
+        inner = _inside_p(body)
+        if inner is not None:
+            return _probability(inner, scenario, at, explicit)
+        if re.match(r"p\s*\(", body):
+            raise OutcomeError(
+                f"outcome {source!r}: write the probability with a capital P: P(...)"
+            )
+        raise OutcomeError(f"cannot read outcome {source!r}: expected {FORMS} ({EXAMPLES})")
+    if syntax.form == "probability":
+        return _probability(syntax.subject, scenario, at, explicit)
+    if syntax.dyad is not None:
+        return _relation(syntax.dyad, source.partition("@")[0].strip(), scenario, at, explicit)
+    body = syntax.subject
     if _NAME.fullmatch(body) and body in scenario.outcomes:
         raise OutcomeError(f"outcome {source!r}: an end-state's probability is written P({body})")
     if _is_condition(body, scenario):
@@ -284,7 +302,7 @@ def parse_outcome(text: str, scenario: Any) -> OutcomeExpr:
     raise OutcomeError(f"cannot read outcome {source!r}: expected {FORMS} ({EXAMPLES})")
 
 
-def parse_end_state(text: str, scenario: Any) -> OutcomeExpr:
+def parse_end_state(text: str, scenario: Scenario) -> OutcomeExpr:
     """Read a discovery end-state: a named end-state or a condition, optionally inside
     ``P( )``, with an optional ``@T``. Always of kind 'probability' (per replicate: holds
     or not), labelled without the ``P( )``.
@@ -298,28 +316,27 @@ def parse_end_state(text: str, scenario: Any) -> OutcomeExpr:
             "the end-state is empty; expected an end-state name or a condition, e.g. "
             "russia_japan_rapprochement or 'RUS-CHN is allied'"
         )
-    body, step = _split_step(source, scenario)
+    syntax, step = _read(source, scenario, "end-state")
     explicit = step is not None
     at = int(scenario.run.steps) if step is None else step
-    if not body:
-        raise OutcomeError(f"end-state {source!r}: nothing before '@'")
-    inner = _inside_p(body)
-    if inner is None:
+    body = source.partition("@")[0].strip()
+    if syntax is None:
+        inner = _inside_p(body)
+        if inner is not None:
+            return _probability(inner, scenario, at, explicit, wrap=False)
         if re.match(r"p\s*\(", body):
             raise OutcomeError(f"end-state {source!r}: write P(...) with a capital P")
-        if _DYAD.fullmatch(body):
-            raise OutcomeError(
-                f"end-state {source!r} is a relation, not an end-state that holds or not; "
-                f"compare it with a number or a band, e.g. '{body} > 0.2' or "
-                f"'{body} is allied'"
-            )
         return _probability(body, scenario, at, explicit, wrap=False)
-    return _probability(inner, scenario, at, explicit, wrap=False)
+    if syntax.form == "dyad":
+        raise OutcomeError(
+            f"end-state {source!r} is a relation, not an end-state that holds or not; "
+            f"compare it with a number or a band, e.g. '{body} > 0.2' or "
+            f"'{body} is allied'"
+        )
+    return _probability(syntax.subject, scenario, at, explicit, wrap=False)
 
 
-def _is_condition(text: str, scenario: Any) -> bool:
-    from sim.model.conditions import ConditionError, parse_condition
-
+def _is_condition(text: str, scenario: Scenario) -> bool:
     try:
         parse_condition(text, scenario, relations_only=True)
     except ConditionError:

@@ -13,9 +13,10 @@ moves both sides chose and how the relation moved (docs/analysis.md, "Explain").
 output is a table per target and a sentence; ``--json`` prints one JSON object instead.
 Exit codes: 0 done, 2 bad input (a located message on stderr, no traceback).
 
-:func:`add_parser` adds the command to a ``run.py`` subparsers object and :func:`main`
-runs it from the parsed arguments; :func:`run` does both, for use on its own
-(``python -m sim.cli.explain FILE --actor RUS``).
+:func:`add_parser` adds the command to a ``run.py`` subparsers object (its ``func`` is
+:func:`main`, which runs it from the parsed arguments); :func:`run` does both, for use on
+its own (``python -m sim.cli.explain FILE --actor RUS``). The analysis is imported when
+the command runs (start-up speed).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.cli.args import EXIT_OK, add_reps, add_seed, fail, run_command, whole
+from sim.cli.exits import EXIT_OK, fail
+from sim.cli.options import add_json, add_reps, add_seed, run_command, whole
 
 DEFAULT_MAX_REPLICATES = (
     500  # sim.analysis.explain.DEFAULT_MAX_REPLICATES, kept here so --help imports nothing
@@ -74,14 +76,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         f"replicates (default: the scenario's run.replicates, at most {DEFAULT_MAX_REPLICATES})",
     )
     add_seed(p, "seed of the model run (default: the scenario's run.seed)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_json(p)
+    p.set_defaults(func=main)
     return p
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the command from parsed arguments; return the exit code (2 on bad input)."""
+    # deferred: heavy (the model, numpy, pydantic); the parser and --help do not need them
     from sim.analysis.explain import explain
-    from sim.scenario import ScenarioError
+    from sim.scenario import ScenarioError  # deferred: heavy
 
     try:
         result = explain(
@@ -103,7 +107,7 @@ def main(args: argparse.Namespace) -> int:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse ``explain`` arguments (without the command name) and run the command."""
-    return run_command(add_parser, main, argv, "explain")
+    return run_command(add_parser, argv, "explain")
 
 
 if __name__ == "__main__":

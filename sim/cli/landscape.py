@@ -11,9 +11,10 @@ The text output is a summary; ``--all`` adds every configuration's energy; ``--j
 prints one JSON object instead (docs/analysis.md shows its keys). Exit codes: 0 done,
 2 bad input (a located message on stderr, no traceback).
 
-:func:`add_parser` adds the command to a ``run.py`` subparsers object and :func:`main`
-runs it from the parsed arguments; :func:`run` does both, for use on its own
-(``python -m sim.cli.landscape FILE ...``).
+:func:`add_parser` adds the command to a ``run.py`` subparsers object (its ``func`` is
+:func:`main`, which runs it from the parsed arguments); :func:`run` does both, for use on
+its own (``python -m sim.cli.landscape FILE ...``). The analysis is imported when the
+command runs (start-up speed).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.cli.args import EXIT_OK, add_reps, add_seed, fail, run_command, whole
+from sim.cli.exits import EXIT_OK, fail
+from sim.cli.options import add_json, add_reps, add_seed, run_command, whole
 
 DEFAULT_STARTS = 1000  # sim.analysis.landscape.DEFAULT_STARTS, kept here so --help imports nothing
 
@@ -80,14 +82,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="list every configuration's energy (JSON lists them anyway up to 1024)",
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_json(p)
+    p.set_defaults(func=main)
     return p
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the command from parsed arguments; return the exit code (2 on bad input)."""
+    # deferred: heavy (numpy, pydantic); the parser and --help do not need them
     from sim.analysis.landscape import analyse, load_input, summary_text, to_dict
-    from sim.scenario import ScenarioError
+    from sim.scenario import ScenarioError  # deferred: heavy
 
     try:
         data = load_input(args.file, step=args.step, replicates=args.reps, seed=args.seed)
@@ -110,7 +114,7 @@ def main(args: argparse.Namespace) -> int:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse ``landscape`` arguments (without the command name) and run the command."""
-    return run_command(add_parser, main, argv, "landscape")
+    return run_command(add_parser, argv, "landscape")
 
 
 if __name__ == "__main__":

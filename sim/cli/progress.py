@@ -4,15 +4,18 @@ On a terminal (stderr is a TTY) a transient rich progress bar shows chunks done 
 the total, replicates per second and the time left. Otherwise (logs, CI) a plain line
 goes to stderr every tenth of the run or every ``interval`` seconds, whichever is later,
 and once at the end. :func:`summary_line` is the closing line of a run.
+
+It imports neither the engine nor rich until a bar is shown (start-up speed).
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from sim.experiment.runner import RunStats
+if TYPE_CHECKING:
+    from sim.experiment.runner import RunStats
 
 
 def fmt_duration(seconds: float) -> str:

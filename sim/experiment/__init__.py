@@ -12,8 +12,13 @@
   the state a resume checks);
 - :mod:`sim.experiment.engine`: a whole run, in memory (:func:`sim.run`) or streamed to a
   run folder (the command line);
-- :mod:`sim.cli.progress`: the progress bar, the plain progress lines and the
-  closing summary line.
+
+The engine takes what runs on each chunk as a parameter (``work``, default
+:func:`~sim.experiment.tasks.run_chunk`): that is where a test injects a failing task;
+there are no test hooks in the package. Finished runs are written by
+:mod:`sim.results` (the one atomic writer; the caller adds the report).
 
 docs/performance.md describes the seed scheme and how to run on a Dask cluster.
+
+May import: :mod:`sim.results`, :mod:`sim.model` and :mod:`sim.scenario`.
 """

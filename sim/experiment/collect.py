@@ -19,56 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
 import numpy as np
 
-from sim.experiment.tasks import ChunkKey, ChunkResult, EventFirings, firings_from_log
-
-
-def histogram_edges() -> np.ndarray:
-    """The relation-histogram bin edges of the model."""
-    from sim.model.model import HISTOGRAM_EDGES
-
-    return np.asarray(HISTOGRAM_EDGES, dtype=np.float64)
-
-
-def histograms_from_history(history: np.ndarray, edges: np.ndarray | None = None) -> np.ndarray:
-    """(S, D, B) counts of replicates per bin, from an (S, R, D) history (same binning
-    as the model: bins of equal width, values outside clipped to the end bins)."""
-    e = histogram_edges() if edges is None else np.asarray(edges, dtype=np.float64)
-    hist = np.asarray(history, dtype=np.float64)
-    s, _, d = hist.shape
-    bins = len(e) - 1
-    width = e[1] - e[0]
-    index = np.clip(((hist - e[0]) / width).astype(np.intp), 0, bins - 1)  # (S, R, D)
-    out = np.zeros((s, d, bins), dtype=np.int64)
-    for k in range(d):
-        for t in range(s):
-            out[t, k] = np.bincount(index[t, :, k], minlength=bins)
-    return out
-
-
-def histogram_quantiles(counts: np.ndarray, edges: np.ndarray, probs: Sequence[float]):
-    """Quantiles from binned counts: (..., B) counts -> (..., len(probs)) values.
-
-    The q-quantile is the centre of the first bin whose cumulative count reaches q x N
-    (numpy's 'inverted_cdf' definition, applied to bin centres): exact for relations on
-    the model's 0.05 lattice of moves (which sit at the bin centres), within half a bin
-    (0.0125) otherwise. NaN where there are no counts.
-    """
-    c = np.asarray(counts, dtype=np.float64)
-    e = np.asarray(edges, dtype=np.float64)
-    centres = (e[:-1] + e[1:]) / 2
-    cum = np.cumsum(c, axis=-1)
-    total = cum[..., -1:]
-    out = np.empty((*c.shape[:-1], len(probs)))
-    for k, q in enumerate(probs):
-        target = np.maximum(q * total, 1e-9)  # at least one replicate
-        idx = np.argmax(cum >= target - 1e-9, axis=-1)
-        out[..., k] = centres[idx]
-    out[(total[..., 0] <= 0)] = np.nan
-    return out
+from sim.experiment.tasks import ChunkKey, ChunkResult, seed_record
+from sim.model.model import HISTOGRAM_EDGES, AlignmentModel
+from sim.model.world import capability_shares
+from sim.results.events import firings_from_log
+from sim.results.histograms import histograms_from_history
+from sim.results.views import EventFirings
+from sim.scenario import Scenario, add_months
 
 
 @dataclass
@@ -145,7 +107,7 @@ class Ensemble:
 
     def __init__(
         self,
-        scenario: Any,
+        scenario: Scenario,
         *,
         replicates: int,
         seed: int,
@@ -156,11 +118,6 @@ class Ensemble:
         sweep_keys: Sequence[str] = (),
         sampling: dict[str, Any] | None = None,
     ) -> None:
-        from itertools import combinations
-
-        from sim.model.world import capability_shares
-        from sim.scenario import add_months
-
         self.spec = scenario
         self.replicates = int(replicates)
         self.seed = int(seed)
@@ -178,7 +135,7 @@ class Ensemble:
         run = scenario.run
         self.steps = int(run.steps)
         self.dates = [add_months(run.start, k * run.step_months) for k in range(self.steps + 1)]
-        self.edges = histogram_edges()
+        self.edges = np.asarray(HISTOGRAM_EDGES, dtype=np.float64)
         self.points = [
             PointSummary(
                 k, dict(p), self.replicates, len(self.dyads), self.steps, len(self.edges) - 1
@@ -218,6 +175,11 @@ class Ensemble:
     def is_sweep(self) -> bool:
         return bool(self.sweep_keys)
 
+    @property
+    def seeds(self) -> dict[str, Any]:
+        """The seed scheme and every chunk's seed (the manifest's ``seeds``)."""
+        return seed_record(self.seed, self.chunks_per_point)
+
     # ------------------------------------------------------------------ reading
 
     def chunk_history(self, key: ChunkKey) -> np.ndarray:
@@ -241,8 +203,9 @@ class Ensemble:
         return PointView(self, index)
 
     @classmethod
-    def from_model(cls, model: Any) -> Ensemble:
-        """Wrap one finished model (AlignmentModel or anything with its attributes)."""
+    def from_model(cls, model: AlignmentModel) -> Ensemble:
+        """Wrap one finished model (an AlignmentModel, or a test's stand-in with its
+        attributes)."""
         history = np.asarray(model.history, dtype=np.float64)
         steps = list(getattr(model, "recorded_steps", range(history.shape[0])))
         spec = model.spec
@@ -269,7 +232,7 @@ class Ensemble:
         if hists is None:
             if len(steps) != int(spec.run.steps) + 1:
                 raise ValueError("a model without histograms must record every step")
-            hists = histograms_from_history(history, ens.edges)
+            hists = histograms_from_history(history)
         result = ChunkResult(
             key=ChunkKey(0, 0),
             start=0,
@@ -298,7 +261,8 @@ def _record_of(steps: Sequence[int], total: int) -> str:
 
 
 class PointView:
-    """One sweep point of an ensemble, with the attributes of a finished model."""
+    """One sweep point of an ensemble, with the attributes of a finished model (what
+    :class:`sim.results.views.EnsemblePoint` says the results read)."""
 
     def __init__(self, ensemble: Ensemble, index: int) -> None:
         self.ensemble = ensemble

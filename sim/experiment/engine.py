@@ -15,25 +15,33 @@ they give the same numbers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from sim.experiment.collect import Ensemble
 from sim.experiment.executors import DEFAULT_CONNECT_TIMEOUT, Backend, make_backend
-from sim.experiment.runner import ProgressSink, RunStats, execute
+from sim.experiment.runner import Interrupted, ProgressSink, RunStats, execute
 from sim.experiment.store import PartialRun, ResumeRefused
+from sim.experiment.sweep import sweep_grid
 from sim.experiment.tasks import (
     ChunkFailure,
     ChunkKey,
+    ChunkWork,
     Plan,
     chunk_bounds,
     parameter_seed,
+    run_chunk,
     sample_all,
 )
-
-RECORD_HELP = "full | steps:K | outcomes"
+from sim.experiment.uncertainty import describe_sampling as describe_draws
+from sim.model.model import check_record, recorded_steps
+from sim.results.manifest import scenario_sha256
+from sim.results.publish import run_id_base_for, safe_folder_name
+from sim.scenario import Scenario
 
 
 class EnsembleFailed(Exception):
@@ -82,16 +90,8 @@ class Settings:
         }
 
 
-def check_record(record: str, steps: int) -> str:
-    """The record mode, checked (ValueError with the accepted forms otherwise)."""
-    from sim.model.model import recorded_steps
-
-    recorded_steps(record, steps)
-    return record
-
-
 def resolve_settings(
-    scenario: Any,
+    scenario: Scenario,
     replicates: int | None = None,
     seed: int | None = None,
     chunk_size: int | None = None,
@@ -109,7 +109,7 @@ def resolve_settings(
     size = int(chunk_size or getattr(run, "chunk_size", 1000))
     if size < 1:
         raise ValueError(f"chunk size must be >= 1, got {size}")
-    rec = check_record(record or "full", int(run.steps))
+    rec = check_record(record or "full")
     sets = {str(k): [float(v) for v in vs] for k, vs in (sweep or {}).items()}
     points = sweep_points(scenario, sets)
     return Settings(
@@ -122,27 +122,24 @@ def resolve_settings(
     )
 
 
-def sweep_points(scenario: Any, sets: Mapping[str, Sequence[float]]) -> list[dict[str, float]]:
+def sweep_points(scenario: Scenario, sets: Mapping[str, Sequence[float]]) -> list[dict[str, float]]:
     """The sweep points of the scenario (``[{}]`` without a sweep), with ``sets`` added."""
     if not getattr(scenario, "sweep", None) and not sets:
         return [{}]
-    from sim.experiment.sweep import sweep_grid
-
     grid = sweep_grid(scenario, dict(sets) if sets else None)
     points = [{str(k): float(v) for k, v in p.items()} for p in grid]
     return points or [{}]
 
 
-def describe_sampling(scenario: Any, seed: int) -> dict[str, Any]:
+def describe_sampling(scenario: Scenario, seed: int) -> dict[str, Any]:
     """How the uncertain parameters were sampled (for the manifest)."""
     if not getattr(scenario, "uncertainties", None):
         return {}
-    from sim.experiment.uncertainty import describe_sampling as describe
-
-    return dict(describe(scenario, parameter_seed(seed)))
+    return dict(describe_draws(scenario, parameter_seed(seed)))
 
 
-def make_plan(scenario: Any, settings: Settings) -> Plan:
+def make_plan(scenario: Scenario, settings: Settings) -> Plan:
+    """The ensemble cut into chunk tasks, with every replicate's sampled parameters."""
     return Plan(
         scenario=scenario,
         replicates=settings.replicates,
@@ -154,9 +151,8 @@ def make_plan(scenario: Any, settings: Settings) -> Plan:
     )
 
 
-def new_ensemble(scenario: Any, settings: Settings) -> Ensemble:
-    from sim.model.model import recorded_steps
-
+def new_ensemble(scenario: Scenario, settings: Settings) -> Ensemble:
+    """An empty ensemble for ``settings``, ready to collect the chunks."""
     return Ensemble(
         scenario,
         replicates=settings.replicates,
@@ -174,26 +170,27 @@ def new_ensemble(scenario: Any, settings: Settings) -> Ensemble:
 
 
 def run_in_memory(
-    scenario: Any,
+    scenario: Scenario,
     settings: Settings,
     *,
     workers: int | None = None,
     scheduler: str | None = None,
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     progress: ProgressSink | None = None,
+    work: ChunkWork = run_chunk,
 ) -> tuple[Ensemble, RunStats]:
     """Run the whole ensemble, keeping every history in memory.
 
-    Raises :class:`EnsembleFailed` if a chunk fails and KeyboardInterrupt on Ctrl-C.
+    ``work`` runs each chunk (:func:`~sim.experiment.tasks.run_chunk`; a test gives one
+    that fails). Raises :class:`EnsembleFailed` if a chunk fails and KeyboardInterrupt
+    on Ctrl-C.
     """
-    from sim.experiment.runner import Interrupted
-
     plan = make_plan(scenario, settings)
     ensemble = new_ensemble(scenario, settings)
     keys = plan.keys
     with make_backend(workers, scheduler, len(keys), connect_timeout) as backend:
         try:
-            stats = execute(plan, ensemble, backend, keys, progress=progress)
+            stats = execute(plan, ensemble, backend, keys, progress=progress, work=work)
         except Interrupted:
             raise KeyboardInterrupt from None
     if stats.failures:
@@ -208,7 +205,7 @@ def run_in_memory(
 class FolderRun:
     """A run that streams its chunks to a partial folder (the command line's)."""
 
-    scenario: Any
+    scenario: Scenario
     settings: Settings
     partial: PartialRun
     resumed: bool
@@ -226,7 +223,14 @@ class FolderRun:
     def command(self) -> Any:
         return self.partial.state.get("command")
 
-    def execute(self, backend: Backend, progress: ProgressSink | None = None) -> RunStats:
+    def execute(
+        self,
+        backend: Backend,
+        progress: ProgressSink | None = None,
+        work: ChunkWork = run_chunk,
+    ) -> RunStats:
+        """Run the chunks still to do on ``backend``, each written to the partial folder
+        as it finishes; the failures are recorded there (``failures.json``)."""
         skipped = len(self.plan.keys) - len(self.todo)
         stats = execute(
             self.plan,
@@ -240,20 +244,20 @@ class FolderRun:
                 p.done.sum()
                 for p in self.ensemble.points  # replicates already done
             ),
+            work=work,
         )
         self.partial.record_failures(stats.failures)
         return stats
 
 
-def scenario_folder(root: Path, scenario: Any) -> Path:
-    from sim.results.frames import safe_folder_name
-
+def scenario_folder(root: Path, scenario: Scenario) -> Path:
+    """Where the runs of ``scenario`` go under ``root`` (finished and partial)."""
     return Path(root) / safe_folder_name(scenario.name)
 
 
 def find_resumable(
     root: Path,
-    scenario: Any,
+    scenario: Scenario,
     requested: Mapping[str, Any],
 ) -> tuple[PartialRun, Settings]:
     """The interrupted run of ``scenario`` under ``root`` that a resume continues.
@@ -263,8 +267,6 @@ def find_resumable(
     message when there is nothing to resume or the scenario or a setting has changed;
     nothing on disk is touched.
     """
-    from sim.results.frames import scenario_sha256
-
     folder = scenario_folder(root, scenario)
     found = PartialRun.find(folder)
     if not found:
@@ -306,7 +308,7 @@ def find_resumable(
 
 def open_folder_run(
     root: Path,
-    scenario: Any,
+    scenario: Scenario,
     settings: Settings,
     *,
     partial: PartialRun | None,
@@ -318,8 +320,6 @@ def open_folder_run(
     A resume locks the folder, removes temporary files of killed writers, reads the
     finished chunks (summaries only) and lists what is left to do.
     """
-    from sim.results.frames import run_id_base_for, scenario_sha256
-
     plan = make_plan(scenario, settings)
     ensemble = new_ensemble(scenario, settings)
     digest = scenario_sha256(scenario)
@@ -370,10 +370,11 @@ def open_folder_run(
     )
 
 
-def _loader(partial: PartialRun, plan: Plan):
+def _loader(partial: PartialRun, plan: Plan) -> Callable[[ChunkKey], np.ndarray]:
+    """Reads a chunk's history back from its chunk file."""
     bounds = plan.bounds
 
-    def load(key: ChunkKey):
+    def load(key: ChunkKey) -> np.ndarray:
         start, stop = bounds[key.chunk]
         return partial.read_history(key, start, stop - start)
 

@@ -15,22 +15,22 @@ import concurrent.futures as cf
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from sim.experiment.collect import Ensemble
 from sim.experiment.executors import Backend
+from sim.experiment.store import PartialRun
 from sim.experiment.tasks import (
     ChunkFailure,
     ChunkKey,
     ChunkResult,
+    ChunkTask,
+    ChunkWork,
     Plan,
     code_fingerprint,
     failure_for,
     run_chunk,
 )
-
-after_chunk_hook: Callable[[ChunkResult], None] | None = None
-"""Test hook: called after each chunk is stored (e.g. to simulate Ctrl-C after k chunks)."""
 
 
 class ProgressSink(Protocol):
@@ -99,16 +99,19 @@ def execute(
     backend: Backend,
     keys: Sequence[ChunkKey],
     *,
-    store: Any = None,
+    store: PartialRun | None = None,
     progress: ProgressSink | None = None,
     skipped: int = 0,
     skipped_replicates: int = 0,
+    work: ChunkWork = run_chunk,
 ) -> RunStats:
     """Run the chunks ``keys`` of ``plan`` on ``backend`` and collect them into ``ensemble``.
 
     With a ``store`` (:class:`sim.experiment.store.PartialRun`) each result is written to
     its chunk file as soon as it arrives and only its summary is kept in memory; without
-    one the histories are kept in the ensemble. Raises :class:`Interrupted` on Ctrl-C.
+    one the histories are kept in the ensemble. ``work`` is what runs on each chunk
+    (:func:`~sim.experiment.tasks.run_chunk`; a test gives one that fails). Raises
+    :class:`Interrupted` on Ctrl-C.
     """
     sink: ProgressSink = progress or CallbackProgress(None)
     stats = RunStats(
@@ -120,11 +123,11 @@ def execute(
     check_code = backend.remote
     window = max(1, 2 * backend.workers) if backend.name != "serial" else 1
     todo = iter(keys)
-    in_flight: dict[cf.Future, Any] = {}
+    in_flight: dict[cf.Future, ChunkTask] = {}
     t0 = time.perf_counter()
     sink.start(stats.chunks, plan.replicates * len(plan.points), skipped, skipped_replicates)
 
-    def handle(outcome: ChunkResult | ChunkFailure, task: Any) -> None:
+    def handle(outcome: ChunkResult | ChunkFailure, task: ChunkTask) -> None:
         if isinstance(outcome, ChunkResult) and check_code:
             expected = code_fingerprint(tuple(outcome.modules))
             if outcome.code != expected:
@@ -146,8 +149,6 @@ def execute(
         stats.done += 1
         stats.replicates_done += outcome.count
         sink.advance(outcome.count)
-        if after_chunk_hook is not None:
-            after_chunk_hook(outcome)
 
     def fill() -> None:
         while len(in_flight) < window:
@@ -156,7 +157,7 @@ def execute(
                 return
             task = plan.task(key)
             try:
-                future = backend.submit(run_chunk, task)
+                future = backend.submit(work, task)
             except (KeyboardInterrupt, SystemExit):
                 raise
             except Exception as exc:  # a broken pool: this chunk fails, the loop goes on

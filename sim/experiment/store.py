@@ -13,19 +13,20 @@ Layout, beside the finished runs of the scenario::
         .lock               held (flock) by the process running it
 
 A chunk file is written to a hidden temporary name, flushed to disk (fsync) and only then
-renamed to its final name, so a chunk file under its final name is complete; a
+renamed to its final name (:func:`sim.results.publish.atomic_write_bytes`, the one atomic
+writer), so a chunk file under its final name is complete; a
 temporary file left by a killed process is never read and is removed on resume. Each
 chunk file also carries its identity (scenario hash, seed, point, chunk, replicates,
 record mode) and is checked against the state when read: a file that cannot be read
 or does not match is not counted as finished and is computed again.
 
 When every chunk is there, the result folder is written from the chunk files (one
-chunk at a time) by :func:`sim.results.frames.write_run`, and the partial folder is removed.
+chunk at a time) by :func:`sim.results.run_folder.write_run`, and the partial folder is
+removed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import json
@@ -40,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from sim.experiment.tasks import ChunkFailure, ChunkKey, ChunkResult
-from sim.results.frames import fsync_path
+from sim.results.publish import atomic_write_bytes
 
 STATE_FORMAT = 1
 PARTIAL_PREFIX = ".partial-"
@@ -61,22 +62,6 @@ SETTING_NAMES = {
 
 class ResumeRefused(Exception):
     """A resume that cannot go ahead (nothing to resume, or the run has changed)."""
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a hidden temporary file, fsync, rename."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    fsync_path(path.parent)
 
 
 def _json_points(points: Iterable[dict[str, float]]) -> list[dict[str, float]]:

@@ -30,12 +30,18 @@ import socket
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from sim.experiment.uncertainty import sample_parameters
+from sim.model.model import AlignmentModel
+from sim.results.events import firings_from_log
+from sim.results.views import EventFirings
+from sim.scenario import Scenario
 
 PARAMETER_STREAM = 0
 """First spawn-key element of the parameter draws: SeedSequence(seed, spawn_key=(0,))."""
@@ -49,11 +55,6 @@ SEED_SCHEME = (
     "the same seeds (common random numbers)"
 )
 
-FAIL_CHUNKS_ENV = "ALIGNSIM_TEST_FAIL_CHUNKS"
-"""Test hook: comma-separated 'point:chunk' (or 'chunk' for point 0) chunks that raise.
-Read by the driver when it makes the tasks (worker processes may not share its
-environment)."""
-
 
 def parameter_seed(seed: int) -> np.random.SeedSequence:
     """The seed of the parameter draws of the whole ensemble."""
@@ -63,6 +64,18 @@ def parameter_seed(seed: int) -> np.random.SeedSequence:
 def chunk_seed(seed: int, chunk: int) -> np.random.SeedSequence:
     """The seed of chunk ``chunk``'s dynamics (the same for every sweep point)."""
     return np.random.SeedSequence(entropy=int(seed), spawn_key=(DYNAMICS_STREAM, int(chunk)))
+
+
+def seed_record(seed: int, chunks: int) -> dict[str, Any]:
+    """The seed scheme and the seed of every chunk, as a run's manifest records them."""
+    return {
+        "scheme": SEED_SCHEME,
+        "parameters": {"entropy": int(seed), "spawn_key": [PARAMETER_STREAM]},
+        "chunks": [
+            {"chunk": c, "entropy": int(seed), "spawn_key": [DYNAMICS_STREAM, c]}
+            for c in range(chunks)
+        ],
+    }
 
 
 def chunk_bounds(replicates: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -120,7 +133,7 @@ class ChunkKey:
 class ChunkTask:
     """One chunk of work: everything a worker needs, nothing it must read from disk."""
 
-    scenario: Any
+    scenario: Scenario
     key: ChunkKey
     start: int
     count: int
@@ -128,32 +141,10 @@ class ChunkTask:
     record: str
     parameters: dict[str, Any] = field(default_factory=dict)
     """Path -> one value (a sweep point's) or an array of ``count`` (sampled values)."""
-    fail: bool = False
-    """Test hook: raise instead of running (set by the driver from FAIL_CHUNKS_ENV)."""
 
     @property
     def seed_sequence(self) -> np.random.SeedSequence:
         return chunk_seed(self.seed, self.key.chunk)
-
-
-EventFirings = dict[str, np.ndarray]
-"""Event name -> (K, 2) int32 array of (step, replicate) rows: every firing of the event,
-one row per replicate it fired in, replicates numbered as in the whole ensemble."""
-
-
-def firings_from_log(log: Sequence[tuple[str, int, Any]], first_replicate: int = 0) -> EventFirings:
-    """A model's ``event_log`` (event name, step, replicate indices within the model) as
-    :data:`EventFirings`, the replicates shifted by ``first_replicate`` (the chunk's first
-    replicate in the ensemble). Rows keep the order of the log; events are listed in the
-    order they first fired."""
-    parts: dict[str, list[np.ndarray]] = {}
-    for name, step, replicates in log:
-        reps = np.asarray(replicates, dtype=np.int64).reshape(-1) + int(first_replicate)
-        rows = np.empty((len(reps), 2), dtype=np.int32)
-        rows[:, 0] = int(step)
-        rows[:, 1] = reps
-        parts.setdefault(str(name), []).append(rows)
-    return {name: np.concatenate(rows, axis=0) for name, rows in parts.items()}
 
 
 @dataclass
@@ -213,25 +204,13 @@ def _worker_name() -> str:
     return f"{socket.gethostname() or platform.node()}:{os.getpid()}"
 
 
-def _injected_failure(key: ChunkKey) -> bool:
-    spec = os.environ.get(FAIL_CHUNKS_ENV, "").strip()
-    if not spec:
-        return False
-    for item in spec.split(","):
-        point, _, chunk = item.strip().rpartition(":")
-        if int(point or 0) == key.point and int(chunk) == key.chunk:
-            return True
-    return False
-
-
 def run_chunk(task: ChunkTask) -> ChunkResult | ChunkFailure:
-    """Run one chunk; an exception becomes a :class:`ChunkFailure` (the run goes on)."""
+    """Run one chunk; an exception becomes a :class:`ChunkFailure` (the run goes on).
+
+    The engine's default :data:`ChunkWork` (tests give the engine one that fails).
+    """
     t0 = time.perf_counter()
     try:
-        if task.fail:
-            raise RuntimeError(f"injected failure ({FAIL_CHUNKS_ENV})")
-        from sim.model.model import AlignmentModel
-
         model = AlignmentModel(
             task.scenario,
             replicates=task.count,
@@ -262,6 +241,12 @@ def run_chunk(task: ChunkTask) -> ChunkResult | ChunkFailure:
         return failure_for(task, exc, worker=_worker_name())
 
 
+ChunkWork = Callable[[ChunkTask], ChunkResult | ChunkFailure]
+"""What a worker runs on one chunk: :func:`run_chunk`, unless a caller gives another (a
+test injects one that fails). It must be picklable (a module-level function) to run on
+a process pool or a Dask cluster."""
+
+
 def failure_for(task: ChunkTask, exc: BaseException, worker: str = "") -> ChunkFailure:
     """The failure record of a chunk: its seed, the error and where it happened.
 
@@ -285,7 +270,7 @@ def failure_for(task: ChunkTask, exc: BaseException, worker: str = "") -> ChunkF
 class Plan:
     """An ensemble cut into chunk tasks: points x chunks, with their parameter values."""
 
-    scenario: Any
+    scenario: Scenario
     replicates: int
     seed: int
     chunk_size: int
@@ -319,7 +304,6 @@ class Plan:
             seed=self.seed,
             record=self.record,
             parameters=parameters,
-            fail=_injected_failure(key),
         )
 
     def tasks(self, keys: Sequence[ChunkKey] | None = None) -> Iterator[ChunkTask]:
@@ -327,11 +311,9 @@ class Plan:
             yield self.task(key)
 
 
-def sample_all(scenario: Any, replicates: int, seed: int) -> dict[str, np.ndarray]:
+def sample_all(scenario: Scenario, replicates: int, seed: int) -> dict[str, np.ndarray]:
     """The scenario's uncertain parameters for every replicate (empty without any)."""
     if not getattr(scenario, "uncertainties", None):
         return {}
-    from sim.experiment.uncertainty import sample_parameters
-
     drawn: Mapping[str, Any] = sample_parameters(scenario, replicates, parameter_seed(seed))
     return {path: np.asarray(v, dtype=np.float64) for path, v in drawn.items()}

@@ -1,13 +1,20 @@
-"""The decision rule's fast kernel: each state picks its moves for all replicates at once.
+"""The decision rule (docs/model.md, "Choice"): the value of a level, and a logit draw.
 
-It computes exactly what :func:`sim.model.agents.level_value` and
-:func:`sim.model.agents.logit_choice`
-state (docs/model.md, "Choice"), fused into one compiled loop: the desired level
-x* = tanh(beta p), the value U of each of the five moves, and a logit draw by inverse CDF
-with one uniform number per decision. The numpy functions remain the readable statement
-of the rule and the tests check that the kernel agrees with them.
+A state wants each relation to sit at the level its propensity sets,
+x* = tanh(beta p) (:func:`desired_level`); it values a candidate level x by
+:func:`level_value`, U = -(x - x*)^2 - autonomy - kappa (x - r)^2, where
+:func:`autonomy` is the cost of drifting past the autonomy threshold; and it picks one of
+the five moves by a logit draw (:func:`logit_choice`).
 
-Per-replicate settings arrive as arrays of length 1 (shared) or R (one per replicate).
+:func:`desired_level`, :func:`autonomy` and :func:`level_value` are compiled (numba) and
+elementwise: they take numbers or numpy arrays that broadcast against each other. The
+kernel :func:`choose_moves` calls them for every decision, and the explanation of a
+decision (sim.analysis.explain) calls the same functions on arrays, so the rule is
+stated once. The logit draw is fused into the kernel's loop; :func:`logit_choice` is its
+readable numpy statement, and a test checks that the kernel agrees with it.
+
+Per-replicate settings arrive at the kernel as arrays of length 1 (shared) or R (one per
+replicate).
 """
 
 from __future__ import annotations
@@ -19,13 +26,68 @@ from numba import njit
 MOVES = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
 MOVE_NAMES = ("confront", "pressure", "hold", "engage", "cooperate")
 
+#: What the elementwise functions take and give: a number or an array (numba compiles both).
+Values = float | np.ndarray
+
+
+@njit(cache=True, nogil=True)
+def desired_level(propensity: Values, responsiveness: Values) -> Values:
+    """x* = tanh(beta p): the level of a relation the drivers make a state want."""
+    return np.tanh(responsiveness * propensity)
+
+
+@njit(cache=True, nogil=True)
+def autonomy(level: Values, alpha: Values, threshold: Values) -> Values:
+    """The autonomy cost alpha * max(x - theta, 0)^2 of holding a relation at level x.
+
+    Russia's refusal to take sides: a state that prizes autonomy (alpha > 0) pays for
+    every step past the threshold theta, so it settles aligned but never allied.
+    """
+    over = np.maximum(level - threshold, 0.0)
+    return alpha * over * over
+
+
+@njit(cache=True, nogil=True)
+def level_value(
+    level: Values,
+    desired: Values,
+    current: Values,
+    alpha: Values,
+    threshold: Values,
+    inertia: Values,
+) -> Values:
+    """U(x) = -(x - x*)^2 - alpha max(x - theta, 0)^2 - kappa (x - r)^2.
+
+    How much a state values moving a relation from r (``current``) to level x: the pull
+    toward the desired level x*, the :func:`autonomy` cost and the cost kappa
+    (``inertia``) of an abrupt turn. Elementwise: numbers, or arrays that broadcast.
+    """
+    gap = level - desired
+    turn = level - current
+    return -(gap * gap) - autonomy(level, alpha, threshold) - inertia * turn * turn
+
+
+def logit_choice(values: np.ndarray, temperature: float, uniform: np.ndarray) -> np.ndarray:
+    """Index of the option chosen with probability proportional to exp(U / tau).
+
+    ``values`` (..., K) are the options' values, ``uniform`` (...) one uniform number per
+    decision. Inverse-CDF sampling with one uniform number per decision: the same draws
+    give the same choices, so runs are reproducible and scenarios can share random numbers.
+    """
+    z = (values - values.max(axis=-1, keepdims=True)) / temperature
+    weights = np.exp(z)
+    cumulative = np.cumsum(weights, axis=-1)
+    threshold = uniform * cumulative[..., -1]
+    choice = (cumulative < threshold[..., None]).sum(axis=-1)
+    return np.minimum(choice, values.shape[-1] - 1)
+
 
 @njit(cache=True, nogil=True)
 def choose_moves(
     current: np.ndarray,
     propensity: np.ndarray,
     uniform: np.ndarray,
-    autonomy: np.ndarray,
+    alphas: np.ndarray,
     responsiveness: np.ndarray,
     step_length: np.ndarray,
     temperature: np.ndarray,
@@ -36,14 +98,16 @@ def choose_moves(
 ) -> None:
     """Write into ``moves`` (R, N) the change each replicate's state makes toward each actor.
 
-    current, propensity, uniform: (R, N), the state's row; the settings: (1,) or (R,).
+    current, propensity, uniform: (R, N), the state's row; ``alphas`` (its autonomy) and
+    the settings: (1,) or (R,). For each decision: the value of each move's level
+    (:func:`level_value`), then the logit draw of :func:`logit_choice`.
     """
     reps, n = current.shape
     k_moves = MOVES.shape[0]
     values = np.empty(k_moves)
     levels = np.empty(k_moves)
     for r in range(reps):
-        alpha = autonomy[r if autonomy.shape[0] > 1 else 0]
+        alpha = alphas[r if alphas.shape[0] > 1 else 0]
         beta = responsiveness[r if responsiveness.shape[0] > 1 else 0]
         d = step_length[r if step_length.shape[0] > 1 else 0]
         tau = temperature[r if temperature.shape[0] > 1 else 0]
@@ -54,17 +118,15 @@ def choose_moves(
                 moves[r, j] = 0.0
                 continue
             now = current[r, j]
-            desired = np.tanh(beta * propensity[r, j])
+            desired = desired_level(propensity[r, j], beta)
             best = -np.inf
             for m in range(k_moves):
                 x = min(max(now + d * MOVES[m], -1.0), 1.0)
-                gap = x - desired
-                over = max(x - theta, 0.0)
-                turn = x - now
-                u = -(gap * gap) - alpha * over * over - kappa * turn * turn
+                u = level_value(x, desired, now, alpha, theta, kappa)
                 levels[m] = x
                 values[m] = u
                 best = max(best, u)
+            # logit_choice, one decision at a time: cumulative weights, inverse CDF.
             total = 0.0
             for m in range(k_moves):
                 values[m] = np.exp((values[m] - best) / tau)

@@ -1,9 +1,13 @@
 """The driver terms of Bulletin 250, one pure vectorised function each.
 
 An actor's propensity toward another is a weighted sum of named terms (docs/model.md,
-"Propensity"). Each function here computes one term's driver for every ordered pair
+"Drivers and their terms"). Each term has one function of the same name here
+(:func:`threat`, :func:`shared_threat`, :func:`dispute`, :func:`irritant`,
+:func:`interdependence`, :func:`institutions`, :func:`treaty`, :func:`balance`,
+:func:`wedge`, :func:`attention`) that computes the term's driver for every ordered pair
 (i, j) and every replicate: arrays of shape (R, N, N) whose row i is actor i's view of
-actor j. :data:`TERMS` lists the terms with their sign, their weight and the theory they
+actor j. :func:`propensity` and :func:`propensity_terms` are built from exactly these
+functions. :data:`TERMS` lists the terms with their sign, their weight and the theory they
 come from, so that explanations and docs name the same things as the code.
 """
 
@@ -114,11 +118,11 @@ def threat(world: World, relations: np.ndarray) -> np.ndarray:
 
     T_ij = clip(P_ij * o_j * g_ij * (a_j + lambda * d_ij) * (1 - max(r_ij, 0)), 0, 1):
     aggregate power P (j's share of the pair's capability), offensive capability o,
-    proximity g and aggressive intentions (assertiveness a, heightened by a dispute d).
-    Friends threaten less: a positive relation discounts the threat.
+    proximity g and aggressive intentions (assertiveness a, heightened by a
+    :func:`dispute` d). Friends threaten less: a positive relation discounts the threat.
     """
     dispute_threat = world.settings["dispute_threat"][:, None, None]
-    intent = world.assertiveness[:, None, :] + dispute_threat * world.dispute
+    intent = world.assertiveness[:, None, :] + dispute_threat * dispute(world)
     t = (
         power_ratio(world.size)
         * world.offense[:, None, :]
@@ -135,6 +139,38 @@ def shared_threat(threat_matrix: np.ndarray) -> np.ndarray:
     s = np.matmul(threat_matrix, np.swapaxes(threat_matrix, 1, 2))
     # T has a zero diagonal, so k = i and k = j add nothing; i = j is not a pair.
     return _zero_diagonal(s)
+
+
+def dispute(world: World) -> np.ndarray:
+    """d_ij: the pair's territorial dispute salience, its named disputes summed, capped at 1.
+
+    Symmetric (a dispute belongs to the pair); it cools the pair and, through
+    :func:`threat`, makes the rival's intentions look worse.
+    """
+    return _capped_sum(world.disputes, world.proximity)
+
+
+def irritant(world: World) -> np.ndarray:
+    """m_ij: what i resents in its relation with j, its named irritants summed, capped at 1.
+
+    Directed (row i is the side that resents): it cools only that side.
+    """
+    return _capped_sum(world.irritants, world.proximity)
+
+
+def interdependence(world: World) -> np.ndarray:
+    """e_ij: the pair's economic interdependence (symmetric); it warms both sides."""
+    return world.interdependence
+
+
+def institutions(world: World) -> np.ndarray:
+    """k_ij: the pair's institutionalised dialogue (2+2 talks, exercises); it warms both."""
+    return world.institutions
+
+
+def treaty(world: World) -> np.ndarray:
+    """c_ij: the pair's treaty commitment (1: mutual defence); it warms both toward alliance."""
+    return world.treaty
 
 
 def balance(relations: np.ndarray) -> np.ndarray:
@@ -180,23 +216,20 @@ def attention(world: World) -> np.ndarray:
     return world.attention + np.swapaxes(world.attention, 1, 2)
 
 
-def driver_values(world: World, relations: np.ndarray) -> dict[str, np.ndarray]:
-    """The unweighted driver of every term for every ordered pair: name -> (·, N, N)."""
-    return {**_static_drivers(world), **_dynamic_drivers(world, relations)}
-
-
 def _static_drivers(world: World) -> dict[str, np.ndarray]:
+    """The drivers that do not depend on relations, each from its term's function."""
     return {
-        "interdependence": world.interdependence,
-        "dispute": world.dispute,
-        "institutions": world.institutions,
-        "treaty": world.treaty,
-        "irritant": world.irritant,
+        "interdependence": interdependence(world),
+        "dispute": dispute(world),
+        "institutions": institutions(world),
+        "treaty": treaty(world),
+        "irritant": irritant(world),
         "attention": attention(world),
     }
 
 
 def _dynamic_drivers(world: World, relations: np.ndarray) -> dict[str, np.ndarray]:
+    """The drivers that depend on the current relations, each from its term's function."""
     t = threat(world, relations)
     return {
         "shared_threat": shared_threat(t),
@@ -216,7 +249,7 @@ def propensity_terms(world: World, relations: np.ndarray) -> dict[str, np.ndarra
     Their sum is the propensity the agents act on (see :func:`propensity`); the parts
     are what an explanation shows.
     """
-    drivers = driver_values(world, relations)
+    drivers = {**_static_drivers(world), **_dynamic_drivers(world, relations)}
     out = {}
     for term in TERMS:
         value = _weighted(world, term, drivers[term.name])
@@ -244,6 +277,13 @@ def propensity(world: World, relations: np.ndarray, static: np.ndarray | None = 
     for term in DYNAMIC_TERMS:
         total = total + _weighted(world, term, drivers[term.name])
     return _zero_diagonal(total)
+
+
+def _capped_sum(named: dict[str, np.ndarray], like: np.ndarray) -> np.ndarray:
+    """The sum of named (·, N, N) salience arrays, capped at 1 (zeros like ``like`` if none)."""
+    if not named:
+        return np.zeros_like(like)
+    return np.minimum(sum(named.values()), 1.0)
 
 
 def _zero_diagonal(x: np.ndarray) -> np.ndarray:

@@ -22,13 +22,14 @@ was: scenarios compared on the same seed share their noise.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.model.conditions import Condition, parse_condition
+from sim.model.conditions import holds as condition_holds
 from sim.scenario import Scenario, event_step, months_between
+from sim.scenario.grammar import Condition, parse_condition
 from sim.scenario.paths import Target, parse_target
 
 if TYPE_CHECKING:
@@ -152,16 +153,34 @@ class Timeline:
     def __init__(
         self, scenario: Scenario, replicates: int, seed: int | np.random.SeedSequence
     ) -> None:
+        self.scenario = scenario
         self.replicates = replicates
         self.rules = build_rules(scenario, replicates, seed)
         self.temporary: list[Temporary] = []
         #: Every firing: (event name, step, indices of the replicates it fired in).
         self.log: list[tuple[str, int, np.ndarray]] = []
 
-    @property
-    def scheduled_steps(self) -> list[int]:
-        """The steps at which scheduled events apply."""
-        return sorted({r.step for r in self.rules if r.trigger == "scheduled"})
+    def fork(self, source: int, replicates: int, seed: int | np.random.SeedSequence) -> Timeline:
+        """The timeline of replicate ``source``, going on in ``replicates`` replicates.
+
+        Every replicate of the fork starts where replicate ``source`` is: which events have
+        fired, which conditions held at the last step, which temporary changes are still
+        unwinding and by how much. Random events draw from fresh streams derived from
+        ``seed``; the log starts empty (it records what the fork does).
+        """
+        fork = Timeline(self.scenario, replicates, seed)
+        for mine, theirs in zip(self.rules, fork.rules, strict=True):
+            theirs.fired = np.repeat(mine.fired[source : source + 1], replicates)
+            theirs.was_true = np.repeat(mine.was_true[source : source + 1], replicates)
+        fork.temporary = [
+            replace(
+                temp,
+                added=np.repeat(temp.added[source : source + 1], replicates),
+                remaining=np.repeat(temp.remaining[source : source + 1], replicates),
+            )
+            for temp in self.temporary
+        ]
+        return fork
 
     def fire(self, model: AlignmentModel) -> bool:
         """Apply this step's events to the model; True if the world changed."""
@@ -192,8 +211,8 @@ class Timeline:
             mask = draws < rule.probability
             return mask if rule.repeats else mask & ~rule.fired
         assert rule.condition is not None
-        holds = rule.condition.holds(
-            ModelState(model.relations, model.world, step, model.spec.bands)
+        holds = condition_holds(
+            rule.condition, ModelState(model.relations, model.world, step, model.spec.bands)
         )
         holds = holds & in_window
         # With repeat, each time it becomes true; without, the first time only.

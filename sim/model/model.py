@@ -16,8 +16,6 @@ runs is one model, not ten thousand.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from copy import deepcopy
-from dataclasses import replace
 from itertools import combinations
 
 import mesa
@@ -44,21 +42,54 @@ HISTOGRAM_EDGES = np.linspace(-1.0125, 1.0125, 82)
 _BIN_WIDTH = HISTOGRAM_EDGES[1] - HISTOGRAM_EDGES[0]
 
 
+def histogram_bins(relations: np.ndarray) -> np.ndarray:
+    """The bin of :data:`HISTOGRAM_EDGES` of every relation (an intp array of the same
+    shape); values outside the edges count in the end bins. The one binning of relations:
+    the model's histograms and :mod:`sim.results.histograms` both use it."""
+    index = ((np.asarray(relations, dtype=np.float64) + 1.0125) / _BIN_WIDTH).astype(np.intp)
+    return np.clip(index, 0, len(HISTOGRAM_EDGES) - 2)
+
+
+RECORD_MODES = "full, steps:K (K >= 1) or outcomes"
+"""The record modes: what is kept of every replicate's relations."""
+
+
+def check_record(record: str) -> str:
+    """A record mode, checked: 'full', 'steps:K' (K a whole number >= 1) or 'outcomes'.
+
+    Raises ValueError naming the accepted forms otherwise. The one parser of record modes
+    (the engine, the command line and the report use it).
+    """
+    prefix, _, every = record.partition(":")
+    if record in ("full", "outcomes") or (
+        prefix == "steps" and every.isdigit() and int(every) >= 1
+    ):
+        return record
+    raise ValueError(f"record mode '{record}': expected {RECORD_MODES}")
+
+
 def recorded_steps(record: str, steps: int) -> list[int]:
     """The steps whose relations are kept per replicate under a record mode.
 
     'full': every step; 'steps:K': every K-th step and the last; 'outcomes': the start
     and the end only.
     """
+    check_record(record)
     if record == "full":
         return list(range(steps + 1))
     if record == "outcomes":
         return [0, steps]
-    prefix, _, every = record.partition(":")
-    if prefix == "steps" and every.isdigit() and int(every) >= 1:
-        kept = list(range(0, steps + 1, int(every)))
-        return kept if kept[-1] == steps else [*kept, steps]
-    raise ValueError(f"record mode '{record}': expected full, steps:K (K >= 1) or outcomes")
+    kept = list(range(0, steps + 1, int(record.partition(":")[2])))
+    return kept if kept[-1] == steps else [*kept, steps]
+
+
+def describe_record(record: str) -> str:
+    """What a record mode keeps, in words (for reports)."""
+    if check_record(record) == "full":
+        return "every step (full)"
+    if record == "outcomes":
+        return "start and end (outcomes)"
+    return f"every {record.partition(':')[2]}th step and the end ({record})"
 
 
 class AlignmentModel(mesa.Model):
@@ -104,8 +135,15 @@ class AlignmentModel(mesa.Model):
         self.propensity = np.zeros((r, n, n))
         self.uniforms = np.zeros((r, n, n))
         self._static: np.ndarray | None = None
-        #: Called with the model after the states have chosen their moves and before the
-        #: moves are resolved: the moment an explanation looks at (sim.analysis.explain).
+        #: The extension point between choice and resolution. Each observer is called with
+        #: the model every step, after the states have chosen their moves and before the
+        #: moves are resolved. It may read everything the decision used (``propensity``,
+        #: ``uniforms``, ``relations``, ``world``, ``moves``) and may overwrite entries of
+        #: ``moves`` (the change of r_ij that i makes this step); it must not change the
+        #: relations or the world (that is what :meth:`apply_change` between steps is for).
+        #: Its users: sim.analysis.explain reads the decisions of a step;
+        #: sim.workshop.adjudication replaces the moves of team-played states. Append an
+        #: observer before ``step()`` and remove it after.
         self.decision_observers: list[Callable[[AlignmentModel], None]] = []
         self.timeline = Timeline(scenario, r, seed)
         total = scenario.run.steps
@@ -216,7 +254,7 @@ class AlignmentModel(mesa.Model):
 
     def _record_step(self, step: int, current: np.ndarray) -> None:
         bins = self.histograms.shape[2]
-        index = np.clip(((current + 1.0125) / _BIN_WIDTH).astype(np.intp), 0, bins - 1)
+        index = histogram_bins(current)
         index += np.arange(len(self.dyads)) * bins
         counts = np.bincount(index.ravel(), minlength=len(self.dyads) * bins)
         self.histograms[step] = counts.reshape(len(self.dyads), bins)
@@ -236,19 +274,9 @@ class AlignmentModel(mesa.Model):
         few hundred times.
         """
         fork = AlignmentModel(self.spec, replicates=replicates, seed=seed, record=record)
-        fork.world = _one_replicate(self.world, source, self.replicates)
+        fork.world = self.world.fork(source)
         fork.relations = np.repeat(self.relations[source : source + 1], replicates, axis=0)
-        for mine, theirs in zip(self.timeline.rules, fork.timeline.rules, strict=True):
-            theirs.fired = np.repeat(mine.fired[source : source + 1], replicates)
-            theirs.was_true = np.repeat(mine.was_true[source : source + 1], replicates)
-        fork.timeline.temporary = [
-            replace(
-                temp,
-                added=np.repeat(temp.added[source : source + 1], replicates),
-                remaining=np.repeat(temp.remaining[source : source + 1], replicates),
-            )
-            for temp in self.timeline.temporary
-        ]
+        fork.timeline = self.timeline.fork(source, replicates, fork.seed)
         for step in range(self.steps + 1):
             if step in self._slot:
                 past = self.history[self._slot[step], source : source + 1]
@@ -272,16 +300,3 @@ class AlignmentModel(mesa.Model):
         out[:, self._dyad_rows, self._dyad_cols] = kept
         out[:, self._dyad_cols, self._dyad_rows] = kept
         return out
-
-
-def _one_replicate(world: World, source: int, replicates: int) -> World:
-    """A copy of the world holding only replicate ``source`` (leading axis of length 1)."""
-    copy = deepcopy(world)
-    for name, value in vars(copy).items():
-        if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == replicates > 1:
-            setattr(copy, name, value[source : source + 1].copy())
-        elif isinstance(value, dict):
-            for key, arr in value.items():
-                if isinstance(arr, np.ndarray) and arr.shape[0] == replicates > 1:
-                    value[key] = arr[source : source + 1].copy()
-    return copy

@@ -68,23 +68,38 @@ class World:
     settings: dict[str, np.ndarray]  # decision-rule setting -> (·,)
     capabilities: np.ndarray | None = None  # (·, N, 3) raw components, when sizes derive
 
-    @property
-    def n(self) -> int:
-        return len(self.ids)
+    def fork(self, source: int) -> World:
+        """The world of replicate ``source`` alone, to go on from in any number of replicates.
 
-    @property
-    def dispute(self) -> np.ndarray:
-        """Total dispute salience of each pair: the sum of its named disputes, capped at 1."""
-        return _capped_sum(self.disputes, self.proximity)
+        Every quantity that differs between replicates (leading axis R > 1) is cut to the
+        row of replicate ``source``; shared ones (leading axis 1) are copied. The result has
+        a leading axis of 1 throughout, which broadcasts to a fork's R replicates.
+        """
 
-    @property
-    def irritant(self) -> np.ndarray:
-        """Total irritant felt by i on the pair (i, j): the sum of named irritants, capped at 1."""
-        return _capped_sum(self.irritants, self.proximity)
+        def row(arr: np.ndarray) -> np.ndarray:
+            return arr[source : source + 1].copy() if arr.shape[0] > 1 else arr.copy()
 
-    def setting(self, name: str) -> np.ndarray:
-        """A decision-rule setting as a (·, 1) column, to broadcast over an actor's row."""
-        return self.settings[name][:, None]
+        def rows(named: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+            return {name: row(arr) for name, arr in named.items()}
+
+        return World(
+            ids=list(self.ids),
+            size=row(self.size),
+            assertiveness=row(self.assertiveness),
+            offense=row(self.offense),
+            autonomy=row(self.autonomy),
+            attention=row(self.attention),
+            wedge=row(self.wedge),
+            proximity=row(self.proximity),
+            interdependence=row(self.interdependence),
+            institutions=row(self.institutions),
+            treaty=row(self.treaty),
+            disputes=rows(self.disputes),
+            irritants=rows(self.irritants),
+            weights=rows(self.weights),
+            settings=rows(self.settings),
+            capabilities=None if self.capabilities is None else row(self.capabilities),
+        )
 
     def value(self, target: Target) -> np.ndarray:
         """The current value of the quantity a target names, per replicate: (·,)."""
@@ -185,12 +200,6 @@ def combine(
     """The new value of a quantity after 'set' or 'add', clipped to its valid range."""
     new = np.broadcast_to(value, old.shape) if op == "set" else old + value
     return np.clip(new, lo, hi)
-
-
-def _capped_sum(named: dict[str, np.ndarray], like: np.ndarray) -> np.ndarray:
-    if not named:
-        return np.zeros_like(like)
-    return np.minimum(sum(named.values()), 1.0)
 
 
 def _shares_per_replicate(caps: np.ndarray) -> np.ndarray:

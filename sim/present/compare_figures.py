@@ -7,11 +7,14 @@
 - :func:`difference_heatmap`: dyad x scenario, the mean paired difference of the end
   relation from the reference scenario, the 90% interval of the per-replicate
   differences in the hover text.
-- :func:`bloc_sankey_figure`: per scenario, replicates flowing from their bloc partition
-  at the start to the one at the end.
+- :func:`sim.present.bloc_sankey.bloc_sankey_figure`: per scenario, replicates flowing
+  from their bloc partition at the start to the one at the end.
+- :func:`comparison_figures`: all of them for a comparison, by name, as its page shows
+  them (:func:`panel_dyads` chooses the dyads of the relations figure).
 
 The frames are those of :class:`sim.analysis.compare.Comparison`. Every text that comes from a
-scenario (names, labels, partitions) is HTML-escaped (:func:`sim.present.html_page.esc`).
+scenario (names, labels, partitions) is HTML-escaped (:func:`sim.present.labels.label_text`:
+plotly renders label text as HTML).
 """
 
 from __future__ import annotations
@@ -22,49 +25,28 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import hex_to_rgb
 
-from sim.present.figures import (
-    RELATION_COLORSCALE,
-    _default_bands,
+from sim.analysis.comparison import Comparison
+from sim.present.bloc_sankey import TOP_PARTITIONS, bloc_sankey_figure
+from sim.present.colors import RELATION_COLORSCALE
+from sim.present.labels import label_text
+from sim.present.pages import signed
+from sim.present.relations import (
     add_relation_bands,
     bands_caption,
     finish_relation_panels,
     relation_panels,
 )
-from sim.present.html_page import esc, fmt_signed
-
-PALETTE = (
-    "#1f3b73",  # the reference: the report's dark blue
-    "#d95f02",
-    "#1b9e77",
-    "#7570b3",
-    "#e7298a",
-    "#66a61e",
-    "#e6ab02",
-    "#a6761d",
-    "#666666",
-    "#17becf",
-)
-"""One colour per scenario, the reference first; repeats after ten scenarios."""
+from sim.present.relations import default_bands as _default_bands
+from sim.present.scenario_colors import rgba, scenario_colors
+from sim.scenario.dyads import Dyad
 
 MAX_PANELS = 24
 """At most this many dyad panels in the relations figure."""
 
 
-def scenario_colors(labels: Sequence[str]) -> dict[str, str]:
-    """Label -> colour (hex), in order, from :data:`PALETTE`."""
-    return {label: PALETTE[k % len(PALETTE)] for k, label in enumerate(labels)}
-
-
-def rgba(color: str, alpha: float) -> str:
-    """'#1f3b73' -> 'rgba(31, 59, 115, 0.2)'."""
-    r, g, b = hex_to_rgb(color)
-    return f"rgba({r}, {g}, {b}, {alpha})"
-
-
 def _dyad_title(a: str, b: str, names: Mapping[str, str]) -> str:
-    return f"{esc(names.get(a, a))} – {esc(names.get(b, b))}"
+    return f"{label_text(names.get(a, a))} – {label_text(names.get(b, b))}"
 
 
 def compare_bands_figure(
@@ -107,13 +89,13 @@ def compare_bands_figure(
                 median_column="median",
                 fills={"90": rgba(color, 0.10), "50": rgba(color, 0.22)},
                 color=color,
-                name=esc(label),
+                name=label_text(label),
                 show_legend=k == 0,
-                hover_title=f"{title}, {esc(label)}",
-                group=esc(label),
+                hover_title=f"{title}, {label_text(label)}",
+                group=label_text(label),
             )
     more = len(order) - len(chosen)
-    subtitle = f"bands: {esc(bands_caption(b))}" + (
+    subtitle = f"bands: {label_text(bands_caption(b))}" + (
         f"; {len(chosen)} of {len(order)} dyads (the largest differences)" if more else ""
     )
     return finish_relation_panels(
@@ -147,15 +129,15 @@ def compare_end_states_figure(
                 float(b_),
                 ""
                 if is_reference or not np.isfinite(dd)
-                else f"<br>{round(100 * dd):+d} points against {esc(labels[0])}",
+                else f"<br>{round(100 * dd):+d} points against {label_text(labels[0])}",
             ]
             for a, b_, dd in zip(lo, hi, diff, strict=True)
         ]
         fig.add_trace(
             go.Bar(
-                x=[esc(o) for o in outcomes],
+                x=[label_text(o) for o in outcomes],
                 y=p,
-                name=esc(label),
+                name=label_text(label),
                 marker={"color": colors[label]},
                 error_y={
                     "type": "data",
@@ -165,7 +147,7 @@ def compare_end_states_figure(
                     "thickness": 1.2,
                 },
                 customdata=custom,
-                hovertemplate=f"<b>%{{x}}</b>, {esc(label)}<br>probability %{{y:.1%}} (95%: "
+                hovertemplate=f"<b>%{{x}}</b>, {label_text(label)}<br>probability %{{y:.1%}} (95%: "
                 "%{customdata[0]:.1%} to %{customdata[1]:.1%})%{customdata[2]}<extra></extra>",
             )
         )
@@ -201,7 +183,7 @@ def difference_heatmap(
         for j, label in enumerate(scenarios):
             rec = table.loc[(dyad, label)]
             z[i, j] = rec["mean_difference"]
-            text[i][j] = fmt_signed(rec["mean_difference"])
+            text[i][j] = signed(rec["mean_difference"])
             custom[i][j] = [
                 float(rec[c]) for c in ("p05", "p95", "mean_ci_low", "mean_ci_high", "share_warmer")
             ] + [float(rec["share_colder"])]
@@ -214,7 +196,7 @@ def difference_heatmap(
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[esc(s) for s in scenarios],
+            x=[label_text(s) for s in scenarios],
             y=ylabels,
             text=text,
             texttemplate="%{text}",
@@ -228,7 +210,7 @@ def difference_heatmap(
             ygap=2,
             colorbar={"title": {"text": "difference"}},
             hovertemplate=(
-                f"<b>%{{y}}</b><br>%{{x}} against {esc(reference)}: %{{z:+.3f}} (mean)"
+                f"<b>%{{y}}</b><br>%{{x}} against {label_text(reference)}: %{{z:+.3f}} (mean)"
                 "<br>90% of replicates: %{customdata[0]:+.2f} to %{customdata[1]:+.2f}"
                 "<br>95% interval of the mean: %{customdata[2]:+.3f} to %{customdata[3]:+.3f}"
                 "<br>warmer in %{customdata[4]:.0%}, colder in %{customdata[5]:.0%} of "
@@ -240,7 +222,7 @@ def difference_heatmap(
     fig.update_xaxes(side="top")
     fig.update_layout(
         title={
-            "text": f"End relation: difference from {esc(reference)} (mean of paired "
+            "text": f"End relation: difference from {label_text(reference)} (mean of paired "
             "replicates)<br><sup>blue: warmer, red: colder; hover for the intervals</sup>"
         },
         template="plotly_white",
@@ -250,111 +232,46 @@ def difference_heatmap(
     return fig
 
 
-def _lump(totals: pd.Series, top: int) -> dict[str, str]:
-    """Partition -> shown name: the ``top`` most common keep theirs, the rest 'other'."""
-    ranked = totals.sort_values(ascending=False, kind="stable")
-    keep = set(ranked.index[:top]) if len(ranked) > top else set(ranked.index)
-    return {p: (p if p in keep else "other") for p in ranked.index}
+def panel_dyads(comparison: Comparison, limit: int = MAX_PANELS) -> list[str]:
+    """The dyads ('A-B', in scenario order) the relations figure shows: all of them, or
+    when there are more than ``limit`` those with the largest absolute mean difference
+    from the reference."""
+    order = [str(Dyad(a, b)) for a, b in comparison.shared]
+    differences = comparison.differences
+    if len(order) <= limit or not len(differences):
+        return order[:limit]
+    size = differences.assign(size=differences["mean_difference"].abs())
+    biggest = size.groupby("dyad")["size"].max().sort_values(ascending=False, kind="stable")
+    keep = set(biggest.index[:limit])
+    return [d for d in order if d in keep]
 
 
-def bloc_sankey_figure(transitions: pd.DataFrame, labels: Sequence[str], top: int = 6) -> go.Figure:
-    """Per scenario, one Sankey diagram: bloc partitions at the start (left) flowing to
-    those at the end (right), widths in replicates.
-
-    ``transitions`` is :attr:`sim.analysis.compare.Comparison.transitions`. On each side the
-    ``top`` most common partitions are shown by name and the rest lumped as 'other'.
-    The diagrams are stacked, the reference first, each titled with its scenario.
-    """
-    fig = go.Figure()
-    n = max(1, len(labels))
-    gap = 0.06 / n
-    annotations = []
-    for k, label in enumerate(labels):
-        t = transitions[transitions["scenario"] == label]
-        if t.empty:
-            continue
-        total = int(t["replicates"].sum())
-        start_name = _lump(t.groupby("start")["replicates"].sum(), top)
-        end_name = _lump(t.groupby("end")["replicates"].sum(), top)
-        flows = (
-            t.assign(s=t["start"].map(start_name), e=t["end"].map(end_name))
-            .groupby(["s", "e"], sort=False)["replicates"]
-            .sum()
-            .reset_index()
+def comparison_figures(comparison: Comparison) -> dict[str, go.Figure]:
+    """A comparison's figures by name: 'relations' (bands overlaid), 'end_states'
+    (grouped bars; if any end-state), 'differences' (heatmap; if any shared dyad) and
+    'blocs' (Sankey of bloc partitions, start to end)."""
+    c = comparison
+    colors = scenario_colors(c.labels)
+    figs: dict[str, go.Figure] = {}
+    if len(c.bands):
+        bounds = c.entries[0].scenario.bands
+        figs["relations"] = compare_bands_figure(
+            c.bands, c.labels, colors, c.names, bounds, panel_dyads(c)
         )
-        starts = list(dict.fromkeys(flows.sort_values("replicates", ascending=False)["s"]))
-        ends = list(dict.fromkeys(flows.sort_values("replicates", ascending=False)["e"]))
-        index_s = {p: i for i, p in enumerate(starts)}
-        index_e = {p: len(starts) + i for i, p in enumerate(ends)}
-        node_totals = [int(flows.loc[flows["s"] == p, "replicates"].sum()) for p in starts] + [
-            int(flows.loc[flows["e"] == p, "replicates"].sum()) for p in ends
-        ]
-        node_text = [f"start: {esc(p)}" for p in starts] + [f"end: {esc(p)}" for p in ends]
-        y0 = 1 - (k + 1) / n + gap
-        y1 = 1 - k / n - gap
-        fig.add_trace(
-            go.Sankey(
-                domain={"x": [0.0, 1.0], "y": [max(0.0, y0), min(1.0, y1)]},
-                arrangement="snap",
-                node={
-                    "label": [esc(p) for p in starts] + [esc(p) for p in ends],
-                    "pad": 12,
-                    "thickness": 14,
-                    "color": "#d9d4c7",
-                    "line": {"color": "#555", "width": 0.5},
-                    "customdata": [
-                        [txt, v / total if total else 0.0]
-                        for txt, v in zip(node_text, node_totals, strict=True)
-                    ],
-                    "hovertemplate": "%{customdata[0]}<br>%{value} replicates "
-                    "(%{customdata[1]:.0%})<extra></extra>",
-                },
-                link={
-                    "source": [index_s[s] for s in flows["s"]],
-                    "target": [index_e[e] for e in flows["e"]],
-                    "value": flows["replicates"].to_numpy(dtype=float),
-                    "color": rgba(PALETTE[k % len(PALETTE)], 0.35),
-                    "customdata": [
-                        [f"{esc(s)} → {esc(e)}", v / total if total else 0.0]
-                        for s, e, v in zip(flows["s"], flows["e"], flows["replicates"], strict=True)
-                    ],
-                    "hovertemplate": "%{customdata[0]}<br>%{value} replicates "
-                    "(%{customdata[1]:.0%})<extra></extra>",
-                },
-                name=esc(label),
-            )
-        )
-        annotations.append(
-            {
-                "text": f"<b>{esc(label)}</b>: start → end",
-                "x": 0.0,
-                "xanchor": "left",
-                "y": min(1.0, y1) + gap * 0.9,
-                "yanchor": "bottom",
-                "xref": "paper",
-                "yref": "paper",
-                "showarrow": False,
-            }
-        )
-    fig.update_layout(
-        title={
-            "text": "Blocs from start to end (groups joined by relations above the hedging "
-            "band)<br><sup>widths: replicates; the less common partitions are lumped as "
-            "'other'</sup>"
-        },
-        annotations=annotations,
-        template="plotly_white",
-        height=140 + 300 * n,
-        margin={"t": 110, "l": 20, "r": 20, "b": 20},
-        font={"size": 11},
-    )
-    return fig
+    if len(c.end_states):
+        figs["end_states"] = compare_end_states_figure(c.end_states, c.labels, colors)
+    if len(c.differences):
+        figs["differences"] = difference_heatmap(c.differences, c.names, c.reference)
+    figs["blocs"] = bloc_sankey_figure(c.transitions, c.labels, TOP_PARTITIONS)
+    return figs
 
 
 __all__ = [
     "bloc_sankey_figure",
     "compare_bands_figure",
     "compare_end_states_figure",
+    "comparison_figures",
     "difference_heatmap",
+    "panel_dyads",
     "scenario_colors",
 ]

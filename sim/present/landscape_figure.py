@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    import plotly.graph_objects as go
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
+from sim.analysis.landscape.output import to_dict
+
+if TYPE_CHECKING:
     from sim.analysis.landscape.search import LandscapeResult
 
 
@@ -26,11 +29,6 @@ def landscape_figure(result: LandscapeResult | Mapping[str, Any], top: int = 20)
     minimum) first; at most ``top`` are drawn. Hovering shows the blocs and each actor's
     frustration.
     """
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    from sim.analysis.landscape.output import to_dict
-
     data = result if isinstance(result, Mapping) else to_dict(result, include_all=False)
     minima = list(data["minima"])[:top]
     labels = [_label(m) for m in minima]

@@ -7,13 +7,16 @@ plotly.js is embedded once in the head when the page holds a figure, so pages op
 offline.
 
 - :func:`render_page`: a template and its values -> the whole page.
+- :func:`render`: a template that is not a page of base.html.j2 (e.g. a bare chart page).
 - :func:`figure`: a figure as a fragment that expects plotly.js on the page.
 - :func:`signed`: a relation with its sign, as the tables show it (also a filter).
+- :func:`percent`: a share as a percentage, as the tables show it (also a filter).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -38,8 +41,6 @@ th{background:#f5f5f5}td.num{text-align:right;font-variant-numeric:tabular-nums;
 
 def signed(v: Any, digits: int = 2) -> str:
     """A relation with its sign, '+0.25' / '-0.40'; never '-0.00'; '' for NaN."""
-    import math
-
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     try:
@@ -49,6 +50,15 @@ def signed(v: Any, digits: int = 2) -> str:
     if math.isnan(x):
         return ""
     return f"{x + 0.0 if x != 0 else 0.0:+.{digits}f}"
+
+
+def percent(v: Any) -> str:
+    """A share as a percentage with one decimal, '12.5%'; '' for None or NaN."""
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return ""
+    return "" if math.isnan(x) else f"{x:.1%}"
 
 
 def figure(fig: go.Figure, key: str) -> Markup:
@@ -77,6 +87,7 @@ ENVIRONMENT = jinja2.Environment(
     lstrip_blocks=True,
 )
 ENVIRONMENT.filters["signed"] = signed
+ENVIRONMENT.filters["percent"] = percent
 
 
 def render_page(template: str, *, title: str, plotly: bool = False, **values: Any) -> str:
@@ -94,3 +105,9 @@ def render_page(template: str, *, title: str, plotly: bool = False, **values: An
     return ENVIRONMENT.get_template(template).render(
         title=title, plotly_js=plotly_js, generated=now_text(), **values
     )
+
+
+def render(template: str, **values: Any) -> str:
+    """What ``template`` (a file in templates/) makes of ``values``, escaped like a page
+    but without the page frame's values (title, style sheet, plotly.js, time)."""
+    return ENVIRONMENT.get_template(template).render(**values)

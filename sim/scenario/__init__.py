@@ -1,10 +1,19 @@
-"""Scenarios: YAML files -> validated, resolved :class:`Scenario` objects.
+"""The scenario format: YAML files -> validated, resolved :class:`Scenario` objects.
 
 ``load_scenario(path)`` reads a scenario file (following ``extends``), validates it and
 returns a :class:`Scenario`, or raises :class:`ScenarioError` whose ``problems`` name the
 file, line, key path and what was expected. ``resolve_scenario_dict`` gives the merged
 mapping before validation (for run manifests), ``scenario_json_schema`` the format as JSON
 Schema, and ``event_step`` the step at which an event applies.
+
+Modules: schema (the pydantic format), sourced_yaml (YAML that keeps every key's line),
+loader (``extends``, dotted keys, deletions), errors (problems and their messages),
+checks (cross-field checks), paths (parameter paths such as ``actors.CHN.assertiveness``),
+dyads (the :class:`~sim.scenario.dyads.Dyad` type: how a pair of actors is written),
+calendar (dates and steps), grammar (the expression language of conditions, end-states
+and analysis outcomes: syntax only), jsonschema.
+
+May import: nothing of sim. It is the bottom layer (docs/architecture.md).
 """
 
 from sim.scenario.calendar import add_months, event_step, months_between, run_end

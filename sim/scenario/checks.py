@@ -23,8 +23,10 @@ from typing import Any, Literal, get_origin
 from pydantic import BaseModel
 
 from sim.scenario.calendar import run_end
-from sim.scenario.dyads import dyad_problem, known
-from sim.scenario.errors import KeyPath, bounds_at, number, type_at
+from sim.scenario.dyads import Dyad, dyad_problem, known
+from sim.scenario.errors import KeyPath, number
+from sim.scenario.grammar import ConditionError, parse_condition
+from sim.scenario.keypaths import bounds_at, type_at
 from sim.scenario.paths import Target, bounds, parse_parameter, parse_target
 from sim.scenario.schema import ACTOR_ID, Choice, Normal, Scenario, Triangular, Uniform
 
@@ -114,11 +116,11 @@ def _dyads(s: Scenario, ids: list[str]) -> list[Issue]:
         if problem:
             issues.append((("dyads", key), problem))
             continue
-        sides = key.split("-")
+        sides = Dyad.parse(key, ids)
         for name, felt in dyad.irritants.items():
             for side in felt:
-                if side not in sides:
-                    msg = f"'{side}' is not a side of this dyad; expected {sides[0]} or {sides[1]}"
+                if side not in (sides.a, sides.b):
+                    msg = f"'{side}' is not a side of this dyad; expected {sides.a} or {sides.b}"
                     issues.append((("dyads", key, "irritants", name, side), msg))
     return issues
 
@@ -141,11 +143,6 @@ def _outcomes(s: Scenario, ids: list[str]) -> list[Issue]:
 
 def _condition_problem(s: Scenario, text: str, relations_only: bool = False) -> str | None:
     """Why a condition does not parse or fit the scenario, or None when it is fine."""
-    from sim.model.conditions import (  # sim.model.conditions imports us
-        ConditionError,
-        parse_condition,
-    )
-
     try:
         parse_condition(text, s, relations_only=relations_only)
     except ConditionError as exc:
@@ -208,10 +205,9 @@ def canonical_path(ids: Sequence[str], path: str) -> str:
     """
     parts = path.split(".")
     if len(parts) > 1 and parts[0] == "dyads":
-        pair = parts[1].split("-")
-        known = len(pair) == 2 and all(p in ids for p in pair)
-        if known and ids.index(pair[0]) > ids.index(pair[1]):
-            parts[1] = f"{pair[1]}-{pair[0]}"
+        pair = Dyad.split(parts[1])
+        if pair and pair.a in ids and pair.b in ids:
+            parts[1] = str(pair.canonical(ids))
     return ".".join(parts)
 
 

@@ -51,7 +51,7 @@ class Dyad:
         """
         problem = dyad_problem(text, ids)
         if problem:
-            raise ValueError(f"dyad '{text}': {problem}")
+            raise ValueError(f"'{text}' is not a dyad: {problem}")
         dyad = cls.split(text)
         assert dyad is not None  # dyad_problem accepted it
         return dyad

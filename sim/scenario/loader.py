@@ -34,16 +34,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.scenario.checks import canonical_path, check_scenario
+from sim.scenario.dyads import Dyad
 from sim.scenario.errors import (
     KeyNode,
     KeyPath,
     Problem,
     ScenarioError,
-    bounds_at,
     lax_problems,
-    type_at,
     validation_problems,
 )
+from sim.scenario.keypaths import bounds_at, type_at
 from sim.scenario.schema import Scenario
 from sim.scenario.sourced_yaml import Via, parse_sourced, read_text
 
@@ -228,15 +228,6 @@ def _without_nulls(value: Any) -> Any:
 # --- dyad keys ------------------------------------------------------------------------------
 
 
-def _pair(key: Any) -> tuple[str, str] | None:
-    if not isinstance(key, str):
-        return None
-    parts = key.split("-")
-    if len(parts) != 2 or not all(parts) or parts[0] == parts[1]:
-        return None
-    return parts[0], parts[1]
-
-
 def _same_dyad_twice(data: dict, root: KeyNode) -> list[Problem]:
     """Both 'A-B' and 'B-A' in one file is an error: they are the same pair."""
     dyads = data.get("dyads")
@@ -245,10 +236,10 @@ def _same_dyad_twice(data: dict, root: KeyNode) -> list[Problem]:
     seen: dict[frozenset[str], str] = {}
     problems = []
     for key in dyads:
-        pair = _pair(key)
+        pair = Dyad.split(key)
         if pair is None:
             continue
-        first = seen.setdefault(frozenset(pair), key)
+        first = seen.setdefault(frozenset((pair.a, pair.b)), key)
         if first != key:
             line = root.kids["dyads"].kids[first].line
             msg = f"the same pair as '{first}' (line {line}); give each pair once"
@@ -271,9 +262,9 @@ def _align_dyads(base: dict, over: dict, over_at: KeyNode) -> None:
         return
     renames = {}
     for key in od:
-        pair = _pair(key)
-        if pair and key not in bd and f"{pair[1]}-{pair[0]}" in bd:
-            renames[key] = f"{pair[1]}-{pair[0]}"
+        pair = Dyad.split(key)
+        if pair and key not in bd and str(pair.reversed()) in bd:
+            renames[key] = str(pair.reversed())
     if renames:
         over["dyads"] = _rename(od, over_at.kids["dyads"], renames)
 
@@ -286,9 +277,9 @@ def _normalise_dyads(data: dict, root: KeyNode) -> list[Problem]:
     rank = {a: i for i, a in enumerate(actors)}
 
     def canonical(key: Any) -> str | None:
-        pair = _pair(key)
-        if pair and pair[0] in rank and pair[1] in rank and rank[pair[0]] > rank[pair[1]]:
-            return f"{pair[1]}-{pair[0]}"
+        pair = Dyad.split(key)
+        if pair and pair.a in rank and pair.b in rank and rank[pair.a] > rank[pair.b]:
+            return str(pair.reversed())
         return None
 
     problems = []
@@ -496,8 +487,8 @@ def _written_places(data: dict[str, Any]) -> _Written:
 def _path_key(path: str) -> str:
     """A parameter path with its dyad's actors sorted: the same for 'A-B' and 'B-A'."""
     parts = path.split(".")
-    if len(parts) > 1 and parts[0] == "dyads" and (pair := _pair(parts[1])):
-        parts[1] = "-".join(sorted(pair))
+    if len(parts) > 1 and parts[0] == "dyads" and (pair := Dyad.split(parts[1])):
+        parts[1] = str(Dyad(*sorted((pair.a, pair.b))))
     return ".".join(parts)
 
 

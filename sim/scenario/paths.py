@@ -15,15 +15,14 @@ from typing import Literal
 
 import numpy as np
 
-from sim.scenario.dyads import dyad_indices
-from sim.scenario.errors import closest
+from sim.scenario.dyads import dyad_indices, known
+from sim.scenario.keypaths import closest
 from sim.scenario.schema import ModelSettings, Scenario, Weights
 
 ACTOR_SCALARS = ("assertiveness", "offense", "autonomy", "size")
 ACTOR_LEVERS = ("attention", "wedge")
 CAPABILITIES = ("gdp", "military", "population")
 DYAD_SCALARS = ("relation", "proximity", "interdependence", "institutions", "treaty")
-DYAD_GROUPS = ("disputes", "irritants")
 WEIGHTS = tuple(Weights.model_fields)
 SETTINGS = tuple(ModelSettings.model_fields)
 # Valid ranges of the decision-rule settings (schema.ModelSettings); "greater than 0" is
@@ -64,7 +63,7 @@ def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
 
 def _actor_index(ids: list[str], actor: str) -> int:
     if actor not in ids:
-        raise ValueError(f"unknown actor '{actor}'; known actors: {', '.join(ids)}")
+        raise ValueError(f"unknown actor '{actor}'; {known(ids)}")
     return ids.index(actor)
 
 

@@ -8,7 +8,8 @@ by id, so that a what-if can override one field of one actor with a dotted key s
 
 These pydantic models are the single source of the format: the loader validates against
 them, ``python run.py schema`` prints their JSON Schema, and docs/scenarios.md describes
-them.
+them. The module is declarative (field declarations with their descriptions, few rules),
+so it stays one file: the whole format can be read top to bottom in one place.
 """
 
 from __future__ import annotations

@@ -23,14 +23,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from sim.scenario.errors import (
-    KeyNode,
-    KeyPath,
-    Problem,
-    ScenarioError,
-    format_path,
-    is_path_keyed,
-)
+from sim.scenario.errors import KeyNode, KeyPath, Problem, ScenarioError, format_path
+from sim.scenario.keypaths import is_path_keyed
 
 MAX_NODES = 100_000  # values after aliases are expanded (stops "billion laughs")
 MAX_DEPTH = 64  # nesting of mappings and lists

@@ -9,7 +9,12 @@ move catalogue), orders (moves submitted and their legality), changes (parameter
 changes by path), injects, adjudication (running a turn with the teams' moves and
 proposing), explanation (why each dyad changed), lookahead (the fan), snapshot (the
 state hash), store (the SQLite log), replay (the state derived from the log), views
-(what each role may see), game (the Game), aar (the after-action report), cli.
+(what each role may see), game (the Game), aar (the after-action report); the Dash web
+app in web/. The commands are :mod:`sim.cli.workshop` and :mod:`sim.cli.aar`.
+
+May import: :mod:`sim.present`, :mod:`sim.analysis`, :mod:`sim.model`,
+:mod:`sim.scenario` (and the layers between). Independent of :mod:`sim.api`: neither
+imports the other.
 """
 
 from sim.workshop.adjudication import Proposal

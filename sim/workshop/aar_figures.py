@@ -1,7 +1,7 @@
 """The after-action report's figures: pure functions, game data in, a plotly Figure out.
 
-Every text in a figure that comes from people or files is HTML-escaped
-(:func:`sim.present.figures.esc`).
+Every text in a figure that comes from people or files is escaped for plotly, which
+renders label text as HTML (:func:`sim.present.labels.label_text`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sim.present.figures import esc
+from sim.present.labels import label_text
 from sim.workshop.adjudication import Proposal
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
@@ -29,9 +29,9 @@ def relations_figure(relations: pd.DataFrame, title: str) -> go.Figure:
                 x=rows["turn"],
                 y=rows["committed"],
                 mode="lines+markers",
-                name=esc(dyad),
+                name=label_text(dyad),
                 line={"color": color},
-                legendgroup=esc(dyad),
+                legendgroup=label_text(dyad),
             )
         )
         edited = rows[rows["overridden"]]
@@ -41,14 +41,14 @@ def relations_figure(relations: pd.DataFrame, title: str) -> go.Figure:
                     x=edited["turn"],
                     y=edited["proposed"],
                     mode="markers",
-                    name=esc(f"{dyad} as proposed"),
+                    name=label_text(f"{dyad} as proposed"),
                     marker={"symbol": "circle-open", "size": 11, "color": color},
-                    legendgroup=esc(dyad),
-                    hovertext=[esc(r) for r in edited["reason"]],
+                    legendgroup=label_text(dyad),
+                    hovertext=[label_text(r) for r in edited["reason"]],
                 )
             )
     fig.update_layout(
-        title=esc(title),
+        title=label_text(title),
         xaxis_title="turn",
         yaxis={"title": "relation (-1 hostile .. +1 allied)", "range": [-1.05, 1.05]},
         template="plotly_white",
@@ -64,7 +64,7 @@ def fan_figure(proposal: Proposal, committed: dict[str, float], title: str) -> g
     dyads = list(committed)
     cols = 3
     rows = max(1, math.ceil(len(dyads) / cols))
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[esc(d) for d in dyads])
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[label_text(d) for d in dyads])
     fan = proposal.fan
     for k, dyad in enumerate(dyads):
         r, c = k // cols + 1, k % cols + 1
@@ -127,6 +127,6 @@ def fan_figure(proposal: Proposal, committed: dict[str, float], title: str) -> g
             )
         fig.update_yaxes(range=[-1.05, 1.05], row=r, col=c)
     fig.update_layout(
-        title=esc(title), template="plotly_white", height=280 * rows, margin={"t": 80}
+        title=label_text(title), template="plotly_white", height=280 * rows, margin={"t": 80}
     )
     return fig

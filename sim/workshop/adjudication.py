@@ -28,6 +28,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from sim.analysis.explain import capture_decision
+from sim.analysis.landscape import LandscapeInput, analyse
+from sim.scenario import ScenarioError
 from sim.workshop.changes import ParameterChange, apply_change
 from sim.workshop.explanation import DyadChange, Source, dyad_words, held_back, side_of
 from sim.workshop.lookahead import Fan, look_ahead
@@ -242,9 +244,6 @@ def _alignments(
     model: AlignmentModel, propensity: np.ndarray | None, top: int = 3
 ) -> list[Alignment]:
     """The most stable alignments of the landscape the states decided on (none if too big)."""
-    from sim.analysis.landscape import LandscapeInput, analyse
-    from sim.scenario import ScenarioError
-
     if propensity is None:
         return []
     pair = (propensity + propensity.T) / 2.0

@@ -20,6 +20,11 @@ game stood.
     proposal = game.propose("control")
     game.override("control", "RUS-JPN", 0.1, "the summit went better than modelled")
     game.commit("control")                                   # -> results
+
+One file, because :class:`Game` is the one object that owns a game's state: every action
+is a short check-then-log-then-apply under the same lock and log, and reading them side
+by side is how a reviewer sees that every action checks the acting role. The rules
+themselves live in the modules it calls (phases, orders, injects, adjudication, replay).
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario, event_step, load_scenario
+from sim.scenario.dyads import canonical_dyad
+from sim.scenario.paths import parse_target
 from sim.workshop.adjudication import DefaultMove, Proposal, propose, run_turn
 from sim.workshop.catalogue import DEFAULT_CATALOGUE, Catalogue, load_catalogue
 from sim.workshop.changes import ParameterChange, as_change
@@ -53,7 +60,7 @@ from sim.workshop.replay import (
     settle,
 )
 from sim.workshop.roles import Role, parse_role, require_actor, require_control
-from sim.workshop.snapshot import canonical_dyad, relations_of
+from sim.workshop.snapshot import relations_of
 from sim.workshop.store import GameLog, Record, log_prefix, now
 from sim.workshop.views import turn_period, view, visible_orders
 
@@ -231,8 +238,6 @@ class Game:
 
     def value(self, path: str) -> float:
         """The current value of a world parameter ('dyads.RUS-JPN.disputes.kurils' ...)."""
-        from sim.scenario.paths import parse_target
-
         with self._lock:
             try:
                 target = parse_target(self.scenario, path)
@@ -314,8 +319,6 @@ class Game:
 
     def scheduled_events(self) -> list[dict[str, str]]:
         """The scenario's scheduled events due this turn (what the white cell can brief)."""
-        from sim.scenario import event_step
-
         out = []
         for name, event in self.scenario.events.items():
             if event.trigger == "scheduled" and event_step(self.scenario, event) == self.turn:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict
 
 from sim.model.choice import MOVE_NAMES
-from sim.scenario.errors import closest
+from sim.scenario.keypaths import closest
 from sim.workshop.catalogue import Catalogue, MoveType
 from sim.workshop.changes import ParameterChange
 from sim.workshop.errors import IllegalMove

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sim.model.model import AlignmentModel
 from sim.scenario import Scenario, ScenarioError
+from sim.scenario.dyads import dyad_indices
 from sim.workshop.adjudication import DefaultMove, Proposal, TurnPlan, run_turn
 from sim.workshop.catalogue import Catalogue, catalogue_from_json
 from sim.workshop.changes import apply_change
@@ -184,8 +185,8 @@ def settle(state: GameState, model: AlignmentModel) -> str:
     """Apply the turn's overrides to a model that has run the turn; the state hash."""
     ids = state.ids
     for key, override in state.overrides.items():
-        a, b = key.split("-")
-        model.shock_relation(ids.index(a), ids.index(b), "set", override.value)
+        i, j = dyad_indices(ids, key)
+        model.shock_relation(i, j, "set", override.value)
     return state_hash(model, state.turn, Phase.RESULTS)
 
 

@@ -14,23 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.scenario.dyads import dyad_label
+
 if TYPE_CHECKING:
     from sim.model.model import AlignmentModel
 
 
 def dyad_key(model: AlignmentModel, i: int, j: int) -> str:
     """The dyad's name 'A-B' with the actors in scenario order."""
-    a, b = sorted((i, j))
-    return f"{model.actor_ids[a]}-{model.actor_ids[b]}"
-
-
-def canonical_dyad(ids: list[str], dyad: str) -> str:
-    """A dyad written 'A-B' in either order, named in scenario order; ValueError if not one."""
-    parts = str(dyad).split("-")
-    if len(parts) != 2 or parts[0] == parts[1] or not all(p in ids for p in parts):
-        raise ValueError(f"{dyad!r} is not a dyad: write A-B with two of {', '.join(ids)}")
-    a, b = sorted(parts, key=ids.index)
-    return f"{a}-{b}"
+    return dyad_label(model.actor_ids, i, j)
 
 
 def relations_of(model: AlignmentModel, replicate: int = 0) -> dict[str, float]:

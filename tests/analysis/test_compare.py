@@ -23,6 +23,8 @@ from sim.analysis.compare import (
     unique_labels,
 )
 from sim.cli import main as cli
+from sim.present.compare_figures import comparison_figures
+from sim.present.comparison_page import comparison_html
 from sim.scenario import load_scenario
 
 INJECTION = "<script>alert('x')</script>"
@@ -164,7 +166,7 @@ def test_bloc_transitions_count_every_replicate(pair) -> None:
     assert tr.groupby("scenario")["share"].sum().round(12).tolist() == [1.0, 1.0]
     # RUS-CHN start at 0.45, above the hedging bound 0.2: one bloc, the US alone
     assert set(tr["start"]) == {"CHN+RUS | (alone: USA)"}
-    fig = pair.figures()["blocs"]
+    fig = comparison_figures(pair)["blocs"]
     assert [t.type for t in fig.data] == ["sankey", "sankey"]
     assert sum(fig.data[0].link.value) == 40
 
@@ -271,6 +273,39 @@ def test_save_comparison_writes_a_complete_folder(pair, tmp_path) -> None:
     for section in ("Largest differences", "End-states", "Difference from small-test",
                     "Relations over time", "Blocs from start to end", "Events"):  # fmt: skip
         assert f"<h2>{section}</h2>" in rest, section
+
+
+def test_user_text_is_escaped_in_the_comparison_page(whatifs, tmp_path) -> None:
+    """A scenario's description, event descriptions and actor names are shown as text: in
+    the page's tables (autoescape) and in the figures' labels (plotly renders label text
+    as HTML, so the labels are escaped where the figures are built)."""
+    evil = write_whatif(
+        tmp_path,
+        "evil",
+        {
+            "description": f"A description with {INJECTION} & more",
+            "actors": {"CHN": {"name": f"China {INJECTION}"}},
+            "events": {
+                "talks": {
+                    "description": f"talks {INJECTION}",
+                    "when": "USA-RUS > -0.1",
+                    "add": {"dyads.USA-RUS.institutions": 0.2},
+                }
+            },
+        },
+    )
+    c = sim.compare([evil, SMALL_YAML], **{**KW, "replicates": 20})  # the first names actors
+    page = comparison_html(c).replace(get_plotlyjs(), "")
+    assert "<script>alert" not in page
+    assert "A description with &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more" in page
+    assert "talks &lt;script&gt;" in page
+    assert "<h1>Comparing scenarios: evil, small-test</h1>" in page
+    figures = comparison_figures(c)
+    for fig in figures.values():  # plotly writes "<" as \u003c in its JSON: check the text
+        text = json.dumps(fig.to_plotly_json(), default=str)
+        assert "<script>" not in text
+    relations = json.dumps(figures["relations"].to_plotly_json(), default=str)
+    assert "China &lt;script&gt;" in relations  # the dyad panels' titles
 
 
 def test_compare_on_the_command_line(whatifs, tmp_path, capsys) -> None:

@@ -17,7 +17,9 @@ from plotly.offline import get_plotlyjs
 
 from sim.analysis import AnalysisError, discover, plan_discovery
 from sim.analysis.discovery import choose_box, describe_box
-from sim.cli.analysis import run as cli_run
+from sim.cli.main import main as cli_run
+from sim.present.discovery_figures import discovery_figures
+from sim.present.discovery_page import discovery_html, save_discovery
 from sim.scenario import load_scenario
 
 BASELINE = REPO_ROOT / "scenarios" / "baseline.yaml"
@@ -72,8 +74,8 @@ def test_frames(found) -> None:
     assert t["density"].iloc[-1] >= t["density"].iloc[0]
     assert {f"{KURILS}_min", f"{KURILS}_max"} <= set(t.columns)
     assert found.box_stats["box"] in set(t["box"])
-    assert set(found.figures()) == {"parallel", "trajectory", "features"}
-    dims = found.figures()["parallel"].data[0].dimensions
+    assert set(discovery_figures(found)) == {"parallel", "trajectory", "features"}
+    dims = discovery_figures(found)["parallel"].data[0].dimensions
     assert dims[0].constraintrange is not None and dims[0].range == (0.0, 1.0)
 
 
@@ -137,9 +139,9 @@ def test_end_state_that_never_follows(kurils_file, tmp_path: Path) -> None:
     r = discover(kurils_file, "RUS-JPN is hostile and RUS-CHN is hostile", replicates=50, workers=1)
     assert r.count == 0 and r.box.empty and r.trajectory.empty and r.feature_scores.empty
     assert "never follows" in r.description
-    folder = r.save(tmp_path)
+    folder = save_discovery(r, tmp_path)
     assert (folder / "discovery.html").exists()
-    assert set(r.figures()) == {"parallel"}
+    assert set(discovery_figures(r)) == {"parallel"}
 
 
 def _self_contained(html: str) -> str:
@@ -199,7 +201,7 @@ def test_html_escapes_user_text(kurils_file, tmp_path: Path) -> None:
     s.description = f"desc {INJECTION}"
     s.actors["RUS"].name = f"Russia{INJECTION}"
     r = discover(s, "russia_japan_rapprochement", replicates=200, workers=1)
-    rest = _self_contained(r.html())
+    rest = _self_contained(discovery_html(r))
     assert "<script>alert" not in rest and "desc &lt;script&gt;alert" in rest
 
 
@@ -229,7 +231,7 @@ def test_output_is_clean(kurils_file, tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "sim.cli.analysis",
+            "sim.cli",
             "discover",
             str(kurils_file),
             "--outcome",
@@ -244,7 +246,7 @@ def test_output_is_clean(kurils_file, tmp_path: Path) -> None:
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stderr
     noise = re.compile(r"warning|EMA|matplotlib|ipyparallel|altair|Traceback", re.I)

@@ -11,19 +11,13 @@ import plotly.graph_objects as go
 import pytest
 from conftest import FIXTURES, REPO_ROOT
 
-from sim.analysis.explain import (
-    ExplainError,
-    Explanation,
-    explain,
-    explain_figures,
-    period_label,
-    waterfall_figure,
-)
+from sim.analysis.explain import ExplainError, Explanation, explain, period_label
 from sim.cli import explain as explain_cli
 from sim.experiment.uncertainty import sample_parameters
 from sim.model.choice import MOVE_NAMES, MOVES
 from sim.model.drivers import TERM_NAMES, propensity_terms
 from sim.model.model import AlignmentModel
+from sim.present.explain_figures import explain_figures, waterfall_figure
 from sim.scenario import ScenarioError, load_scenario
 
 BASELINE = REPO_ROOT / "scenarios" / "baseline.yaml"

@@ -14,7 +14,9 @@ from plotly.offline import get_plotlyjs
 
 from sim.analysis import AnalysisError, OutcomeError, parse_end_state, parse_outcome
 from sim.analysis.sensitivity import build_factors, draw_sample, plan_sensitivity, sensitivity
-from sim.cli.analysis import run as cli_run
+from sim.cli.main import main as cli_run
+from sim.present.sensitivity_figures import sensitivity_figures
+from sim.present.sensitivity_page import save_sensitivity
 from sim.scenario import load_scenario
 
 BASELINE = REPO_ROOT / "scenarios" / "baseline.yaml"
@@ -204,7 +206,7 @@ def test_sobol_dominant_factor_and_inert_factor(baseline) -> None:
     for key in ("S1", "ST", "ST_conf"):
         assert abs(idx.loc["weights.attention", key]) < 1e-9
     assert {"S1_conf", "ST_conf"} <= set(r.indices.columns)
-    figs = r.figures()
+    figs = sensitivity_figures(r)
     assert set(figs) == {"tornado"} and len(figs["tornado"].data) == 2
 
 
@@ -283,7 +285,7 @@ def test_html_escapes_user_text(tmp_path: Path, baseline) -> None:
     s.description = f"desc {INJECTION}"
     s.actors["CHN"].name = f"China{INJECTION}"
     r = sensitivity(s, "RUS-JPN", "morris", n=2, replicates=5, vary=VARY, workers=1)
-    folder = r.save(tmp_path)
+    folder = save_sensitivity(r, tmp_path)
     rest = _self_contained((folder / "sensitivity.html").read_text())
     assert "<script>alert" not in rest
     assert "desc &lt;script&gt;alert" in rest and folder.parent.name.startswith("evil")

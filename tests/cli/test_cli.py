@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -12,6 +13,8 @@ import pytest
 from conftest import REPO_ROOT, SMALL_YAML
 
 from sim.cli import main as cli
+from sim.cli import options, paths
+from sim.cli import run as run_command
 
 BAD_YAML = """\
 name: bad
@@ -32,7 +35,7 @@ def run_cli(*args: object, cwd: Path = REPO_ROOT, env: dict | None = None):
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=900,
         env={**os.environ, **(env or {})},
     )
 
@@ -118,16 +121,18 @@ def test_schema_prints_json() -> None:
 
 
 def test_no_arguments_runs_the_default_scenario(tmp_path, monkeypatch, capsys) -> None:
-    monkeypatch.setattr(cli, "DEFAULT_SCENARIO", SMALL_YAML)
-    monkeypatch.setattr(cli, "DEFAULT_RESULTS", tmp_path)
+    monkeypatch.setattr(run_command, "DEFAULT_SCENARIO", SMALL_YAML)
+    monkeypatch.setattr(run_command, "DEFAULT_RESULTS", tmp_path)
     assert cli.main([]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.startswith(f"report: {tmp_path / 'small-test'}")
 
 
 def test_default_paths_are_beside_run_py() -> None:
-    assert cli.DEFAULT_SCENARIO == REPO_ROOT / "scenarios" / "baseline.yaml"
-    assert cli.DEFAULT_RESULTS == REPO_ROOT / "results"
+    assert paths.REPO_ROOT == REPO_ROOT
+    assert paths.DEFAULT_SCENARIO == REPO_ROOT / "scenarios" / "baseline.yaml"
+    assert paths.DEFAULT_RESULTS == REPO_ROOT / "results"
+    assert paths.WORKSHOP_RESULTS == REPO_ROOT / "results" / "workshop"
 
 
 def test_internal_error_is_one_line_without_traceback(tmp_path, monkeypatch, capsys) -> None:
@@ -171,3 +176,50 @@ def test_interrupt_while_publishing_keeps_the_chunks(tmp_path, monkeypatch, caps
     assert "0 to run" in capsys.readouterr().err  # every chunk was there
     (final,) = (tmp_path / "small-test").iterdir()
     assert not final.name.startswith(".")
+
+
+# ---------------------------------------------------------------- the parser
+
+
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    parser = cli.build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(sub.choices)
+
+
+def test_every_command_dispatches_to_its_own_module() -> None:
+    commands = _commands()
+    assert list(commands) == [
+        "run", "compare", "validate", "schema", "landscape", "explain", "sensitivity",
+        "discover", "workshop", "aar",
+    ]  # fmt: skip
+    for name, parser in commands.items():
+        assert parser.get_default("func").__module__ == f"sim.cli.{name}", name
+    assert cli.build_parser().get_default("func") is run_command.run_baseline
+
+
+def test_a_shared_option_is_defined_once() -> None:
+    """The same spelling, metavar, default and (where the default does not depend on the
+    command) help in every command that takes it."""
+
+    def seen(option: str, *fields: str) -> set[tuple]:
+        return {
+            tuple(getattr(action, f) for f in fields)
+            for parser in _commands().values()
+            for action in parser._actions
+            if option in action.option_strings
+        }
+
+    for option in ("--workers", "--scheduler", "--connect-timeout", "--chunk-size", "--vary"):
+        assert len(seen(option, "metavar", "default", "help")) == 1, option
+    assert len(seen("--json", "help")) == 1
+    for option in ("--reps", "--seed", "--out"):
+        assert len(seen(option, "metavar")) == 1, option
+
+
+def test_the_record_option_uses_the_model_parser() -> None:
+    for mode in ("full", "outcomes", "steps:3"):
+        assert options.record_mode(mode) == mode
+    for bad in ("steps:0", "steps", "every", "steps:-1"):
+        with pytest.raises(argparse.ArgumentTypeError, match="steps:K"):
+            options.record_mode(bad)

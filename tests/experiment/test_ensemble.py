@@ -6,13 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from chunk_faults import INJECTED, failing_work
 from conftest import FIXTURES, SMALL_YAML, load_small
 
 import sim
-from sim.experiment.collect import Ensemble, histogram_quantiles, histograms_from_history
-from sim.experiment.engine import EnsembleFailed, resolve_settings
-from sim.experiment.tasks import FAIL_CHUNKS_ENV, chunk_bounds, chunk_seed, parameter_seed
+from sim.experiment.collect import Ensemble
+from sim.experiment.engine import EnsembleFailed, resolve_settings, run_in_memory
+from sim.experiment.tasks import chunk_bounds, chunk_seed, parameter_seed
 from sim.model.model import HISTOGRAM_EDGES, AlignmentModel
+from sim.results.histograms import histogram_quantiles, histograms_from_history
+from sim.results.manifest import load_manifest
 from sim.scenario import load_scenario
 
 UNCERTAIN = FIXTURES / "scenarios" / "uncertain.yaml"
@@ -153,25 +156,26 @@ def test_uncertain_parameters_are_sampled_once_and_sliced(tmp_path) -> None:
     np.testing.assert_array_equal(a.model.history[:, 10:20], chunk1.history)
     out = sim.save(a, tmp_path)
     assert (out / "parameters.parquet").is_file()
-    m = sim.results.frames.load_manifest(out)
+    m = load_manifest(out)
     assert m["sampling"] and m["seeds"]["parameters"] == {"entropy": 2, "spawn_key": [0]}
 
 
-def test_a_failing_chunk_is_reported_with_its_seed(monkeypatch) -> None:
-    monkeypatch.setenv(FAIL_CHUNKS_ENV, "2")
+def test_a_failing_chunk_is_reported_with_its_seed() -> None:
+    scenario = load_small()
+    settings = resolve_settings(scenario, replicates=100, seed=3, chunk_size=25)
     with pytest.raises(EnsembleFailed) as info:
-        small_run()
+        run_in_memory(scenario, settings, workers=1, work=failing_work(2))
     (failure,) = info.value.failures
     assert failure.key.chunk == 2 and failure.start == 50 and failure.count == 25
     assert (failure.entropy, failure.spawn_key) == (3, (1, 2))
-    assert "injected failure" in failure.error
+    assert INJECTED in failure.error
     assert "spawn_key=(1, 2)" in str(info.value)
 
 
 def test_histogram_quantiles_match_numpy_on_the_lattice() -> None:
     rng = np.random.default_rng(0)
     values = rng.integers(-20, 21, size=(3, 500, 2)) * 0.05  # the 0.05 lattice of moves
-    counts = histograms_from_history(values, HISTOGRAM_EDGES)
+    counts = histograms_from_history(values)
     probs = [0.05, 0.25, 0.5, 0.75, 0.95]
     q = histogram_quantiles(counts, HISTOGRAM_EDGES, probs)
     expected = np.quantile(values, probs, axis=1, method="inverted_cdf")  # (5, 3, 2)

@@ -1,4 +1,7 @@
-"""Conditions: parsing, evaluation on hand-made relation matrices, blocs, and errors."""
+"""Conditions: evaluation on hand-made relation matrices, vectorised over replicates; blocs.
+
+Parsing and its error messages: tests/scenario/test_grammar.py.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,11 @@ import numpy as np
 import pytest
 from factories import baseline
 
-from sim.model.conditions import ConditionError, bloc_labels, parse_condition
+from sim.model.blocs import bloc_labels
+from sim.model.conditions import holds
 from sim.model.events import ModelState
 from sim.model.world import build_world
+from sim.scenario.grammar import parse_condition
 
 IDS = ["USA", "CHN", "JPN", "RUS"]
 
@@ -22,10 +27,10 @@ def relations(pairs: dict[str, float]) -> np.ndarray:
     return r
 
 
-def holds(text: str, pairs: dict[str, float], step: int = 0, **changes) -> bool:
+def holds_at(text: str, pairs: dict[str, float], step: int = 0, **changes) -> bool:
     scenario = baseline(changes)
     state = ModelState(relations(pairs), build_world(scenario), step, scenario.bands)
-    return bool(parse_condition(text, scenario).holds(state)[0])
+    return bool(holds(parse_condition(text, scenario), state)[0])
 
 
 @pytest.mark.parametrize(
@@ -56,20 +61,20 @@ def holds(text: str, pairs: dict[str, float], step: int = 0, **changes) -> bool:
     ],
 )
 def test_conditions_evaluate_as_written(text, pairs, expected):
-    assert holds(text, pairs) is expected
+    assert holds_at(text, pairs) is expected
 
 
 def test_step_is_the_current_step():
-    assert holds("step >= 8", {}, step=8)
+    assert holds_at("step >= 8", {}, step=8)
 
 
 def test_blocs_are_the_groups_joined_by_aligned_relations():
     pairs = {"USA-JPN": 0.8, "CHN-RUS": 0.4, "USA-CHN": -0.3, "JPN-RUS": 0.1}
-    assert holds("together(USA, JPN) and together(CHN, RUS)", pairs)
-    assert holds("blocs == 2", pairs)
-    assert not holds("together(JPN, RUS)", pairs)
+    assert holds_at("together(USA, JPN) and together(CHN, RUS)", pairs)
+    assert holds_at("blocs == 2", pairs)
+    assert not holds_at("together(JPN, RUS)", pairs)
     pairs["JPN-RUS"] = 0.25  # Japan and Russia aligned: one chain of four
-    assert holds("together(USA, CHN) and blocs == 1", pairs)
+    assert holds_at("together(USA, CHN) and blocs == 1", pairs)
     labels = bloc_labels(relations({"USA-JPN": 0.8}), 0.2)
     np.testing.assert_array_equal(labels, [[0, 1, 0, 3]])
 
@@ -79,37 +84,5 @@ def test_conditions_are_vectorised_over_replicates():
     r = np.concatenate([relations({"RUS-CHN": 0.7}), relations({"RUS-CHN": 0.1})])
     state = ModelState(r, build_world(scenario), 0, scenario.bands)
     np.testing.assert_array_equal(
-        parse_condition("RUS-CHN is allied", scenario).holds(state), [True, False]
+        holds(parse_condition("RUS-CHN is allied", scenario), state), [True, False]
     )
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("RUS-CHN >> 0.6", "expected a number, a dyad (A-B) or a path at column 10"),
-        ("RUS-KOR > 0.6", "unknown actor 'KOR'"),
-        ("RUS-CHN is friendly", "'is' takes a band"),
-        ("0.5 is allied", "only a relation (A-B) is in a band"),
-        ("RUS-CHN", "needs a comparison"),
-        ("actors.CHN.assertivness > 0.5", "did you mean 'assertiveness'"),
-        ("RUS-CHN > 0.6 and", "ends too early"),
-        ("RUS-CHN > 0.6 )", "unexpected ')'"),
-        ("", "the condition is empty"),
-        ("RUS-CHN > 0.6 ; import os", "unexpected character ';'"),
-        ("__import__('os')", "unexpected character"),
-        ("__import__ > 1", "unknown name '__import__'"),
-        ("together(RUS, RUS)", "two different actors"),
-        ("allied > 0.3", "cannot stand here"),
-        ("(RUS-CHN > 0.6) > 1", "unexpected '>'"),
-    ],
-)
-def test_bad_conditions_say_what_is_wrong(text, message):
-    with pytest.raises(ConditionError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        parse_condition(text, baseline())
-
-
-def test_end_states_read_only_relations():
-    with pytest.raises(ConditionError, match="not parameters"):
-        parse_condition("actors.CHN.assertiveness > 0.5", baseline(), relations_only=True)
-    with pytest.raises(ConditionError, match="'step' cannot be used"):
-        parse_condition("step > 3", baseline(), relations_only=True)

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from factories import baseline
 
-from sim.model.agents import level_value, logit_choice
+from sim.model.choice import MOVES, autonomy, choose_moves, level_value, logit_choice
 from sim.model.drivers import (
     TERM_NAMES,
     balance,
+    dispute,
     power_ratio,
     propensity,
     propensity_terms,
@@ -38,7 +39,7 @@ def test_threat_follows_walts_four_sources_and_friends_threaten_less():
         / (s[chn] + s[jpn])
         * world.offense[0, chn]
         * world.proximity[0, jpn, chn]
-        * (world.assertiveness[0, chn] + 0.5 * world.dispute[0, jpn, chn])
+        * (world.assertiveness[0, chn] + 0.5 * dispute(world)[0, jpn, chn])
     )
     assert t[0, jpn, chn] == pytest.approx(min(expected, 1.0))
     r[0, jpn, chn] = r[0, chn, jpn] = 0.5
@@ -96,9 +97,9 @@ def test_terms_have_their_documented_sign_and_sum_to_the_propensity():
 
 def test_level_value_pulls_toward_the_desired_level_and_autonomy_caps_alignment():
     levels = np.linspace(-1, 1, 201)[None, :]
-    free = level_value(levels, np.array([0.8]), np.array([0.8]), np.array([0.0]), 0.3, 0.5)
+    free = level_value(levels, 0.8, 0.8, 0.0, 0.3, 0.5)
     assert levels[0, free.argmax()] == pytest.approx(0.8)
-    bound = level_value(levels, np.array([0.8]), np.array([0.8]), np.array([2.0]), 0.3, 0.5)
+    bound = level_value(levels, 0.8, 0.8, 2.0, 0.3, 0.5)
     # -(x - 0.8)^2 - 2 (x - 0.3)^2 - 0.5 (x - 0.8)^2 peaks at x = (1.5 * 0.8 + 2 * 0.3) / 3.5
     assert levels[0, bound.argmax()] == pytest.approx((1.5 * 0.8 + 0.6) / 3.5, abs=0.01)
 
@@ -115,16 +116,22 @@ def test_logit_choice_matches_the_logit_probabilities():
     assert cold[0] == 0
 
 
-def test_the_compiled_kernel_agrees_with_the_rule_as_written():
-    from sim.model.choice import MOVES, choose_moves
+def test_autonomy_costs_only_past_the_threshold():
+    levels = np.array([-0.5, 0.3, 0.5, 1.0])
+    np.testing.assert_allclose(autonomy(levels, 2.0, 0.3), [0.0, 0.0, 2 * 0.2**2, 2 * 0.7**2])
+    assert autonomy(0.9, 0.0, 0.3) == 0.0
+    # The same function on numbers (as the kernel calls it) and on arrays.
+    assert autonomy(0.5, 2.0, 0.3) == autonomy(np.array([0.5]), 2.0, 0.3)[0]
 
+
+def test_the_compiled_kernel_agrees_with_the_rule_as_written():
     rng = np.random.default_rng(3)
     reps, n, me = 2000, 5, 1
     current = np.round(rng.uniform(-1, 1, (reps, n)) / 0.05) * 0.05
     current[:, me] = 0.0
     prop = rng.normal(0, 0.5, (reps, n))
     uniform = rng.random((reps, n))
-    autonomy = rng.uniform(0, 3, reps)
+    alphas = rng.uniform(0, 3, reps)
     beta, d, tau, kappa, theta = 2.0, 0.05, 0.01, 0.5, 0.3
     moves = np.empty((reps, n))
     one = np.ones(1)
@@ -132,7 +139,7 @@ def test_the_compiled_kernel_agrees_with_the_rule_as_written():
         current,
         prop,
         uniform,
-        autonomy,
+        alphas,
         beta * one,
         d * one,
         tau * one,
@@ -142,7 +149,8 @@ def test_the_compiled_kernel_agrees_with_the_rule_as_written():
         moves,
     )
     levels = np.clip(current[..., None] + d * MOVES, -1, 1)
-    values = level_value(levels, np.tanh(beta * prop), current, autonomy[:, None], theta, kappa)
+    desired = np.tanh(beta * prop)[..., None]
+    values = level_value(levels, desired, current[..., None], alphas[:, None, None], theta, kappa)
     picks = logit_choice(values, tau, uniform)
     expected = np.take_along_axis(levels, picks[..., None], axis=-1)[..., 0] - current
     expected[:, me] = 0.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -98,7 +99,7 @@ def test_an_event_at_a_date_applies_in_the_step_holding_it():
     data = _event_data(at="2015-02-15", add={"dyads.RUS-JPN.relation": 0.3})
     model = AlignmentModel(scenario(data), replicates=2, seed=0)
     # 2015-02-15 lies in the period 2015-01-01 .. 2015-04-01, which step 5 simulates.
-    assert model.timeline.scheduled_steps == [5]
+    assert [rule.step for rule in model.timeline.rules if rule.trigger == "scheduled"] == [5]
 
 
 def test_a_relation_shock_moves_the_relation_at_once():
@@ -226,6 +227,38 @@ def test_a_fork_of_one_replicate_is_the_same_run_as_going_on():
     a = game.fork(replicates=3, seed=4, source=2).run()
     b = game.fork(replicates=3, seed=4, source=2).run()
     np.testing.assert_array_equal(a.history, b.history)
+
+
+def test_a_world_forks_every_field_to_the_source_replicate():
+    data = baseline_dict()
+    reps = 4
+    parameters = {
+        "actors.CHN.assertiveness": np.linspace(0.5, 0.8, reps),
+        "actors.RUS.autonomy": np.linspace(0.0, 3.0, reps),
+        "actors.JPN.wedge.CHN": np.linspace(0.0, 0.3, reps),
+        "dyads.RUS-JPN.disputes.kurils": np.linspace(0.1, 0.9, reps),
+        "weights.threat": np.linspace(0.5, 1.0, reps),
+        "model.temperature": np.linspace(0.01, 0.04, reps),
+    }
+    model = AlignmentModel(scenario(data), replicates=reps, seed=1, parameters=parameters)
+    world = model.world
+    fork = world.fork(2)
+    for field in dataclasses.fields(world):
+        mine, theirs = getattr(world, field.name), getattr(fork, field.name)
+        if field.name == "ids":
+            assert theirs == mine and theirs is not mine
+            continue
+        named = mine if isinstance(mine, dict) else {None: mine}
+        forked = theirs if isinstance(theirs, dict) else {None: theirs}
+        assert list(forked) == list(named), field.name
+        for key, arr in named.items():
+            if arr is None:
+                assert forked[key] is None
+                continue
+            assert forked[key].shape == (1, *arr.shape[1:]), (field.name, key)
+            row = arr[2:3] if arr.shape[0] > 1 else arr
+            np.testing.assert_array_equal(forked[key], row)
+            assert not np.shares_memory(forked[key], arr)
 
 
 def test_a_fork_steps_one_step_at_a_time():

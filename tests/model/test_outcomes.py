@@ -7,13 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.model.outcomes import (
-    BAND_NAMES,
-    band_codes,
-    band_of,
-    evaluate_outcomes,
-    relation_matrices,
-)
+from sim.model.bands import BAND_NAMES, band_codes, band_of, relation_matrices
+from sim.model.outcomes import evaluate_outcomes
 from sim.scenario.dyads import dyad_indices
 from sim.scenario.schema import Bands, Scenario
 

@@ -11,16 +11,12 @@ from plotly.offline import get_plotlyjs
 
 from sim.api import RunResult
 from sim.model.model import HISTOGRAM_EDGES, AlignmentModel
-from sim.present.figures import (
-    build_figures,
-    end_state_figure,
-    histogram_relation_quantiles,
-    network_figure,
-    network_pair_figure,
-    relation_bands_figure,
-    relation_color,
-)
+from sim.present.colors import relation_color
+from sim.present.end_states import end_state_figure
+from sim.present.network import network_figure, network_pair_figure
+from sim.present.relations import histogram_relation_quantiles, relation_bands_figure
 from sim.present.report import write_report
+from sim.present.run_figures import build_figures
 from sim.results.frames import dyad_end_table, outcome_table, trajectories_frame
 
 INJECTION = "<script>alert('x')</script>"
@@ -122,8 +118,14 @@ def test_report_escapes_user_text(tmp_path, small_scenario, fake_model) -> None:
     rest = html.replace(get_plotlyjs(), "")
     assert "alert('x')</script>" not in rest
     assert "<script>alert" not in rest
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in rest
-    assert "desc &lt;script&gt;" in rest and "outcome &lt;script&gt;" in rest
+    # the page escapes by autoescape (markupsafe writes ' as &#39;) ...
+    escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+    assert f"<h1>Scenario: evil{escaped}</h1>" in rest
+    assert f"<title>evil{escaped} – alignment scenario report</title>" in rest
+    assert f"desc {escaped}" in rest and f"outcome {escaped}" in rest
+    assert f"<td>China – Russia{escaped}</td>" in rest
+    # ... and the figures' labels, which plotly renders as HTML, by label_text
+    assert "Russia&lt;script&gt;alert(&#x27;x&#x27;)" in rest
 
 
 def test_report_without_outcomes(tmp_path, small_scenario, fake_model) -> None:

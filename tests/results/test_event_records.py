@@ -12,15 +12,17 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from chunk_faults import interrupt_after
 from conftest import SMALL_YAML, load_small
 
 import sim
 from sim.cli import main as cli
-from sim.experiment import runner
 from sim.experiment.store import PartialRun
-from sim.experiment.tasks import ChunkKey, ChunkResult, firings_from_log
+from sim.experiment.tasks import ChunkKey, ChunkResult, chunk_seed
 from sim.model.model import AlignmentModel
-from sim.results.frames import event_cumulative, event_table, events_frame
+from sim.results.events import event_cumulative, event_table, events_frame, firings_from_log
+from sim.results.frames import DYAD_COLUMNS, OUTCOME_COLUMNS
+from sim.results.manifest import load_manifest
 
 RANDOM_EVENTS = {
     "incident": {
@@ -158,11 +160,9 @@ def test_events_parquet_has_a_stable_schema(tmp_path) -> None:
     html = (loud / "report.html").read_text()
     assert "<h2>Events</h2>" in html and "tension" in html and "100.0%" in html
     assert "This scenario has no events." in (folder / "report.html").read_text()
-    manifest = sim.results.frames.load_manifest(loud)
+    manifest = load_manifest(loud)
     assert "events.parquet" in manifest["files"]
     # outcomes.csv keeps its columns: events have their own file
-    from sim.results.frames import DYAD_COLUMNS, OUTCOME_COLUMNS
-
     columns = set(pd.read_csv(loud / "outcomes.csv").columns)
     assert columns == {"kind", *OUTCOME_COLUMNS, *DYAD_COLUMNS}
 
@@ -196,8 +196,6 @@ def test_real_events_are_identical_on_every_backend(tmp_path, dask_scheduler) ->
         pd.testing.assert_frame_equal(other.event_stats, serial.event_stats)
         np.testing.assert_array_equal(other.model.history, serial.model.history)
     # each chunk's firings are those of the model of that chunk alone
-    from sim.experiment.tasks import chunk_seed
-
     model = AlignmentModel(
         sim.load_scenario(path), replicates=15, seed=chunk_seed(4, 2), record="outcomes"
     ).run()
@@ -217,16 +215,8 @@ def test_resume_gives_the_same_events(tmp_path, monkeypatch) -> None:
         return cli.main(["run", str(path), "--out", str(out), *args, *extra])
 
     assert run(tmp_path / "a") == 0
-    seen = []
-
-    def hook(result) -> None:
-        seen.append(result.key)
-        if len(seen) >= 2:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(runner, "after_chunk_hook", hook)
-    assert run(tmp_path / "b") == 130
-    monkeypatch.setattr(runner, "after_chunk_hook", None)
+    with interrupt_after(2):
+        assert run(tmp_path / "b") == 130
     assert run(tmp_path / "b", "--resume") == 0
     (a,) = (tmp_path / "a" / "small-test").iterdir()
     (b,) = (p for p in (tmp_path / "b" / "small-test").iterdir() if not p.name.startswith("."))

@@ -17,19 +17,18 @@ import sim
 from sim.api import RunResult
 from sim.experiment.tasks import chunk_seed
 from sim.model.model import AlignmentModel
+from sim.model.bands import BAND_NAMES
+from sim.results import run_folder
 from sim.results.frames import (
-    BAND_NAMES,
     DYAD_COLUMNS,
     OUTCOME_COLUMNS,
     dyad_end_table,
-    load_manifest,
     outcome_table,
-    read_outcomes_csv,
-    scenario_sha256,
     trajectories_frame,
-    wilson_interval,
-    write_run,
 )
+from sim.results.intervals import wilson_interval
+from sim.results.manifest import load_manifest, scenario_sha256
+from sim.results.outcomes_csv import read_outcomes_csv
 from sim.scenario import Scenario
 
 STARTED = dt.datetime(2024, 5, 1, 12, 0, 0).astimezone()
@@ -37,6 +36,11 @@ STARTED = dt.datetime(2024, 5, 1, 12, 0, 0).astimezone()
 
 def make_result(model, scenario) -> RunResult:
     return RunResult(scenario, model, None, STARTED, STARTED + dt.timedelta(seconds=2))
+
+
+def write_run(result: RunResult, root, command=None):
+    """A run folder as sim.save writes it: the results layer's files and the report."""
+    return sim.save(result, root, command)
 
 
 def test_trajectories_frame_shape_columns_dtypes(fake_model) -> None:
@@ -186,9 +190,9 @@ def test_failed_write_leaves_nothing(tmp_path, fake_model, small_scenario, monke
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sim.present.report.write_report", boom)
+    # the report (or any file the caller adds) fails half-way: no folder is published
     with pytest.raises(KeyboardInterrupt):
-        write_run(result, tmp_path)
+        run_folder.write_run(result, tmp_path, files={"report.html": boom})
     assert [p.name for p in (tmp_path / "small-test").iterdir()] == [first.name]
 
 

@@ -9,9 +9,9 @@ import zipfile
 
 import pytest
 from plotly.offline import get_plotlyjs
-from workshop_support import make_game, play_turn
+from workshop_support import baseline, make_game, play_turn
 
-from sim.cli.workshop import run
+from sim.cli.aar import run
 from sim.scenario import Scenario
 from sim.workshop.aar import write_aar
 
@@ -47,7 +47,7 @@ def report(played, tmp_path_factory):
 def test_the_report_escapes_everything_people_wrote(report):
     html = report.read_text(encoding="utf-8")
     assert EVIL not in html and "<b>Tokyo</b>" not in html
-    assert "Patrols &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "Patrols &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html  # autoescape
     assert "Summit &lt;script&gt;" in html and "A leak &lt;script&gt;" in html
     assert "&lt;b&gt;Tokyo&lt;/b&gt;" in html
     assert html.count(get_plotlyjs()[:300]) == 1  # plotly.js embedded once
@@ -110,3 +110,20 @@ def test_the_command_refuses_a_file_that_is_not_a_game(tmp_path, capsys):
     assert run([str(bad), "--out", str(tmp_path / "out")]) == 2
     assert "not a workshop game" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_report_escapes_the_scenario_name_and_description(tmp_path):
+    scenario = baseline().model_copy(
+        update={"name": f"evil{EVIL}", "description": f"described {EVIL}"}
+    )
+    game = make_game(tmp_path, scenario=scenario)
+    try:
+        html = write_aar(game, tmp_path / "aar").read_text(encoding="utf-8")
+    finally:
+        game.close()
+    page = html.replace(get_plotlyjs(), "")
+    escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+    assert EVIL not in page and "<script>alert" not in page
+    assert f"<title>evil{escaped} – after-action report</title>" in page
+    assert f"<h1>After-action report: evil{escaped}</h1>" in page
+    assert f"<b>evil{escaped}</b>: described {escaped}</p>" in page

@@ -31,7 +31,9 @@ from sim.analysis.landscape.inputs import (
     display_name,
     scenario_input,
 )
-from sim.scenario.errors import KeyNode, Problem, closest, describe, number
+from sim.scenario import load_scenario
+from sim.scenario.errors import KeyNode, Problem, describe, number
+from sim.scenario.keypaths import closest
 from sim.scenario.sourced_yaml import parse_sourced, read_text
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
@@ -67,8 +69,6 @@ def load_input(
             "its actors as a mapping"
         )
         raise LandscapeError(root.problem(("actors",), msg))
-    from sim.scenario import load_scenario
-
     scenario = load_scenario(p)
     return scenario_input(scenario, step or 0, replicates, seed, file=shown)
 

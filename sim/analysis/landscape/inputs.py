@@ -18,6 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from sim.model.drivers import propensity
+from sim.model.model import AlignmentModel
+from sim.model.world import build_world, initial_relations
+from sim.scenario import add_months, event_step
 from sim.scenario.errors import Problem, ScenarioError
 
 
@@ -103,10 +107,6 @@ def scenario_input(
     scenario's) to that step, applying the scenario's events up to it, and the relations
     are the median over replicates. Uncertain parameters stay at the scenario's values.
     """
-    from sim.model.drivers import propensity
-    from sim.model.world import build_world, initial_relations
-    from sim.scenario import add_months, event_step
-
     run = scenario.run
     if not 0 <= step <= run.steps:
         msg = f"--step {step}: the scenario runs steps 0 to {run.steps}"
@@ -124,8 +124,6 @@ def scenario_input(
         relations = initial_relations(scenario)
         source["relations"] = "the scenario's initial relations"
     else:
-        from sim.model.model import AlignmentModel
-
         reps = int(replicates or run.replicates)
         model = AlignmentModel(scenario, replicates=reps, seed=seed, record="outcomes")
         for _ in range(step):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.workshop.aar import write_aar
 from sim.workshop.errors import WorkshopError
 from sim.workshop.game import Game
 from sim.workshop.web.security import JoinCodes
@@ -237,8 +238,6 @@ def _fork_path(web: WebGame, turn: int) -> Path:
 
 def write_report(web: WebGame, search: str | None) -> Path:
     """Write the after-action report (white cell only); return the HTML file."""
-    from sim.workshop.aar import write_aar
-
     role = web.role(search)
     if role != "control":
         raise WorkshopError(f"only the white cell (control) may write the report; not {role}")

@@ -18,7 +18,7 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from sim.workshop.game import Game
-from sim.workshop.web import actions, layouts
+from sim.workshop.web import actions, components, layouts
 from sim.workshop.web.security import (
     DEFAULT_BURST,
     DEFAULT_RATE,
@@ -96,7 +96,7 @@ def register_callbacks(app: Dash, web: actions.WebGame) -> None:
     def render_shell(search: str | None) -> Any:
         role = web.codes.role_for_search(search)
         if role is None:
-            page = layouts.error_page("This join code is missing or not valid for this game.")
+            page = components.error_page("This join code is missing or not valid for this game.")
             return page, TWO_COLUMNS
         # Pages that only show (projector, observer) give their charts the whole width.
         wide = role in ("projector", "observer")

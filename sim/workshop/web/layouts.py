@@ -3,222 +3,28 @@
 People's words (rationales, inject titles and texts, override reasons, notes) are put in
 Dash components as text children, which the browser shows as text: no raw HTML, no
 markdown. Text that goes into a Plotly figure (titles, hovers) is escaped with
-:func:`sim.present.figures.esc`.
+:func:`sim.present.labels.label_text`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import plotly.graph_objects as go
 from dash import dcc, html
 
-from sim.model.world import capability_shares
-from sim.present.figures import esc, network_figure
 from sim.workshop.game import Game
-
-CARD = {
-    "border": "1px solid #ddd",
-    "borderRadius": "6px",
-    "padding": "0.6em 1em",
-    "margin": "0.5em 0",
-    "background": "#fff",
-}
-PHASES = ["briefing", "planning", "locked", "adjudication", "results"]
-
-
-def card(title: str, *children: Any, **kwargs: Any) -> html.Div:
-    """A titled box."""
-    return html.Div([html.H3(title, style={"marginTop": "0.2em"}), *children], style=CARD, **kwargs)
-
-
-def error_page(message: str) -> html.Div:
-    """The page for a missing or wrong join code: what happened and what to do."""
-    return html.Div(
-        [
-            html.H1("Cannot join this game"),
-            html.P(message, id="join-error"),
-            html.P(
-                "Open the URL the white cell printed for your role, "
-                "for instance http://127.0.0.1:8050/play?code=..."
-            ),
-        ],
-        style={"maxWidth": "40em", "margin": "3em auto", "fontFamily": "sans-serif"},
-    )
-
-
-def header(view: dict[str, Any]) -> html.Div:
-    """Title, turn, period and phase: the line every page starts with."""
-    return html.Div(
-        [
-            html.H1(view["title"], style={"margin": "0.2em 0"}),
-            html.Div(
-                f"Turn {view['turn']} of {view['turns']} · {view['period']} · {view['phase']}",
-                id="turn-label",
-                style={"fontSize": "1.4em", "fontWeight": "bold"},
-            ),
-        ]
-    )
-
-
-def readiness(view: dict[str, Any]) -> html.Div:
-    """Who plays each state, and which teams are ready."""
-    rows = []
-    for a in view["actors"]:
-        who = a["team"] if a["played_by"] == "team" else "the model"
-        mark = "ready" if a["ready"] else ("planning" if a["played_by"] == "team" else "")
-        rows.append(html.Tr([html.Td(a["name"]), html.Td(who), html.Td(mark)]))
-    return card("Teams", html.Table(html.Tbody(rows), id="readiness"))
-
-
-def relations_table(view: dict[str, Any]) -> html.Div:
-    """The current relations, dyad by dyad."""
-    rows = [html.Tr([html.Td(k), html.Td(f"{v:+.2f}")]) for k, v in view["relations"].items()]
-    return card("Relations now", html.Table(html.Tbody(rows)))
-
-
-def injects_list(view: dict[str, Any], show_visibility: bool = False) -> html.Div:
-    """The injects the role may read, newest first."""
-    items = []
-    for i in reversed(view["injects"]):
-        head = f"Turn {i['turn']}: {i['title']}"
-        if show_visibility:
-            head += f" [{i['visibility']}{' ' + ','.join(i['teams']) if i['teams'] else ''}]"
-        items.append(html.Li([html.B(head), html.Div(i["text"], className="inject-text")]))
-    return card("Injects", html.Ul(items) if items else html.P("None yet."))
-
-
-def orders_list(orders: list[dict[str, Any]], title: str, withdraw: bool = False) -> html.Div:
-    """This turn's orders as the role may see them, with rationales as text."""
-    items = []
-    for o in orders:
-        line = [html.B(f"{o['actor']}: {o['label']} toward {o['target']} ({o['intensity']})")]
-        if o.get("rationale"):
-            line.append(html.Div(o["rationale"], className="rationale"))
-        if withdraw:
-            line.append(
-                html.Button("Withdraw", id={"type": "withdraw", "order": o["id"]}, n_clicks=0)
-            )
-        items.append(html.Li(line))
-    return card(title, html.Ul(items) if items else html.P("No moves yet."))
-
-
-def last_result(view: dict[str, Any]) -> html.Div | None:
-    """The latest committed turn: relations, explanations, moves (with the rationales and
-    reasons the role may read)."""
-    if not view["results"]:
-        return None
-    r = view["results"][-1]
-    parts: list[Any] = [
-        html.Ul([html.Li(words) for words in r["explanations"].values()]),
-        orders_list(r["orders"], "Moves played"),
-    ]
-    if r["overrides"]:
-        parts.append(
-            html.Ul(
-                [
-                    html.Li(
-                        f"{k} set to {o['value']:+.2f} by the white cell"
-                        + (f": {o['reason']}" if o.get("reason") else "")
-                    )
-                    for k, o in r["overrides"].items()
-                ]
-            )
-        )
-    return card(f"Turn {r['turn']} as committed", *parts)
-
-
-# --- figures -----------------------------------------------------------------------------
-
-
-def network(game: Game) -> go.Figure:
-    """The alignment network now."""
-    ids = list(game.scenario.actors)
-    index = {a: k for k, a in enumerate(ids)}
-    matrix = np.zeros((len(ids), len(ids)))
-    for key, value in game.relations.items():
-        a, b = key.split("-")
-        matrix[index[a], index[b]] = matrix[index[b], index[a]] = value
-    actors = game.scenario.actors
-    sizes = capability_shares(actors)
-    names = [actors[a].name for a in ids]
-    fig = network_figure(matrix, ids, names, list(sizes), f"Alignments, {game.period()}")
-    fig.update_layout(height=520)
-    return fig
-
-
-def relations_over_time(game: Game, view: dict[str, Any]) -> go.Figure:
-    """Every relation turn by turn (turn 0: the start), with the public injects marked."""
-    committed = game.committed
-    fig = go.Figure()
-    if committed:
-        first = committed[min(committed)]
-        start = first.proposal.relations_before if first.proposal else first.relations
-        turns = [0, *sorted(committed)]
-        for dyad in start:
-            ys = [start[dyad], *(committed[t].relations[dyad] for t in sorted(committed))]
-            fig.add_trace(go.Scatter(x=turns, y=ys, mode="lines+markers", name=esc(dyad)))
-    else:
-        for dyad, value in game.relations.items():
-            fig.add_trace(go.Scatter(x=[0], y=[value], mode="markers", name=esc(dyad)))
-    for inject in view["injects"]:
-        fig.add_vline(
-            x=inject["turn"],
-            line={"dash": "dot", "color": "#888"},
-            annotation_text=esc(inject["title"][:40]),
-            annotation_textangle=-90,
-        )
-    fig.update_layout(
-        title="Relations over time (dotted: injects)",
-        xaxis_title="turn",
-        yaxis={"range": [-1.05, 1.05], "title": "relation"},
-        template="plotly_white",
-        height=480,
-    )
-    return fig
-
-
-def fan(game: Game, proposal: Any, committed: dict[str, float], title: str) -> go.Figure:
-    """The look-ahead fan of a proposal."""
-    from sim.workshop.aar_figures import fan_figure
-
-    return fan_figure(proposal, committed, title)
-
-
-def landscape(proposal: Any) -> go.Figure | None:
-    """The stable blocs of the landscape at the moment of a decision."""
-    from sim.present.landscape_figure import landscape_figure
-
-    if proposal is None or not proposal.alignments:
-        return None
-    data = {
-        "minima": [
-            {
-                "blocs": a.blocs,
-                "energy": a.energy,
-                "basin_share": a.basin_share,
-                "frustration": {},
-            }
-            for a in proposal.alignments
-        ],
-        "configurations": 2
-        ** len(proposal.alignments[0].blocs[0] + proposal.alignments[0].blocs[1]),
-        "method": "at the last decision",
-    }
-    fig = landscape_figure(data, top=8)
-    fig.update_layout(title="Stable blocs (lower energy: more stable)", height=480)
-    return fig
-
-
-def graph(fig: go.Figure | None, graph_id: str) -> Any:
-    """A figure on the page (or nothing)."""
-    if fig is None:
-        return html.Div()
-    return dcc.Graph(id=graph_id, figure=fig, config={"displaylogo": False})
-
-
-# --- the live part of each page ----------------------------------------------------------
+from sim.workshop.web.charts import fan, landscape, network, relations_over_time
+from sim.workshop.web.components import (
+    PHASES,
+    card,
+    graph,
+    header,
+    injects_list,
+    last_result,
+    orders_list,
+    readiness,
+    relations_table,
+)
 
 
 def live(game: Game, role: str) -> list[Any]:
@@ -310,9 +116,6 @@ def control_live(game: Game, view: dict[str, Any]) -> list[Any]:
         )
     )
     return parts
-
-
-# --- the static part (forms) of each page ------------------------------------------------
 
 
 def team_forms(game: Game, actor: str) -> html.Div:

@@ -1,0 +1,245 @@
+"""The frames of an explanation: what was captured in every replicate
+(:func:`sim.analysis.explain_capture.capture_decision`) summed up as means and 5%-95%
+ranges, and each decision in one sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.common import signed
+from sim.analysis.explanation import TERM_LABELS, Explanation, period_label
+from sim.model.choice import MOVE_NAMES, MOVES
+from sim.model.drivers import TERMS
+from sim.scenario import Scenario
+
+_PAST = {
+    "confront": "confronted",
+    "pressure": "pressured",
+    "hold": "held steady",
+    "engage": "engaged",
+    "cooperate": "cooperated",
+}
+
+
+def _stats(x: np.ndarray) -> tuple[float, float, float]:
+    lo, hi = np.percentile(x, [5, 95])
+    return float(np.mean(x)), float(lo), float(hi)
+
+
+def explanation_of(
+    scenario: Scenario,
+    file: str | None,
+    actor: str,
+    ids: list[str],
+    names: dict[str, str],
+    captured: dict[str, dict[str, Any]],
+    step: int,
+    start: dt.date,
+    end: dt.date,
+    replicates: int,
+    seed: int,
+    events: list[dict[str, Any]],
+    parameters: dict[str, list[str]],
+    notes: list[str],
+) -> Explanation:
+    run = scenario.run
+    period = period_label(start, run.step_months)
+    term_rows, part_rows, move_rows, summary_rows, rep_frames = [], [], [], [], []
+    for target in [k for k in ids if k in captured]:
+        c = captured[target]
+        rows = []
+        for term in TERMS:
+            mean, lo, hi = _stats(c["terms"][term.name])
+            rows.append(
+                {
+                    "target": target,
+                    "term": term.name,
+                    "label": _term_label(term.name, names[target]),
+                    "mean": mean,
+                    "p05": lo,
+                    "p95": hi,
+                    "theory": term.theory,
+                    "meaning": term.meaning,
+                }
+            )
+        rows.sort(key=lambda r: -abs(r["mean"]))
+        term_rows.extend(rows)
+        order = {t.name: k for k, t in enumerate(TERMS)}
+        parts = sorted(c["parts"].items(), key=lambda kv: (order[kv[0][0]], -abs(kv[1].mean())))
+        for (term, part), values in parts:
+            mean, lo, hi = _stats(values)
+            part_rows.append(
+                {
+                    "target": target,
+                    "term": term,
+                    "part": part,
+                    "label": _part_label(term, part, names),
+                    "mean": mean,
+                    "p05": lo,
+                    "p95": hi,
+                }
+            )
+        for side_key, side in (("actor", actor), ("other", target)):
+            s = c[side_key]
+            for m, move in enumerate(MOVE_NAMES):
+                move_rows.append(
+                    {
+                        "target": target,
+                        "side": side,
+                        "move": move,
+                        "shift": int(MOVES[m]),
+                        "utility": float(s["utility"][:, m].mean()),
+                        "probability": float(s["probability"][:, m].mean()),
+                        "share_chosen": float(np.mean(s["pick"] == m)),
+                    }
+                )
+        total = sum((c["terms"][t.name] for t in TERMS), np.zeros(replicates))
+        p, p_lo, p_hi = _stats(c["propensity"])
+        x, x_lo, x_hi = _stats(c["desired"])
+        r, r_lo, r_hi = _stats(c["relation"])
+        ch, ch_lo, ch_hi = _stats(c["change"])
+        chose, chose_share = _modal(c["actor"]["pick"])
+        other, other_share = _modal(c["other"]["pick"])
+        summary = {
+            "target": target,
+            "name": names[target],
+            "propensity": p,
+            "propensity_p05": p_lo,
+            "propensity_p95": p_hi,
+            "terms_sum": float(total.mean()),
+            "max_sum_error": float(np.max(np.abs(total - c["propensity"]))),
+            "desired": x,
+            "desired_p05": x_lo,
+            "desired_p95": x_hi,
+            "relation": r,
+            "relation_p05": r_lo,
+            "relation_p95": r_hi,
+            "change": ch,
+            "change_p05": ch_lo,
+            "change_p95": ch_hi,
+            "relation_after": float(np.mean(c["relation"] + c["change"])),
+            "chose": chose,
+            "chose_share": chose_share,
+            "other_chose": other,
+            "other_chose_share": other_share,
+            "held_back_share": float(np.mean(c["change"] < c["actor"]["change"] - 1e-12)),
+        }
+        summary["words"] = _words(
+            names[actor],
+            names[target],
+            period,
+            summary,
+            rows,
+            [p for p in part_rows if p["target"] == target],
+        )
+        summary_rows.append(summary)
+        frame = pd.DataFrame({"target": target, "replicate": np.arange(replicates)})
+        for term in TERMS:
+            frame[term.name] = c["terms"][term.name]
+        frame["terms_sum"] = total
+        frame["propensity"] = c["propensity"]
+        frame["desired"] = c["desired"]
+        frame["relation"] = c["relation"]
+        frame["move"] = np.asarray(MOVE_NAMES)[c["actor"]["pick"]]
+        frame["move_change"] = c["actor"]["change"]
+        frame["other_move"] = np.asarray(MOVE_NAMES)[c["other"]["pick"]]
+        frame["other_move_change"] = c["other"]["change"]
+        frame["change"] = c["change"]
+        rep_frames.append(frame)
+    part_columns = ["target", "term", "part", "label", "mean", "p05", "p95"]
+    return Explanation(
+        scenario=scenario.name,
+        file=file,
+        actor=actor,
+        names=names,
+        step=step,
+        period=period,
+        start=start,
+        end=end,
+        replicates=replicates,
+        seed=seed,
+        terms=pd.DataFrame(term_rows),
+        parts=pd.DataFrame(part_rows, columns=part_columns),
+        moves=pd.DataFrame(move_rows),
+        summary=pd.DataFrame(summary_rows),
+        per_replicate=pd.concat(rep_frames, ignore_index=True),
+        events=events,
+        parameters=parameters,
+        notes=notes,
+    )
+
+
+def _modal(pick: np.ndarray) -> tuple[str, float]:
+    """The most frequent move (ties: the milder, nearer hold) and its share of replicates."""
+    counts = np.bincount(pick, minlength=len(MOVE_NAMES))
+    order = sorted(range(len(MOVE_NAMES)), key=lambda m: (-counts[m], abs(MOVES[m])))
+    best = order[0]
+    return MOVE_NAMES[best], float(counts[best] / len(pick))
+
+
+def _term_label(term: str, target_name: str) -> str:
+    if term == "threat":
+        return f"threat from {target_name}"
+    return TERM_LABELS[term]
+
+
+def _part_label(term: str, part: str, names: dict[str, str]) -> str:
+    if term in ("dispute", "irritant"):
+        return _pretty(part)
+    if term == "shared_threat":
+        return f"from {names.get(part, part)}"
+    if term == "balance":
+        return f"via {names.get(part, part)}"
+    return " ".join(names.get(word, word) for word in part.split(" "))
+
+
+def _pretty(name: str) -> str:
+    """A dispute's or irritant's key as words: 'missile_defence' -> 'Missile defence'."""
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _words(
+    actor_name: str,
+    target_name: str,
+    period: str,
+    summary: dict[str, Any],
+    term_rows: list[dict[str, Any]],
+    part_rows: list[dict[str, Any]],
+) -> str:
+    """'Russia toward Japan at 2014-Q1: propensity +0.21 (shared threat from China ...) ...'."""
+    items: list[tuple[str, float]] = []
+    for row in term_rows:
+        term = row["term"]
+        if row["mean"] == 0 and row["p05"] == 0 and row["p95"] == 0:
+            continue
+        parts = [p for p in part_rows if p["term"] == term]
+        if term in ("dispute", "irritant") and parts:
+            items.extend((p["label"], p["mean"]) for p in parts)
+        elif term == "shared_threat" and parts:
+            top = max(parts, key=lambda p: abs(p["mean"]))
+            items.append((f"shared threat {top['label']}", row["mean"]))
+        else:
+            items.append((row["label"], row["mean"]))
+    items.sort(key=lambda item: -abs(item[1]))
+    shown = [f"{label} {signed(v)}" for label, v in items if abs(v) >= 0.005][:6]
+    if len(shown) < len([v for _, v in items if v != 0]):
+        shown.append("...")
+    because = f" ({', '.join(shown)})" if shown else ""
+    change = summary["change"]
+    moved = (
+        "the relation did not move"
+        if change == 0
+        else f"the relation moved {signed(change, 2 if abs(change) >= 0.01 else 3)} on average"
+    )
+    return (
+        f"{actor_name} toward {target_name} at {period}: propensity "
+        f"{signed(summary['propensity'])}{because}; desired level {signed(summary['desired'])}; "
+        f"chose {summary['chose']} in {summary['chose_share']:.0%} of replicates; "
+        f"{target_name} {_PAST[summary['other_chose']]} in {summary['other_chose_share']:.0%}; "
+        f"{moved}."
+    )

@@ -1,0 +1,5 @@
+"""``python -m sim.cli [command] ...``: the same as ``python run.py [command] ...``."""
+
+from sim.cli.main import main
+
+raise SystemExit(main())

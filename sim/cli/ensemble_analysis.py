@@ -1,0 +1,149 @@
+"""What the ``sensitivity`` and ``discover`` commands share (docs/analysis.md).
+
+Both run an analysis plan (:mod:`sim.analysis`) as ensembles on a process pool or a Dask
+cluster and write a result folder under ``DIR/<command>/<scenario>/<run-id>/``. This
+module holds their common options (:func:`add_common`), the command line they record in
+the manifest (:func:`command_line`), and the steps around the analysis:
+:func:`run_analysis` loads the scenario and turns errors into exit codes,
+:func:`run_plan` runs a plan with a progress bar, :func:`write_result` writes the result
+folder and :func:`notes_and_report` prints the closing lines.
+
+Exit codes: 0 done; 2 bad input (a missing or invalid scenario file, a bad outcome or
+--vary, no uncertain parameters, an unreachable scheduler), with a message on stderr and
+no traceback; 1 chunks that failed or results that could not be written; 130
+interrupted.
+
+The analyses and the engine are imported when a command runs, not when the parser is
+built (start-up speed).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.cli.exits import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, BadInput, err, fail
+from sim.cli.options import (
+    add_chunk_size,
+    add_cluster_options,
+    add_out,
+    add_reps,
+    add_seed,
+    add_vary,
+)
+from sim.cli.paths import DEFAULT_RESULTS
+from sim.cli.progress import EnsembleProgress, fmt_duration
+from sim.cli.scenario_file import load_scenario_file
+
+if TYPE_CHECKING:
+    from sim.experiment.runner import RunStats
+    from sim.scenario import Scenario
+
+Body = Callable[[argparse.Namespace, "Scenario", Path], int]
+"""A command's own part: run the analysis on the loaded scenario, write under the root."""
+
+
+def add_common(p: argparse.ArgumentParser, reps_default: int) -> None:
+    """The options both commands take."""
+    p.add_argument("file", type=Path, metavar="FILE", help="scenario YAML file")
+    add_reps(p, f"replicates (default {reps_default})", reps_default)
+    add_seed(p, "seed (default: the scenario's)")
+    add_vary(p)
+    add_cluster_options(p)
+    add_chunk_size(p)
+    add_out(p)
+
+
+def command_line(args: argparse.Namespace, own: Sequence[str]) -> list[str]:
+    """The command as it would be typed, from the parsed arguments (for the manifest);
+    ``own``: the command's own options, after ``--outcome``."""
+    parts = ["run.py", args.command, str(args.file), "--outcome", args.outcome, *own]
+    parts += ["--reps", str(args.reps)]
+    if args.chunk_size is not None:
+        parts += ["--chunk-size", str(args.chunk_size)]
+    if args.seed is not None:
+        parts += ["--seed", str(args.seed)]
+    for key, lo, hi in args.vary or []:
+        parts += ["--vary", f"{key}={lo:g}:{hi:g}"]
+    if args.workers is not None:
+        parts += ["--workers", str(args.workers)]
+    if args.scheduler:
+        parts += ["--scheduler", args.scheduler]
+    if args.out is not None:
+        parts += ["--out", str(args.out)]
+    return parts
+
+
+def vary_map(args: argparse.Namespace) -> dict[str, tuple[float, float]]:
+    """The ``--vary`` options by parameter (AnalysisError if one is given twice)."""
+    from sim.analysis.common import AnalysisError  # deferred: heavy (pandas)
+
+    found: dict[str, tuple[float, float]] = {}
+    for key, lo, hi in args.vary or []:
+        if key in found:
+            raise AnalysisError(f"--vary {key}: given twice; give each parameter once")
+        found[key] = (lo, hi)
+    return found
+
+
+def ran_line(stats: RunStats, points: int, replicates: int) -> str:
+    """'ran 12 points x 50 replicates (600 replicate runs) in 3.2s on ... (2 workers)'."""
+    runs = points * replicates
+    what = f"{points:,} points x {replicates:,} replicates" if points > 1 else "the ensemble"
+    return (
+        f"ran {what} ({runs:,} replicate runs) in {fmt_duration(stats.seconds)} on "
+        f"{stats.backend} ({stats.workers} worker{'s' if stats.workers != 1 else ''})"
+    )
+
+
+def run_plan(plan: Any, args: argparse.Namespace, label: str) -> Any:
+    """Say what will run, then run the plan where the options say, with a progress bar
+    named ``label``; return the result."""
+    plan.source = args.file
+    err(plan.describe())
+    return plan.run(args.workers, args.scheduler, args.connect_timeout, EnsembleProgress(label))
+
+
+def write_result(
+    writer: Callable[..., Path], result: Any, root: Path, command: Sequence[str]
+) -> Path | None:
+    """Write the result folder under ``root`` with ``writer`` (the page's save function);
+    None (and a message) if that fails."""
+    try:
+        return writer(result, root, command=list(command))
+    except OSError as exc:
+        err(f"error: cannot write results under {root}: {exc.strerror or exc}")
+        return None
+
+
+def notes_and_report(result: Any, report: Path) -> int:
+    """Print the result's notes and the report's path; return the exit code (done)."""
+    for note in result.notes:
+        print(f"note: {note}", flush=True)
+    print(f"report: {report.resolve()}", flush=True)
+    return EXIT_OK
+
+
+def run_analysis(args: argparse.Namespace, body: Body) -> int:
+    """Load the scenario, run ``body`` on it and turn its errors into exit codes."""
+    # deferred: heavy (pandas, SALib, the engine); the parser and --help do not need them
+    from sim.analysis.common import AnalysisError
+    from sim.experiment import engine, executors  # deferred: heavy
+
+    try:
+        scenario = load_scenario_file(args.file)
+    except BadInput as exc:
+        return fail(str(exc))
+    if args.scheduler and args.workers:
+        err("note: --workers is ignored with --scheduler (the cluster's workers run it)")
+    root = args.out if args.out is not None else DEFAULT_RESULTS
+    try:
+        return body(args, scenario, root)
+    except (AnalysisError, executors.SchedulerUnreachable) as exc:
+        return fail(f"error: {exc}")
+    except engine.EnsembleFailed as exc:
+        return fail(f"error: {exc}", EXIT_FAILED)
+    except KeyboardInterrupt:
+        return fail("interrupted; no results written", EXIT_INTERRUPTED)

@@ -1,0 +1,46 @@
+"""A report's insight figures: why the states moved as they did, and which alignments are
+stable.
+
+'why': every state's moves decomposed into driver terms at the first and the last step
+(:mod:`sim.analysis.explain`; up to :data:`WHY_ACTORS` actors); 'landscape_start',
+'landscape_end': the Axelrod-Bennett landscape of the drivers at the start and at the
+end (:mod:`sim.analysis.landscape`; up to its exhaustive limit). Both re-run the
+scenario's model on at most :data:`INSIGHT_REPLICATES` replicates with the run's seed.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from sim.analysis.explain import explain
+from sim.analysis.landscape import EXHAUSTIVE_LIMIT, analyse, scenario_input
+from sim.present.explain_figures import why_figure
+from sim.present.landscape_figure import landscape_figure
+from sim.scenario import Scenario
+
+#: Explanations and landscapes re-run the model on at most this many replicates.
+INSIGHT_REPLICATES = 200
+#: Beyond this many actors the "why" figure would be unreadable; it is left out.
+WHY_ACTORS = 8
+
+
+def insight_figures(scenario: Scenario, replicates: int, seed: int) -> dict[str, go.Figure]:
+    """The 'why' and landscape figures of a run of ``scenario`` (see the module text)."""
+    reps = min(int(replicates), INSIGHT_REPLICATES)
+    last = scenario.run.steps
+    figures: dict[str, go.Figure] = {}
+    if len(scenario.actors) <= WHY_ACTORS:
+        explanations = [
+            explain(scenario, actor, step=step, replicates=reps, seed=seed)
+            for step in sorted({1, last})
+            for actor in scenario.actors
+        ]
+        figures["why"] = why_figure(explanations)
+    if len(scenario.actors) <= EXHAUSTIVE_LIMIT:
+        for label, step in (("start", 0), ("end", last)):
+            data = scenario_input(scenario, step=step, replicates=reps, seed=seed)
+            figure = landscape_figure(analyse(data))
+            when = data.source.get("date", "")
+            figure.update_layout(title_text=f"At the {label} ({when}): {figure.layout.title.text}")
+            figures[f"landscape_{label}"] = figure
+    return figures

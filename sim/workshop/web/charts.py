@@ -1,0 +1,95 @@
+"""The charts of the workshop's screens: the network, relations over time, the fan and the
+landscape of a proposal.
+
+Text that goes into a Plotly figure (titles, hovers) is escaped with
+:func:`sim.present.labels.label_text`, because plotly renders label text as HTML.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from sim.model.world import capability_shares
+from sim.present.labels import label_text
+from sim.present.landscape_figure import landscape_figure
+from sim.present.network import network_figure
+from sim.scenario.dyads import dyad_indices
+from sim.workshop.aar_figures import fan_figure
+from sim.workshop.game import Game
+
+
+def network(game: Game) -> go.Figure:
+    """The alignment network now."""
+    ids = list(game.scenario.actors)
+    matrix = np.zeros((len(ids), len(ids)))
+    for key, value in game.relations.items():
+        i, j = dyad_indices(ids, key)
+        matrix[i, j] = matrix[j, i] = value
+    actors = game.scenario.actors
+    sizes = capability_shares(actors)
+    names = [actors[a].name for a in ids]
+    fig = network_figure(matrix, ids, names, list(sizes), f"Alignments, {game.period()}")
+    fig.update_layout(height=520)
+    return fig
+
+
+def relations_over_time(game: Game, view: dict[str, Any]) -> go.Figure:
+    """Every relation turn by turn (turn 0: the start), with the public injects marked."""
+    committed = game.committed
+    fig = go.Figure()
+    if committed:
+        first = committed[min(committed)]
+        start = first.proposal.relations_before if first.proposal else first.relations
+        turns = [0, *sorted(committed)]
+        for dyad in start:
+            ys = [start[dyad], *(committed[t].relations[dyad] for t in sorted(committed))]
+            fig.add_trace(go.Scatter(x=turns, y=ys, mode="lines+markers", name=label_text(dyad)))
+    else:
+        for dyad, value in game.relations.items():
+            fig.add_trace(go.Scatter(x=[0], y=[value], mode="markers", name=label_text(dyad)))
+    for inject in view["injects"]:
+        fig.add_vline(
+            x=inject["turn"],
+            line={"dash": "dot", "color": "#888"},
+            annotation_text=label_text(inject["title"][:40]),
+            annotation_textangle=-90,
+        )
+    fig.update_layout(
+        title="Relations over time (dotted: injects)",
+        xaxis_title="turn",
+        yaxis={"range": [-1.05, 1.05], "title": "relation"},
+        template="plotly_white",
+        height=480,
+    )
+    return fig
+
+
+def fan(game: Game, proposal: Any, committed: dict[str, float], title: str) -> go.Figure:
+    """The look-ahead fan of a proposal."""
+    return fan_figure(proposal, committed, title)
+
+
+def landscape(proposal: Any) -> go.Figure | None:
+    """The stable blocs of the landscape at the moment of a decision."""
+    if proposal is None or not proposal.alignments:
+        return None
+    data = {
+        "minima": [
+            {
+                "blocs": a.blocs,
+                "energy": a.energy,
+                "basin_share": a.basin_share,
+                "frustration": {},
+            }
+            for a in proposal.alignments
+        ],
+        "configurations": 2
+        ** len(proposal.alignments[0].blocs[0] + proposal.alignments[0].blocs[1]),
+        "method": "at the last decision",
+    }
+    fig = landscape_figure(data, top=8)
+    fig.update_layout(title="Stable blocs (lower energy: more stable)", height=480)
+    return fig
