@@ -381,10 +381,12 @@ def distribution_text(d: Mapping[str, Any]) -> str:
 
 def signed(x: Any, digits: int = 2) -> str:
     """A relation (or a change of one) with its sign: '+0.25' / '-0.40'; never '-0.00';
-    '' for a missing value (None or NaN)."""
-    if x is None:
+    '' for a missing value (None, NaN, or anything that is not a number). The one
+    formatter of signed relations: words, tables and pages all use it."""
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
         return ""
-    value = float(x)
     if math.isnan(value):
         return ""
     value = round(value, digits)

@@ -292,8 +292,8 @@ def _summary(result: RunResult, report_path: Path, run_line: str | None = None) 
     """Print the end-of-run summary tables, then ``report: <path>`` as the last line."""
     from rich.table import Table
 
+    from sim.analysis.common import signed as sg
     from sim.present import report_tables  # deferred: heavy (pandas, plotly)
-    from sim.present.pages import signed as sg
 
     console = table_console()
     names = dict(zip(result.model.actor_ids, result.model.actor_names, strict=True))

@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim.analysis.common import signed
 from sim.analysis.comparison import Comparison
 from sim.present.bloc_sankey import TOP_PARTITIONS, bloc_sankey_figure
 from sim.present.colors import RELATION_COLORSCALE
 from sim.present.labels import label_text
-from sim.present.pages import signed
 from sim.present.relations import (
     add_relation_bands,
     bands_caption,
@@ -69,7 +69,7 @@ def compare_bands_figure(
     order = list(dict.fromkeys(bands["dyad"]))
     chosen = [d for d in order if d in set(dyads)] if dyads is not None else order
     chosen = chosen[:MAX_PANELS]
-    pairs = [tuple(d.split("-", 1)) for d in chosen]
+    pairs = [(p.a, p.b) for p in (Dyad.split(d) for d in chosen) if p is not None]
     fig, ncols, nrows = relation_panels(
         [_dyad_title(a, c, names) for a, c in pairs], columns, min_rows=1
     )

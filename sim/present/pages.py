@@ -9,7 +9,7 @@ offline.
 - :func:`render_page`: a template and its values -> the whole page.
 - :func:`render`: a template that is not a page of base.html.j2 (e.g. a bare chart page).
 - :func:`figure`: a figure as a fragment that expects plotly.js on the page.
-- :func:`signed`: a relation with its sign, as the tables show it (also a filter).
+- the `signed` filter: a relation with its sign (:func:`sim.analysis.common.signed`).
 - :func:`percent`: a share as a percentage, as the tables show it (also a filter).
 """
 
@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
+
+from sim.analysis.common import signed
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -37,19 +39,6 @@ th,td{border-bottom:1px solid #e3e3e3;padding:.3rem .6rem;text-align:left;vertic
 th{background:#f5f5f5}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .summary td:first-child{color:#555}.muted{color:#777;font-size:.85rem}
 """
-
-
-def signed(v: Any, digits: int = 2) -> str:
-    """A relation with its sign, '+0.25' / '-0.40'; never '-0.00'; '' for NaN."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    try:
-        x = round(float(v), digits)
-    except (TypeError, ValueError):
-        return ""
-    if math.isnan(x):
-        return ""
-    return f"{x + 0.0 if x != 0 else 0.0:+.{digits}f}"
 
 
 def percent(v: Any) -> str:

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from sim.analysis.common import signed
 from sim.model.bands import BAND_NAMES
-from sim.present.pages import percent, signed
+from sim.present.pages import percent
 from sim.present.sweeps import dyad_column_label
 
 if TYPE_CHECKING:

@@ -32,7 +32,8 @@ import plotly.graph_objects as go
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from sim.present.pages import figure, now_text, render, render_page, signed
+from sim.analysis.common import signed
+from sim.present.pages import figure, now_text, render, render_page
 from sim.results.publish import atomic_write_bytes
 from sim.workshop.aar_data import (
     audience,

@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from sim.analysis.explain import TERM_LABELS, signed
+from sim.analysis.common import signed
+from sim.analysis.explain import TERM_LABELS
 from sim.model.choice import MOVE_NAMES
 
 Source = Literal["team", "model", "hold"]

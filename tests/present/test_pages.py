@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 
+from sim.analysis.common import signed
 from sim.present.labels import label_text
-from sim.present.pages import percent, render, signed
+from sim.present.pages import percent, render
 
 
 def test_signed_and_percent_as_the_tables_show_them() -> None:
