@@ -81,3 +81,22 @@ def test_modules_stay_small_or_say_why(module: Path) -> None:
         f"{_name(module)} has {text.count(chr(10))} lines; split it or say in its docstring "
         "why it must be one file"
     )
+
+
+def test_the_module_map_lists_every_module_and_only_those() -> None:
+    doc = (REPO_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = doc.split("## Module map", 1)[1]
+    listed: set[str] = set()
+    package = None
+    for line in section.splitlines():
+        if head := re.match(r"\*\*`(sim/[\w/]+)/`\*\*", line):
+            package = head.group(1)
+        elif (item := re.match(r"- `(\w+\.py)`:", line)) and package:
+            listed.add(f"{package}/{item.group(1)}")
+    existing = {
+        str(p.relative_to(REPO_ROOT))
+        for p in MODULES
+        if p.name != "__init__.py" and p.parent != SIM
+    }
+    assert sorted(existing - listed) == [], "modules missing from docs/architecture.md"
+    assert sorted(listed - existing) == [], "docs/architecture.md lists modules that are gone"

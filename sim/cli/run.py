@@ -292,7 +292,7 @@ def _summary(result: RunResult, report_path: Path, run_line: str | None = None) 
     """Print the end-of-run summary tables, then ``report: <path>`` as the last line."""
     from rich.table import Table
 
-    from sim.analysis.common import signed as sg
+    from sim.analysis.common import signed as sg  # deferred: heavy (pandas)
     from sim.present import report_tables  # deferred: heavy (pandas, plotly)
 
     console = table_console()
