@@ -1,11 +1,12 @@
 """Dyads: pairs of actors, and how they are written.
 
 A dyad is an unordered pair of actors written ``A-B`` with the two actor ids joined by
-``-`` (``RUS-JPN``). Its **canonical order** is the order in which the scenario lists its
-actors: the baseline lists RUS, JPN, CHN, USA, so the pair is ``RUS-JPN`` wherever it is
-shown (the scenario file after loading, the console, reports, tables, the workshop), and
-``JPN-RUS`` in a file or a form is the same dyad. This is the one place that splits,
-joins and orders dyad names.
+``-`` (``RUS-JPN``); ``JPN-RUS`` names the same dyad, and a scenario file, a form or a
+command line may use either. Its **canonical order** is the order in which the scenario
+lists its actors: the loader renames dyad keys to it, and tables, figures and the
+workshop show dyads in it. The baseline lists USA, CHN, JPN, RUS, so its Russia-Japan
+dyad is shown as ``JPN-RUS`` although the file and the docs write ``RUS-JPN``. This is
+the one place that splits, joins and orders dyad names.
 """
 
 from __future__ import annotations
