@@ -4,7 +4,9 @@ stable.
 'why': every state's moves decomposed into driver terms at the first and the last step
 (:mod:`sim.analysis.explain`; up to :data:`WHY_ACTORS` actors); 'landscape_start',
 'landscape_end': the Axelrod-Bennett landscape of the drivers at the start and at the
-end (:mod:`sim.analysis.landscape`; up to its exhaustive limit). Both re-run the
+end (:mod:`sim.analysis.landscape`, two blocs; up to its exhaustive limit), with a
+reading in words under the title (:func:`sim.analysis.landscape.reading.reading`:
+the global minimum, and where it disagrees with the relations). Both re-run the
 scenario's model on at most :data:`INSIGHT_REPLICATES` replicates with the run's seed.
 """
 
@@ -14,6 +16,7 @@ import plotly.graph_objects as go
 
 from sim.analysis.explain import explain
 from sim.analysis.landscape import EXHAUSTIVE_LIMIT, analyse, scenario_input
+from sim.analysis.landscape.reading import reading
 from sim.present.explain_figures import why_figure
 from sim.present.landscape_figure import landscape_figure
 from sim.scenario import Scenario
@@ -36,10 +39,13 @@ def insight_figures(scenario: Scenario, replicates: int, seed: int) -> dict[str,
             for actor in scenario.actors
         ]
         figures["why"] = why_figure(explanations)
+    names = {i: a.name or i for i, a in scenario.actors.items()}
     if len(scenario.actors) <= EXHAUSTIVE_LIMIT:
         for label, step in (("start", 0), ("end", last)):
             data = scenario_input(scenario, step=step, replicates=reps, seed=seed)
-            figure = landscape_figure(analyse(data))
+            result = analyse(data)
+            words = reading(result, data.relations, scenario.bands, names)
+            figure = landscape_figure(result, words=words)
             when = data.source.get("date", "")
             figure.update_layout(title_text=f"At the {label} ({when}): {figure.layout.title.text}")
             figures[f"landscape_{label}"] = figure

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import textwrap
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sim.analysis.landscape.output import to_dict
+from sim.present.labels import label_text
 
 if TYPE_CHECKING:
     from sim.analysis.landscape.search import LandscapeResult
+
+
+#: Characters per line of the words under the title.
+WRAP = 120
 
 
 def _label(m: Mapping[str, Any]) -> str:
@@ -21,13 +27,17 @@ def _label(m: Mapping[str, Any]) -> str:
     return f"{text} / neutral: {' '.join(neutral)}" if neutral else text
 
 
-def landscape_figure(result: LandscapeResult | Mapping[str, Any], top: int = 20) -> go.Figure:
+def landscape_figure(
+    result: LandscapeResult | Mapping[str, Any], top: int = 20, words: Sequence[str] = ()
+) -> go.Figure:
     """The local minima as bars: energy (top panel) and basin share (bottom panel).
 
     ``result`` is a :class:`~sim.analysis.landscape.LandscapeResult` or its JSON mapping
     (:func:`~sim.analysis.landscape.to_dict`). Minima are in order of energy, lowest (the global
-    minimum) first; at most ``top`` are drawn. Hovering shows the blocs and each actor's
-    frustration.
+    minimum) first; at most ``top`` are drawn. Every bar is labelled with its value, an
+    energy of 0 too (it has no bar to write on). Hovering shows the blocs and each actor's
+    frustration. ``words`` (sentences, e.g. from
+    :func:`sim.analysis.landscape.reading.reading`) are written under the title.
     """
     data = result if isinstance(result, Mapping) else to_dict(result, include_all=False)
     minima = list(data["minima"])[:top]
@@ -51,7 +61,8 @@ def landscape_figure(result: LandscapeResult | Mapping[str, Any], top: int = 20)
             x=names,
             y=[m["energy"] for m in minima],
             text=[f"{m['energy']:+.3g}" for m in minima],
-            textposition="auto",
+            textposition="outside",
+            cliponaxis=False,
             hovertext=hover,
             hoverinfo="text",
             marker_color="#4c78a8",
@@ -65,7 +76,8 @@ def landscape_figure(result: LandscapeResult | Mapping[str, Any], top: int = 20)
             x=names,
             y=[m["basin_share"] for m in minima],
             text=[f"{m['basin_share']:.1%}" for m in minima],
-            textposition="auto",
+            textposition="outside",
+            cliponaxis=False,
             hovertext=labels,
             hoverinfo="text",
             marker_color="#f58518",
@@ -84,4 +96,11 @@ def landscape_figure(result: LandscapeResult | Mapping[str, Any], top: int = 20)
         showlegend=False,
         bargap=0.3,
     )
+    if words:
+        # plotly does not wrap a subtitle: wrap it here, each sentence on lines of its own.
+        lines = [label_text(line) for w in words for line in textwrap.wrap(w, WRAP)]
+        fig.update_layout(
+            title_subtitle_text="<br>".join(lines),
+            margin={"t": 110 + 18 * len(lines)},
+        )
     return fig

@@ -49,6 +49,8 @@ class LandscapeInput:
     source: dict[str, Any] = field(default_factory=dict)
     file: str = "<input>"
     line: int | None = None
+    relations: np.ndarray | None = None
+    """(N, N) the relations the propensities were computed at (from a scenario), else None."""
 
     @property
     def n(self) -> int:
@@ -158,4 +160,4 @@ def scenario_input(
     sym = 0.5 * (p + p.T)
     np.fill_diagonal(sym, 0.0)
     sizes = np.asarray(world.size, dtype=float).mean(axis=0)
-    return LandscapeInput(tuple(world.ids), sizes, sym, source, file, None)
+    return LandscapeInput(tuple(world.ids), sizes, sym, source, file, None, relations)
