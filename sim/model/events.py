@@ -1,18 +1,25 @@
 """Events: the scenario's timeline as the model applies it, step by step, per replicate.
 
-Three triggers (docs/scenarios.md, "events"):
+Four triggers (docs/scenarios.md, "events"):
 
-- scheduled (``at`` a date or ``step``): fires in every replicate at that step;
+- scheduled (``at`` a date or ``step``): fires in every replicate at that step (never, if
+  that step is after the run's last: such an event is kept and noted, not refused);
 - conditional (``when``): fires in a replicate the first step its condition holds there,
   or every time the condition becomes true again with ``repeat``;
 - random (``probability``): fires in a replicate with that chance each step, again and
-  again unless ``repeat: false``.
+  again unless ``repeat: false``;
+- repeating (``every: K``): fires in every replicate at the first step of its window and
+  every K steps after it.
 
-Conditional and random events may be confined to a window (``after``, ``before``). A
-change is permanent, or undone ``duration`` steps later, or fades with half-life
-``decay`` steps: what was added is taken away again (by shifting back, so changes that
-overlap add up and unwind correctly). Every firing is logged with its step and the
-replicates it fired in.
+Conditional, random and repeating events may be confined to a window (``after``,
+``before``). A change is permanent, or undone ``duration`` steps later, or fades with
+half-life ``decay`` steps: what was added is taken away again (by shifting back, so changes
+that overlap add up and unwind correctly). With ``ramp: N`` a change is spread over N
+steps from the one it fires on: an ``add`` in N equal parts, a ``set`` as N equal parts of
+the distance from the value it found to the value it sets (so other changes during the
+ramp add on top). Paths that name a group of actors were expanded to the members' targets
+by :func:`sim.scenario.groups.parse_targets`. Every firing is logged with its step and the
+replicates it fired in (a ramp once, at its first step).
 
 Random events draw from their own stream per event (derived from the run's seed and the
 event's name), so adding an event to a what-if leaves every other random number as it
@@ -28,9 +35,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.model.conditions import holds as condition_holds
-from sim.scenario import Scenario, event_step, months_between
+from sim.scenario import Scenario, event_step
+from sim.scenario.calendar import date_step
 from sim.scenario.grammar import Condition, parse_condition
-from sim.scenario.paths import Target, parse_target
+from sim.scenario.groups import parse_targets
+from sim.scenario.paths import Target
 
 if TYPE_CHECKING:
     from sim.model.model import AlignmentModel
@@ -63,11 +72,13 @@ class Rule:
     step: int = 0  # scheduled
     condition: Condition | None = None  # conditional
     probability: float = 0.0  # random
+    every: int = 0  # repeating
     first: int = 1  # window, in steps (inclusive)
     last: int = 10**9
     repeats: bool = False
     duration: int | None = None
     decay: float | None = None
+    ramp: int | None = None
     rng: np.random.Generator | None = None
     fired: np.ndarray | None = None  # (R,) fired at least once
     was_true: np.ndarray | None = None  # (R,) the condition held last step
@@ -89,6 +100,20 @@ class Temporary:
             self.remaining = self.added.copy()
 
 
+@dataclass
+class Ramp:
+    """A change being spread over steps: the part still to add at each of them.
+
+    ``part`` is one step's share per replicate (0 where the event did not fire); the parts
+    go in at steps ``first`` .. ``first + steps - 1``.
+    """
+
+    target: Target
+    part: np.ndarray  # (R,)
+    first: int
+    steps: int
+
+
 @dataclass(frozen=True)
 class ModelState:
     """What a condition reads of the model during a run."""
@@ -100,9 +125,7 @@ class ModelState:
 
 
 def _window_step(scenario: Scenario, date: Any, default: int) -> int:
-    if date is None:
-        return default
-    return months_between(scenario.run.start, date) // scenario.run.step_months + 1
+    return default if date is None else date_step(scenario, date)
 
 
 def _event_rng(seed: int | np.random.SeedSequence, name: str) -> np.random.Generator:
@@ -119,9 +142,10 @@ def build_rules(
     rules = []
     for name, event in scenario.events.items():
         changes = [
-            Change(path, parse_target(scenario, path), op, float(value))
+            Change(member_path, target, op, float(value))
             for op in ("set", "add")
             for path, value in getattr(event, op).items()
+            for member_path, target in parse_targets(scenario, path)
         ]
         rule = Rule(
             name=name,
@@ -130,6 +154,8 @@ def build_rules(
             repeats=event.repeats,
             duration=event.duration,
             decay=event.decay,
+            ramp=event.ramp,
+            every=event.every or 0,
             first=_window_step(scenario, event.after, 1),
             # 'before' is exclusive: the last step is the one before the step holding it.
             last=_window_step(scenario, event.before, 10**9 + 1) - 1,
@@ -157,6 +183,7 @@ class Timeline:
         self.replicates = replicates
         self.rules = build_rules(scenario, replicates, seed)
         self.temporary: list[Temporary] = []
+        self.ramps: list[Ramp] = []
         #: Every firing: (event name, step, indices of the replicates it fired in).
         self.log: list[tuple[str, int, np.ndarray]] = []
 
@@ -180,12 +207,17 @@ class Timeline:
             )
             for temp in self.temporary
         ]
+        fork.ramps = [
+            replace(ramp, part=np.repeat(ramp.part[source : source + 1], replicates))
+            for ramp in self.ramps
+        ]
         return fork
 
     def fire(self, model: AlignmentModel) -> bool:
         """Apply this step's events to the model; True if the world changed."""
         step = model.steps
         changed = self._unwind(model, step)
+        changed |= self._ramp(model, step)
         for rule in self.rules:
             mask = self._fires(rule, model, step)
             if mask is None or not mask.any():
@@ -201,6 +233,9 @@ class Timeline:
         if rule.trigger == "scheduled":
             return np.ones(self.replicates, dtype=bool) if rule.step == step else None
         in_window = rule.first <= step <= rule.last
+        if rule.trigger == "repeating":
+            due = in_window and (step - rule.first) % rule.every == 0
+            return np.ones(self.replicates, dtype=bool) if due else None
         if rule.trigger == "random":
             assert rule.rng is not None
             # Draw every step, in or out of the window, so a replicate's draws do not
@@ -229,12 +264,34 @@ class Timeline:
             return False
         world = model.world
         before = np.broadcast_to(world.value(change.target), mask.shape).copy()
+        if rule.ramp is not None:
+            # A set ramp covers the distance from the value it found, in equal parts.
+            total = np.full(mask.shape, change.value)
+            if change.op == "set":
+                total = change.value - before
+            ramp = Ramp(change.target, np.where(mask, total / rule.ramp, 0.0), step, rule.ramp)
+            self.ramps.append(ramp)
+            world.apply(ramp.target, "add", ramp.part, mask)
+            return True
         world.apply(change.target, change.op, change.value, mask)
         if rule.duration is not None or rule.decay is not None:
             after = np.broadcast_to(world.value(change.target), mask.shape)
             added = np.where(mask, after - before, 0.0)
             self.temporary.append(Temporary(change.target, added, step, rule.duration, rule.decay))
         return True
+
+    def _ramp(self, model: AlignmentModel, step: int) -> bool:
+        """Add this step's part of every ramp begun on an earlier step; True if any moved."""
+        changed = False
+        still = []
+        for ramp in self.ramps:
+            if ramp.first < step < ramp.first + ramp.steps:
+                model.world.apply(ramp.target, "add", ramp.part, ramp.part != 0)
+                changed = True
+            if step < ramp.first + ramp.steps - 1:
+                still.append(ramp)
+        self.ramps = still
+        return changed
 
     def _unwind(self, model: AlignmentModel, step: int) -> bool:
         """Undo expired changes and let decaying ones fade; True if anything moved."""

@@ -91,7 +91,7 @@ def event_table(model: Run, scenario: Scenario | None = None) -> pd.DataFrame:
     """How often each event fired across the replicates of a run (one sweep point).
 
     One row per event (the scenario's, in its order, then any other that fired):
-    ``event``, ``description``, ``trigger`` ('scheduled', 'conditional' or 'random'),
+    ``event``, ``description``, ``trigger`` ('scheduled', 'conditional', 'random' or 'repeating'),
     ``replicates_fired`` (in how many replicates it fired at least once), ``share_fired``
     (that share of all replicates, with its Wilson 95% interval ``ci_low`` / ``ci_high``),
     ``mean_firings`` (firings per replicate, over all replicates: above the share when it

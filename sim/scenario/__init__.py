@@ -20,7 +20,12 @@ from sim.scenario.calendar import add_months, event_step, months_between, run_en
 from sim.scenario.checks import check_scenario
 from sim.scenario.errors import Problem, ScenarioError, format_path
 from sim.scenario.jsonschema import scenario_json_schema, write_json_schema
-from sim.scenario.loader import load_scenario, load_scenario_text, resolve_scenario_dict
+from sim.scenario.loader import (
+    load_scenario,
+    load_scenario_noted,
+    load_scenario_text,
+    resolve_scenario_dict,
+)
 from sim.scenario.schema import (
     Actor,
     Bands,
@@ -54,6 +59,7 @@ __all__ = [
     "event_step",
     "format_path",
     "load_scenario",
+    "load_scenario_noted",
     "load_scenario_text",
     "months_between",
     "resolve_scenario_dict",

@@ -42,16 +42,22 @@ def run_end(scenario: Scenario) -> dt.date:
     return add_months(run.start, run.steps * run.step_months)
 
 
+def date_step(scenario: Scenario, date: dt.date) -> int:
+    """The step (1 = the first) whose period holds ``date`` (outside 1..steps if outside)."""
+    return months_between(scenario.run.start, date) // scenario.run.step_months + 1
+
+
 def event_step(scenario: Scenario, event: Event) -> int:
     """The step (1 = the first) at which an event applies.
 
     For ``step`` it is that step. For ``at`` it is the step whose period holds the date:
     ``floor(months_between(run.start, at) / step_months) + 1``, so with quarterly steps
     from 2014-01-01, 2014-03-31 is step 1 and 2014-04-01 is step 2. Dates outside the run
-    give steps outside 1..run.steps (the checks reject such scenarios).
+    give steps outside 1..run.steps (the checks refuse a date before the start; an event
+    after the end is kept, never fires, and is noted).
     """
     if event.step is not None:
         return event.step
     if event.at is None:
         raise ValueError("an event needs 'at' or 'step'")
-    return months_between(scenario.run.start, event.at) // scenario.run.step_months + 1
+    return date_step(scenario, event.at)

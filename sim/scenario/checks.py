@@ -5,7 +5,8 @@ the file and line that wrote the key. The checks: actor ids are well formed; dya
 name two different known actors; irritants are felt by one of the dyad's two actors;
 attention and wedge point at other known actors; sizes come all from ``size`` or all
 from ``capabilities`` (with the same components); outcome conditions name known actors;
-events fall inside the run and change paths that exist (``sim.scenario.paths.parse_target``);
+groups name known actors (``sim.scenario.groups``); events fall inside the run and change
+paths that exist (``sim.scenario.event_checks``, which also notes events after the end);
 uncertain parameters and sweeps name numeric parameters (``sim.scenario.paths.parse_parameter``),
 keep inside each parameter's range (``sim.scenario.paths.bounds``) and do not overlap.
 
@@ -22,12 +23,12 @@ from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel
 
-from sim.scenario.calendar import run_end
 from sim.scenario.dyads import Dyad, dyad_problem, known
 from sim.scenario.errors import KeyPath, number
-from sim.scenario.grammar import ConditionError, parse_condition
+from sim.scenario.event_checks import condition_problem, event_problems
+from sim.scenario.groups import group_problems
 from sim.scenario.keypaths import bounds_at, type_at
-from sim.scenario.paths import Target, bounds, parse_parameter, parse_target
+from sim.scenario.paths import Target, bounds, parse_parameter
 from sim.scenario.schema import ACTOR_ID, Choice, Normal, Scenario, Triangular, Uniform
 
 Issue = tuple[KeyPath, str]
@@ -48,7 +49,8 @@ def check_scenario(scenario: Scenario) -> list[Issue]:
         *_levers(scenario, ids),
         *_dyads(scenario, ids),
         *_outcomes(scenario, ids),
-        *_events(scenario),
+        *group_problems(scenario),
+        *event_problems(scenario),
         *_uncertainties(scenario),
         *_sweep(scenario),
     ]
@@ -135,60 +137,9 @@ def _outcomes(s: Scenario, ids: list[str]) -> list[Issue]:
             if cond.actor is not None and cond.actor not in ids:
                 issues.append(((*path, "actor"), f"unknown actor '{cond.actor}'; {known(ids)}"))
         if outcome.when is not None:
-            problem = _condition_problem(s, outcome.when, relations_only=True)
+            problem = condition_problem(s, outcome.when, relations_only=True)
             if problem:
                 issues.append((("outcomes", name, "when"), problem))
-    return issues
-
-
-def _condition_problem(s: Scenario, text: str, relations_only: bool = False) -> str | None:
-    """Why a condition does not parse or fit the scenario, or None when it is fine."""
-    try:
-        parse_condition(text, s, relations_only=relations_only)
-    except ConditionError as exc:
-        return f"'{text}': {exc}"
-    return None
-
-
-def _events(s: Scenario) -> list[Issue]:
-    issues: list[Issue] = []
-    end = run_end(s)
-    for name, event in s.events.items():
-        if event.at is not None and not s.run.start <= event.at < end:
-            msg = f"{event.at} is outside the run ({s.run.start} to {end})"
-            issues.append((("events", name, "at"), msg))
-        if event.step is not None and event.step > s.run.steps:
-            msg = f"step {event.step} is after the run's last step ({s.run.steps})"
-            issues.append((("events", name, "step"), msg))
-        for key in ("after", "before"):
-            date = getattr(event, key)
-            if date is not None and not s.run.start <= date <= end:
-                msg = f"{date} is outside the run ({s.run.start} to {end})"
-                issues.append((("events", name, key), msg))
-        if event.when is not None and (problem := _condition_problem(s, event.when)):
-            issues.append((("events", name, "when"), problem))
-        temporary = event.duration is not None or event.decay is not None
-        for op in ("set", "add"):
-            for path, value in getattr(event, op).items():
-                try:
-                    target = parse_target(s, path)
-                except ValueError as exc:
-                    msg = str(exc).removeprefix(f"'{path}': ")
-                    issues.append((("events", name, op, path), msg))
-                    continue
-                if temporary and target.kind == "dyad" and target.name == "relation":
-                    msg = (
-                        "a relation shock cannot have a duration or decay: relations move "
-                        "by themselves after a shock; make a separate event instead"
-                    )
-                    issues.append((("events", name, op, path), msg))
-                lo, hi = bounds(target)
-                # An 'add' may overshoot and is clipped; a 'set' states the value meant.
-                if op == "set" and not lo <= value <= hi:
-                    msg = f"must be between {number(lo)} and {number(hi)}, got {number(value)}"
-                    if hi == float("inf"):
-                        msg = f"must be at least {number(lo)}, got {number(value)}"
-                    issues.append((("events", name, op, path), msg))
     return issues
 
 

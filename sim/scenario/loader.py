@@ -16,7 +16,9 @@ Steps, each of which reports problems with file, line and key path:
 3. Dyad keys 'B-A' become 'A-B' in the order the actors are listed (as do outcome
    conditions' ``dyad`` and the dyads named in ``uncertainties`` and ``sweep`` paths);
    giving both orders in one file is an error.
-4. Validate with the pydantic models (schema.py), then the cross-field checks (checks.py).
+4. Validate with the pydantic models (schema.py), then the cross-field checks (checks.py);
+   what is kept but will not happen (an event after the run's end) becomes a note
+   (:func:`load_scenario_noted`).
 
 ``load_scenario`` returns a :class:`Scenario` or raises :class:`ScenarioError`, never any
 other exception, whatever the input.
@@ -43,6 +45,7 @@ from sim.scenario.errors import (
     lax_problems,
     validation_problems,
 )
+from sim.scenario.event_checks import event_notes
 from sim.scenario.keypaths import bounds_at, type_at
 from sim.scenario.schema import Scenario
 from sim.scenario.sourced_yaml import Via, parse_sourced, read_text
@@ -58,6 +61,16 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     Raises :class:`ScenarioError` listing every problem found, each with file, line, key
     path and what was expected; never any other exception.
     """
+    return _guard(path, lambda: _finish(*_resolve(Path(path))))[0]
+
+
+def load_scenario_noted(path: str | os.PathLike[str]) -> tuple[Scenario, list[Problem]]:
+    """Like :func:`load_scenario`, with the notes about what is kept but will not happen.
+
+    A note is a :class:`Problem` that does not stop the scenario (an event dated after the
+    run's end is kept and skipped: ``sim.scenario.event_checks.event_notes``); commands
+    print them as ``note: FILE:LINE: key: ...``.
+    """
     return _guard(path, lambda: _finish(*_resolve(Path(path))))
 
 
@@ -69,7 +82,7 @@ def load_scenario_text(
     ``extends`` is resolved relative to ``base_dir`` (default: the working directory).
     """
     here = Path(base_dir) if base_dir is not None else Path.cwd()
-    return _guard(name, lambda: _finish(*_resolve(here / name, text=text, display=name)))
+    return _guard(name, lambda: _finish(*_resolve(here / name, text=text, display=name)))[0]
 
 
 def resolve_scenario_dict(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -108,8 +121,8 @@ def _resolve(
     return data, root
 
 
-def _finish(data: dict[str, Any], root: KeyNode) -> Scenario:
-    """Validate the merged data, then run the cross-field checks."""
+def _finish(data: dict[str, Any], root: KeyNode) -> tuple[Scenario, list[Problem]]:
+    """Validate the merged data, then run the cross-field checks; the scenario and notes."""
     lax = lax_problems(data, root)
     problems = [p for _, p in lax]
     try:
@@ -120,7 +133,7 @@ def _finish(data: dict[str, Any], root: KeyNode) -> Scenario:
     problems += [root.problem(path, msg) for path, msg in check_scenario(scenario)]
     if problems:
         raise ScenarioError(_sorted(problems))
-    return scenario
+    return scenario, _sorted([root.problem(path, msg) for path, msg in event_notes(scenario)])
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

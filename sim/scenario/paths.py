@@ -5,7 +5,8 @@ scenario and that uncertain parameters and sweeps name (``actors.CHN.assertivene
 ``dyads.RUS-JPN.disputes.kurils``, ``dyads.RUS-USA.irritants.missile_defence.RUS``,
 ``weights.shared_threat``). :func:`parse_target` turns such a path into a
 :class:`Target`, or says what is wrong; :func:`bounds` gives the valid range of the
-quantity it names.
+quantity it names. A path of an event may also name a group of actors; it is expanded to
+its members' paths first (:func:`sim.scenario.groups.parse_targets`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Literal
 
 import numpy as np
 
-from sim.scenario.dyads import dyad_indices, known
+from sim.scenario.dyads import SEPARATOR, dyad_indices, known
 from sim.scenario.keypaths import closest
 from sim.scenario.schema import ModelSettings, Scenario, Weights
 
@@ -61,7 +62,19 @@ def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
     return f"expected one of {', '.join(choices)}{hint}"
 
 
-def _actor_index(ids: list[str], actor: str) -> int:
+def _not_a_group(scenario: Scenario, actor: str) -> None:
+    """Say so when a path names a group where only an actor fits (groups are for events)."""
+    if actor not in scenario.actors and actor in scenario.groups:
+        members = ", ".join(scenario.groups[actor])
+        raise ValueError(
+            f"'{actor}' is a group ({members}); only an event's set and add expand groups: "
+            "name one actor here"
+        )
+
+
+def _actor_index(scenario: Scenario, actor: str) -> int:
+    ids = list(scenario.actors)
+    _not_a_group(scenario, actor)
     if actor not in ids:
         raise ValueError(f"unknown actor '{actor}'; {known(ids)}")
     return ids.index(actor)
@@ -88,7 +101,7 @@ def parse_target(scenario: Scenario, path: str) -> Target:
     if head == "actors":
         if len(parts) < 3:
             raise ValueError(f"'{path}': expected actors.<ID>.<field>")
-        i = _actor_index(ids, parts[1])
+        i = _actor_index(scenario, parts[1])
         fieldname = parts[2]
         if fieldname in ACTOR_SCALARS and len(parts) == 3:
             return Target("actor", fieldname, i)
@@ -100,7 +113,7 @@ def parse_target(scenario: Scenario, path: str) -> Target:
                 )
             return Target("capability", parts[3], i)
         if fieldname in ACTOR_LEVERS and len(parts) == 4:
-            j = _actor_index(ids, parts[3])
+            j = _actor_index(scenario, parts[3])
             if j == i:
                 raise ValueError(f"'{path}': an actor has no {fieldname} toward itself")
             return Target("lever", fieldname, i, j)
@@ -114,6 +127,8 @@ def parse_target(scenario: Scenario, path: str) -> Target:
     if head == "dyads":
         if len(parts) < 3:
             raise ValueError(f"'{path}': expected dyads.<A-B>.<field>")
+        for side in parts[1].split(SEPARATOR):
+            _not_a_group(scenario, side)
         i, j = dyad_indices(ids, parts[1])
         fieldname = parts[2]
         if fieldname in DYAD_SCALARS and len(parts) == 3:
@@ -121,7 +136,7 @@ def parse_target(scenario: Scenario, path: str) -> Target:
         if fieldname == "disputes" and len(parts) == 4:
             return Target("dispute", parts[3], i, j)
         if fieldname == "irritants" and len(parts) == 5:
-            side = _actor_index(ids, parts[4])
+            side = _actor_index(scenario, parts[4])
             if side not in (i, j):
                 raise ValueError(f"'{path}': the side must be {ids[i]} or {ids[j]}")
             return Target("irritant", parts[3], side, j if side == i else i)

@@ -213,14 +213,16 @@ class Event(Strict):
 
     The trigger is one of: a date (``at``) or ``step``, applying in every replicate; a
     condition (``when``), applying in each replicate the first step it holds there (every
-    time it becomes true, with ``repeat``); or a ``probability`` per step and replicate
-    (a random event, which may recur unless ``repeat: false``). ``after`` and ``before``
-    bound when conditional and random events may fire.
+    time it becomes true, with ``repeat``); a ``probability`` per step and replicate
+    (a random event, which may recur unless ``repeat: false``); or ``every`` K steps, in
+    every replicate. ``after`` and ``before`` bound when conditional, random and
+    repeating events may fire.
 
     ``set`` assigns values and ``add`` shifts them; both map dotted paths such as
-    ``actors.CHN.assertiveness`` or ``dyads.RUS-JPN.disputes.kurils`` to numbers. The
-    change stays, unless ``duration`` undoes it that many steps later or ``decay`` lets it
-    fade with that half-life in steps.
+    ``actors.CHN.assertiveness`` or ``dyads.RUS-JPN.disputes.kurils`` to numbers (a path
+    may name a group of the scenario's ``groups`` where it names an actor). The change
+    stays, unless ``duration`` undoes it that many steps later or ``decay`` lets it fade
+    with that half-life in steps; with ``ramp`` it is spread evenly over that many steps.
     """
 
     description: str = ""
@@ -234,11 +236,16 @@ class Event(Strict):
     probability: Annotated[float, Field(gt=0.0, le=1.0)] | None = Field(
         None, description="Chance per step and replicate: a random event."
     )
+    every: Annotated[int, Field(ge=1)] | None = Field(
+        None,
+        description="Fire in every replicate every this many steps: at the first step of "
+        "the window ('after', else step 1), then every K steps until 'before' or the end.",
+    )
     after: dt.date | None = Field(
-        None, description="Conditional and random events fire only from this date on."
+        None, description="Conditional, random and repeating events fire only from this date on."
     )
     before: dt.date | None = Field(
-        None, description="Conditional and random events fire only before this date."
+        None, description="Conditional, random and repeating events fire only before this date."
     )
     repeat: bool | None = Field(
         None,
@@ -250,6 +257,11 @@ class Event(Strict):
     )
     decay: Annotated[float, Field(gt=0.0)] | None = Field(
         None, description="Half-life in steps with which the change fades away."
+    )
+    ramp: Annotated[int, Field(ge=1)] | None = Field(
+        None,
+        description="Steps over which the change is spread evenly, from the step the event "
+        "fires: an 'add' in equal parts, a 'set' moving linearly to its value.",
     )
     set: EventOp = Field(default_factory=dict, description="Path -> new value.")
     add: EventOp = Field(default_factory=dict, description="Path -> amount added.")
@@ -263,35 +275,45 @@ class Event(Strict):
                 ("step", self.step is not None),
                 ("when", self.when is not None),
                 ("probability", self.probability is not None),
+                ("every", self.every is not None),
             )
             if given
         ]
         if len(triggers) != 1:
             raise ValueError(
-                "give exactly one trigger: 'at' (a date), 'step', 'when' (a condition) or "
-                f"'probability' (got {', '.join(triggers) if triggers else 'none'})"
+                "give exactly one trigger: 'at' (a date), 'step', 'when' (a condition), "
+                f"'probability' or 'every' (got {', '.join(triggers) if triggers else 'none'})"
             )
         if not self.set and not self.add:
             raise ValueError("an event needs 'set' or 'add'")
         scheduled = triggers[0] in ("at", "step")
         if scheduled and (self.after or self.before or self.repeat is not None):
             raise ValueError(
-                "'after', 'before' and 'repeat' go with 'when' or 'probability', not with a "
-                "fixed date or step"
+                "'after', 'before' and 'repeat' go with 'when' or 'probability' ('after' and "
+                "'before' also with 'every'), not with a fixed date or step"
             )
+        if self.every is not None and self.repeat is not None:
+            raise ValueError("'repeat' goes with 'when' or 'probability'; 'every' repeats already")
         if self.after and self.before and not self.after < self.before:
             raise ValueError(f"'after' ({self.after}) must come before 'before' ({self.before})")
         if self.duration is not None and self.decay is not None:
             raise ValueError("give 'duration' or 'decay', not both")
+        if self.ramp is not None and (self.duration is not None or self.decay is not None):
+            raise ValueError(
+                "give 'ramp' or 'duration'/'decay', not both: a ramped change is permanent; "
+                "make a second event to take it back"
+            )
         return self
 
     @property
-    def trigger(self) -> Literal["scheduled", "conditional", "random"]:
-        """What sets the event off: a date or step, a condition, or chance."""
+    def trigger(self) -> Literal["scheduled", "conditional", "random", "repeating"]:
+        """What sets the event off: a date or step, a condition, chance, or a period."""
         if self.when is not None:
             return "conditional"
         if self.probability is not None:
             return "random"
+        if self.every is not None:
+            return "repeating"
         return "scheduled"
 
     @property
@@ -299,7 +321,7 @@ class Event(Strict):
         """Whether the event may fire more than once in a replicate."""
         if self.repeat is not None:
             return self.repeat
-        return self.trigger == "random"
+        return self.trigger in ("random", "repeating")
 
 
 Band = Literal["hostile", "rivalry", "hedging", "aligned", "allied"]
@@ -458,6 +480,11 @@ class Scenario(Strict):
     weights: Weights = Field(default_factory=Weights)
     bands: Bands = Field(default_factory=Bands)
     actors: dict[str, Actor] = Field(..., min_length=2)
+    groups: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Named groups of actors (G7: [USA, JPN]). An event path that names a "
+        "group where it names an actor changes every member (docs/scenarios.md, events).",
+    )
     dyads: dict[str, DyadSettings] = Field(default_factory=dict)
     events: dict[str, Event] = Field(default_factory=dict)
     outcomes: dict[str, Outcome] = Field(default_factory=dict)

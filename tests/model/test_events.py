@@ -206,3 +206,119 @@ def test_bad_events_are_refused_with_file_line_and_key(tmp_path, body, message):
     with pytest.raises(ScenarioError) as err:
         load_scenario_text(text, name="w.yaml", base_dir=tmp_path)
     assert message in str(err.value)
+
+
+# --- groups, ramps, repeats, events after the end -------------------------------------------
+
+USA, JPN, RUS = 0, 2, 3
+
+
+def model_with_groups(events: dict, groups: dict, replicates: int = 2) -> AlignmentModel:
+    data = baseline_dict()
+    data["events"] = events
+    data["groups"] = groups
+    return AlignmentModel(scenario(data), replicates=replicates, seed=0)
+
+
+def test_a_group_event_changes_every_member_and_only_them():
+    model = model_with_groups(
+        {"g7_alarm": {"step": 1, "add": {"actors.G7.assertiveness": 0.1}}},
+        {"G7": ["USA", "JPN"]},
+    )
+    before = np.broadcast_to(model.world.assertiveness, (2, 4)).copy()
+    model.step()
+    after = np.broadcast_to(model.world.assertiveness, (2, 4))
+    np.testing.assert_allclose(after - before, [[0.1, 0.0, 0.1, 0.0]] * 2)
+    assert fired(model, "g7_alarm") == [(1, [0, 1])]
+
+
+def test_a_group_dyad_path_changes_every_member_dyad():
+    model = model_with_groups(
+        {
+            "sanctions": {
+                "step": 1,
+                "set": {"dyads.G7-RUS.irritants.sanctions.RUS": 0.5},
+                "add": {"dyads.G7-RUS.interdependence": 0.1},
+            }
+        },
+        {"G7": ["USA", "JPN"]},
+    )
+    world = model.world
+    ties = np.broadcast_to(world.interdependence, (2, 4, 4)).copy()
+    model.step()
+    felt = np.broadcast_to(world.irritants["sanctions"], (2, 4, 4))
+    assert felt[0, RUS, USA] == pytest.approx(0.5) and felt[0, RUS, JPN] == pytest.approx(0.5)
+    assert felt[0, USA, RUS] == 0 and felt[0, JPN, RUS] == 0  # felt by Russia only
+    assert felt[0, RUS, CHN] == 0 and felt[0, CHN, RUS] == 0
+    moved = np.broadcast_to(world.interdependence, (2, 4, 4)) - ties
+    changed = {(i, j) for i, j in zip(*np.nonzero(np.abs(moved[0]) > 1e-12), strict=True)}
+    assert changed <= {(USA, RUS), (RUS, USA), (JPN, RUS), (RUS, JPN)}
+    assert (JPN, RUS) in changed and (USA, RUS) in changed
+
+
+def test_a_group_member_paired_with_itself_is_skipped():
+    model = model_with_groups(
+        {"talks": {"step": 1, "add": {"dyads.G7-JPN.institutions": 0.2}}},
+        {"G7": ["USA", "JPN", "RUS"]},
+    )
+    before = np.broadcast_to(model.world.institutions, (2, 4, 4)).copy()
+    model.step()
+    moved = np.broadcast_to(model.world.institutions, (2, 4, 4))[0] - before[0]
+    assert moved[USA, JPN] > 0 and moved[RUS, JPN] > 0
+    assert moved[JPN, JPN] == 0 and moved[USA, RUS] == 0 and moved[CHN, JPN] == 0
+
+
+def test_an_add_ramp_adds_equal_parts_over_its_steps():
+    model = model_with({"buildup": {"step": 2, "ramp": 3, "add": {"actors.CHN.offense": 0.3}}})
+    start = float(np.broadcast_to(model.world.offense[:, CHN], 4)[0])
+    path = []
+    for _ in range(6):
+        model.step()
+        path.append(float(np.broadcast_to(model.world.offense[:, CHN], 4)[0]) - start)
+    assert path == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.3, 0.3])
+    assert fired(model, "buildup") == [(2, [0, 1, 2, 3])]
+
+
+def test_a_set_ramp_moves_linearly_to_its_value():
+    model = model_with({"calm": {"step": 1, "ramp": 4, "set": {"actors.CHN.assertiveness": 0.2}}})
+    path = assertiveness_path(model, 5)
+    assert [p[0] for p in path] == pytest.approx([0.5, 0.4, 0.3, 0.2, 0.2])  # from 0.6
+
+
+def test_a_repeating_event_fires_every_k_steps_inside_its_window():
+    model = model_with(
+        {
+            "patrol": {
+                "every": 4,
+                "after": "2014-07-01",  # step 3
+                "before": "2017-01-01",  # step 13, exclusive
+                "add": {"actors.CHN.offense": 0.01},
+            }
+        }
+    )
+    for _ in range(16):
+        model.step()
+    assert [step for step, _ in fired(model, "patrol")] == [3, 7, 11]
+    assert all(reps == [0, 1, 2, 3] for _, reps in fired(model, "patrol"))
+
+
+def test_an_event_after_the_end_is_skipped_with_a_note(tmp_path):
+    from factories import BASELINE
+
+    from sim.scenario.loader import load_scenario_noted
+
+    text = BASE.format(
+        base=BASELINE, body="    at: 2031-04-01\n    add: {actors.CHN.assertiveness: 0.3}"
+    )
+    (tmp_path / "w.yaml").write_text(text)
+    s, notes = load_scenario_noted(tmp_path / "w.yaml")
+    assert "e" in s.events
+    assert [n.path for n in notes] == ["events.e.at"]
+    assert notes[0].line == 6 and "is after the run's end" in notes[0].message
+    assert "kept and skipped" in notes[0].message
+    model = AlignmentModel(s, replicates=2, seed=0)
+    start = np.broadcast_to(model.world.assertiveness[:, CHN], 2).copy()
+    for _ in range(s.run.steps):
+        model.step()
+    assert fired(model, "e") == []
+    np.testing.assert_allclose(np.broadcast_to(model.world.assertiveness[:, CHN], 2), start)

@@ -159,7 +159,7 @@ def test_rule_of_a_model_is_reported_at_its_mapping() -> None:
     )
     assert only_problem(path) == (
         "w.yaml:4: events.talks: give exactly one trigger: 'at' (a date), 'step', "
-        "'when' (a condition) or 'probability' (got none)"
+        "'when' (a condition), 'probability' or 'every' (got none)"
     )
 
 
@@ -314,7 +314,27 @@ def test_actor_ids_are_upper_case() -> None:
     assert msg.startswith("w.yaml:3: actors.kor: 'kor': an actor id is 1-16 upper-case letters")
 
 
-def test_event_date_outside_the_run() -> None:
+def notes(path: Path | str) -> list[str]:
+    """The notes of a scenario that loads: what is kept but will not happen."""
+    _, found = loader.load_scenario_noted(path)
+    return [str(n) for n in found]
+
+
+def test_event_date_before_the_run_is_refused() -> None:
+    path = whatif(
+        """
+        events:
+          adiz:
+            at: 2013-06-01
+            set: {actors.CHN.assertiveness: 0.9}
+        """
+    )
+    assert problems(path) == [
+        "w.yaml:5: events.adiz.at: 2013-06-01 is outside the run (2014-01-01 to 2024-01-01)",
+    ]
+
+
+def test_event_dated_after_the_end_is_kept_with_a_note() -> None:
     path = whatif(
         """
         events:
@@ -326,13 +346,16 @@ def test_event_date_outside_the_run() -> None:
             add: {weights.threat: 0.1}
         """
     )
-    assert problems(path) == [
-        "w.yaml:5: events.adiz.at: 2031-01-01 is outside the run (2014-01-01 to 2024-01-01)",
-        "w.yaml:8: events.late.step: step 41 is after the run's last step (40)",
+    assert set(load_scenario(path).events) == {"adiz", "late"}
+    assert notes(path) == [
+        "w.yaml:5: events.adiz.at: 2031-01-01 is after the run's end (2014-01-01 to "
+        "2024-01-01); the event is kept and skipped in this run",
+        "w.yaml:8: events.late.step: step 41 is after the run's last step (40); the event is "
+        "kept and skipped in this run",
     ]
 
 
-def test_shortening_the_run_flags_the_base_events_in_the_base_file() -> None:
+def test_shortening_the_run_notes_the_base_events_in_the_base_file() -> None:
     write(
         "base.yaml",
         f"""
@@ -345,9 +368,10 @@ def test_shortening_the_run_flags_the_base_events_in_the_base_file() -> None:
         """,
     )
     write("w.yaml", "name: w\nextends: base.yaml\nrun.steps: 8\n")
-    assert only_problem("w.yaml") == (
-        "base.yaml:5: events.adiz.at: 2020-01-01 is outside the run (2014-01-01 to 2016-01-01)"
-    )
+    assert notes("w.yaml") == [
+        "base.yaml:5: events.adiz.at: 2020-01-01 is after the run's end (2014-01-01 to "
+        "2016-01-01); the event is kept and skipped in this run"
+    ]
 
 
 def test_each_problem_is_in_the_file_that_last_set_the_key() -> None:
@@ -521,3 +545,175 @@ def test_an_event_that_sets_a_value_out_of_its_range_is_refused(tmp_path) -> Non
     assert "w.yaml:7: events.surge.set.actors.CHN.assertiveness" in text
     assert "must be between 0 and 1, got 1.5" in text
     assert "offense" not in text  # an 'add' that overshoots is clipped, not refused
+
+
+# --- groups, ramps and repeats --------------------------------------------------------------
+
+
+def test_a_group_named_like_an_actor_is_refused() -> None:
+    path = whatif("groups:\n  USA: [JPN]\n")
+    assert only_problem(path) == (
+        "w.yaml:4: groups.USA: 'USA' is an actor id; a group needs a name of its own, or a path "
+        "naming it could not say whether it means the actor or the group"
+    )
+
+
+def test_a_group_naming_an_unknown_actor_is_refused_at_the_member() -> None:
+    path = whatif("groups:\n  G7:\n    - USA\n    - KOR\n")
+    assert only_problem(path) == f"w.yaml:6: groups.G7[1]: unknown actor 'KOR'; {KNOWN}"
+
+
+def test_an_empty_group_is_refused() -> None:
+    path = whatif("groups:\n  G7: []\n")
+    assert only_problem(path) == (
+        "w.yaml:4: groups.G7: an empty group; list at least one actor, e.g. [USA, JPN]"
+    )
+
+
+def test_a_group_outside_an_event_says_groups_are_for_events() -> None:
+    path = whatif(
+        "groups: {G7: [USA, JPN]}\n"
+        "uncertainties:\n"
+        "  actors.G7.offense: {dist: uniform, low: 0.2, high: 0.4}\n"
+    )
+    msg = only_problem(path)
+    assert msg.startswith("w.yaml:5: uncertainties.actors.G7.offense: 'G7' is a group (USA, JPN)")
+    assert "only an event's set and add expand groups" in msg
+
+
+def test_a_group_path_that_pairs_every_member_with_itself_is_refused() -> None:
+    path = whatif(
+        """
+        groups: {J: [JPN]}
+        events:
+          e:
+            step: 2
+            add: {dyads.J-JPN.institutions: 0.1}
+        """
+    )
+    assert only_problem(path) == (
+        "w.yaml:7: events.e.add.dyads.J-JPN.institutions: names no pair of two different actors "
+        "(each member of J would be paired with itself)"
+    )
+
+
+def test_a_ramp_past_the_end_of_the_run_is_refused() -> None:
+    path = whatif(
+        """
+        events:
+          trade:
+            at: 2023-01-01
+            ramp: 8
+            add: {dyads.RUS-JPN.interdependence: 0.1}
+        """
+    )
+    assert only_problem(path) == (
+        "w.yaml:6: events.trade.ramp: the ramp runs from step 37 to step 44, past the run's "
+        "last step (40); expected at most 4 steps"
+    )
+
+
+def test_a_ramp_of_zero_length_is_refused() -> None:
+    path = whatif(
+        """
+        events:
+          trade:
+            step: 3
+            ramp: 0
+            add: {dyads.RUS-JPN.interdependence: 0.1}
+        """
+    )
+    assert only_problem(path) == "w.yaml:6: events.trade.ramp: must be at least 1, got 0"
+
+
+def test_a_ramped_relation_shock_is_refused() -> None:
+    path = whatif(
+        """
+        events:
+          thaw:
+            step: 3
+            ramp: 4
+            add: {dyads.RUS-JPN.relation: 0.2}
+        """
+    )
+    msg = only_problem(path)
+    assert msg.startswith("w.yaml:7: events.thaw.add.dyads.RUS-JPN.relation: a relation shock")
+    assert "cannot be ramped" in msg
+
+
+def test_a_repeat_interval_below_one_is_refused() -> None:
+    path = whatif(
+        """
+        events:
+          patrol:
+            every: 0
+            add: {dyads.RUS-CHN.institutions: 0.02}
+        """
+    )
+    assert only_problem(path) == "w.yaml:5: events.patrol.every: must be at least 1, got 0"
+
+
+def test_a_repeat_whose_window_holds_no_step_is_refused() -> None:
+    path = whatif(
+        """
+        events:
+          patrol:
+            every: 2
+            after: 2015-01-15
+            before: 2015-02-01
+            add: {dyads.RUS-CHN.institutions: 0.02}
+        """
+    )
+    assert only_problem(path) == (
+        "w.yaml:5: events.patrol.every: the window from 2015-01-15 to 2015-02-01 holds no step "
+        "of the run; widen 'after'/'before'"
+    )
+
+
+def test_a_repeat_with_repeat_is_refused() -> None:
+    path = whatif(
+        """
+        events:
+          patrol:
+            every: 2
+            repeat: true
+            add: {dyads.RUS-CHN.institutions: 0.02}
+        """
+    )
+    assert only_problem(path).startswith(
+        "w.yaml:4: events.patrol: 'repeat' goes with 'when' or 'probability'"
+    )
+
+
+def test_validate_shows_the_problems_and_the_notes(in_tmp: Path) -> None:
+    import subprocess
+    import sys
+
+    bad = whatif(
+        "groups:\n  USA: [JPN]\n  G7: [KOR]\n  EU: []\nevents.p.every: 0\n"
+        "events.p.add.weights.threat: 0.1\n",
+        name="bad.yaml",
+    )
+    good = whatif(
+        "events.late.at: 2030-01-01\nevents.late.add.weights.threat: 0.1\n", name="good.yaml"
+    )
+    command = [sys.executable, str(REPO_ROOT / "run.py"), "validate", str(bad), str(good)]
+    proc = subprocess.run(command, cwd=in_tmp, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "bad.yaml:7: events.p.every: must be at least 1, got 0" in proc.stderr
+    assert "good.yaml: ok (4 actors, 6 dyads, 1 event, 40 steps)" in proc.stdout
+    assert (
+        "note: good.yaml:3: events.late.at: 2030-01-01 is after the run's end (2014-01-01 to "
+        "2024-01-01); the event is kept and skipped in this run"
+    ) in proc.stderr
+    # The groups' problems need the schema to pass first: fix 'every' and look again.
+    bad.write_text(bad.read_text().replace("every: 0", "every: 1"))
+    proc = subprocess.run(command[:-1], cwd=in_tmp, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "bad.yaml:4: groups.USA: 'USA' is an actor id; a group needs a name of its own, or a "
+        "path naming it could not say whether it means the actor or the group",
+        f"bad.yaml:5: groups.G7[0]: unknown actor 'KOR'; {KNOWN}",
+        "bad.yaml:6: groups.EU: an empty group; list at least one actor, e.g. [USA, JPN]",
+    ]

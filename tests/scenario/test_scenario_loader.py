@@ -23,6 +23,7 @@ from sim.scenario import (
     scenario_json_schema,
 )
 from sim.scenario.jsonschema import SCHEMA_FILE, schema_text
+from sim.scenario.loader import load_scenario_noted
 
 ROOT = REPO_ROOT
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -251,14 +252,21 @@ def test_event_step_of_a_step_and_of_the_whatif_events() -> None:
 
 
 def test_the_last_day_of_the_run_is_in_and_the_next_is_out(tmp_path: Path) -> None:
+    def text_at(at: str) -> str:
+        return f"name: w\nextends: {BASELINE}\nevents.e.at: {at}\nevents.e.add.weights.threat: 1\n"
+
     def load(at: str) -> Scenario:
-        text = f"name: w\nextends: {BASELINE}\nevents.e.at: {at}\nevents.e.add.weights.threat: 1\n"
-        return load_scenario(write(tmp_path, "w.yaml", text))
+        return load_scenario(write(tmp_path, "w.yaml", text_at(at)))
 
     s = load("2023-12-31")
     assert event_step(s, s.events["e"]) == s.run.steps
-    with pytest.raises(ScenarioError, match="2024-01-01 is outside the run"):
-        load("2024-01-01")
+    _, notes = load_scenario_noted(write(tmp_path, "w.yaml", text_at("2023-12-31")))
+    assert notes == []
+    # The next day is after the end: kept, skipped, and noted (not refused).
+    s, notes = load_scenario_noted(write(tmp_path, "w.yaml", text_at("2024-01-01")))
+    assert event_step(s, s.events["e"]) == s.run.steps + 1
+    assert [n.path for n in notes] == ["events.e.at"]
+    assert "2024-01-01 is after the run's end" in notes[0].message
     with pytest.raises(ScenarioError, match="2013-12-31 is outside the run"):
         load("2013-12-31")
 
