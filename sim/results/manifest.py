@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.results.views import RunRecord
-from sim.scenario import Scenario
+from sim.scenario import Scenario, format_path
+from sim.scenario.event_checks import event_notes
 
 MANIFEST_FORMAT = 2
 """Version of the run manifest's layout; bump when a field changes meaning."""
@@ -182,6 +183,8 @@ def build_manifest(result: RunRecord, run_id: str, command: Command) -> dict[str
         "chunk_size": int(ens.chunk_size),
         "record": ens.record,
         "recorded_steps": list(ens.recorded_steps),
+        # What the scenario keeps but will not do in this run (an event after its end).
+        "notes": [f"{format_path(path)}: {message}" for path, message in event_notes(scenario)],
         "seeds": ens.seeds,
         "sampling": ens.sampling,
         "sweep": {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from factories import baseline_dict, scenario
@@ -322,3 +324,20 @@ def test_an_event_after_the_end_is_skipped_with_a_note(tmp_path):
         model.step()
     assert fired(model, "e") == []
     np.testing.assert_allclose(np.broadcast_to(model.world.assertiveness[:, CHN], 2), start)
+
+
+def test_the_run_manifest_keeps_the_note_of_a_skipped_event(tmp_path):
+    from factories import BASELINE
+
+    import sim
+    from sim.scenario.loader import load_scenario_noted
+
+    text = BASE.format(
+        base=BASELINE, body="    at: 2031-04-01\n    add: {actors.CHN.assertiveness: 0.3}"
+    )
+    (tmp_path / "w.yaml").write_text(text)
+    scenario, _ = load_scenario_noted(tmp_path / "w.yaml")
+    folder = sim.save(sim.run(scenario, replicates=2, seed=1), results_root=tmp_path / "out")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (note,) = manifest["notes"]
+    assert note.startswith("events.e.at: 2031-04-01 is after the run's end")
