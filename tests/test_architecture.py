@@ -15,8 +15,10 @@ from conftest import REPO_ROOT
 SIM = REPO_ROOT / "sim"
 MODULES = sorted(p for p in SIM.rglob("*.py") if "__pycache__" not in p.parts)
 PACKAGES = sorted(p.parent for p in SIM.rglob("__init__.py") if p.parent != SIM)
-LAYERS = ["cli", "api", "workshop", "present", "analysis", "experiment", "results", "model"]
-LAYERS.append("scenario")
+LAYERS = [
+    *("cli", "api", "workshop", "present", "analysis"),
+    *("experiment", "results", "model", "scenario"),
+]
 MAX_LINES = 400
 # Why an import is deferred: the comment on the import's line or the line above says so.
 DEFERRED = re.compile(r"#.*\b(start-up|startup|heavy|defer|deferred|lazy|optional)\b", re.I)

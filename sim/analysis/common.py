@@ -391,3 +391,10 @@ def signed(x: Any, digits: int = 2) -> str:
         return ""
     value = round(value, digits)
     return f"{value + 0.0 if value != 0 else 0.0:+.{digits}f}"
+
+
+def join_words(parts: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c': items joined as a sentence lists them."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]

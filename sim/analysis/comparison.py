@@ -19,7 +19,7 @@ from sim.experiment.collect import Ensemble
 from sim.experiment.runner import RunStats
 from sim.results.views import Run
 from sim.scenario import Scenario
-from sim.scenario.dyads import dyad_label
+from sim.scenario.dyads import Dyad, dyad_label
 
 
 @dataclass
@@ -127,7 +127,7 @@ class Comparison:
 
     def dyad_label(self, a: str, b: str) -> str:
         """'Russia – Japan'."""
-        return f"{self.names.get(a, a)} – {self.names.get(b, b)}"
+        return Dyad(a, b).named(self.names)
 
     # ------------------------------------------------------------------ frames
 

@@ -12,13 +12,13 @@ ema_workbench is imported inside the calls that need it (it is heavy: start-up s
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis.common import number, quiet_libraries
+from sim.analysis.common import join_words, number, quiet_libraries
 from sim.analysis.outcome_expr import OutcomeExpr
 from sim.scenario import Scenario
 
@@ -110,12 +110,6 @@ def restriction_text(label: str, low: float, high: float) -> str:
     return f"{label} is below {number(high)}"
 
 
-def _join(parts: Sequence[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def end_state_phrase(outcome: OutcomeExpr, scenario: Scenario) -> str:
     """The end-state as the subject of a sentence."""
     at = "" if outcome.step == outcome.steps else f" at step {outcome.step}"
@@ -137,7 +131,7 @@ def describe_box(
     what = end_state_phrase(outcome, scenario)
     density, coverage, mass = stats["density"], stats["coverage"], stats["mass"]
     conditions = [restriction_text(r.label, r.low, r.high) for r in box.itertuples(index=False)]
-    where = f"When {_join(conditions)}" if conditions else "Over the whole sampled range"
+    where = f"When {join_words(conditions)}" if conditions else "Over the whole sampled range"
     text = (
         f"{where}, {what} follows in {density:.0%} of runs (density); these runs hold "
         f"{coverage:.0%} of all runs in which it follows (coverage) and {mass:.0%} of all "
@@ -155,7 +149,7 @@ def describe_box(
     ]
     if weak:
         text += (
-            f" The restriction on {_join(weak)} is not significant (quasi-p above 0.05): "
+            f" The restriction on {join_words(weak)} is not significant (quasi-p above 0.05): "
             "it may be noise."
         )
     return text

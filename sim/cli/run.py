@@ -294,6 +294,7 @@ def _summary(result: RunResult, report_path: Path, run_line: str | None = None) 
 
     from sim.analysis.common import signed as sg  # deferred: heavy (pandas)
     from sim.present import report_tables  # deferred: heavy (pandas, plotly)
+    from sim.scenario.dyads import Dyad  # deferred with the rest of the summary
 
     console = table_console()
     names = dict(zip(result.model.actor_ids, result.model.actor_names, strict=True))
@@ -322,7 +323,7 @@ def _summary(result: RunResult, report_path: Path, run_line: str | None = None) 
             dyads.add_column(col, justify=justify)  # type: ignore[arg-type]
         for rec in result.dyad_stats.itertuples(index=False):
             dyads.add_row(
-                f"{names.get(rec.actor_a, rec.actor_a)} – {names.get(rec.actor_b, rec.actor_b)}",
+                Dyad(rec.actor_a, rec.actor_b).named(names),
                 sg(rec.start),
                 sg(rec.end_median),
                 f"{sg(rec.p05)} to {sg(rec.p95)}",

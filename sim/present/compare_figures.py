@@ -35,6 +35,7 @@ from sim.present.relations import (
     add_relation_bands,
     bands_caption,
     finish_relation_panels,
+    pair_title,
     relation_panels,
 )
 from sim.present.relations import default_bands as _default_bands
@@ -43,10 +44,6 @@ from sim.scenario.dyads import Dyad
 
 MAX_PANELS = 24
 """At most this many dyad panels in the relations figure."""
-
-
-def _dyad_title(a: str, b: str, names: Mapping[str, str]) -> str:
-    return f"{label_text(names.get(a, a))} – {label_text(names.get(b, b))}"
 
 
 def compare_bands_figure(
@@ -71,11 +68,11 @@ def compare_bands_figure(
     chosen = chosen[:MAX_PANELS]
     pairs = [(p.a, p.b) for p in (Dyad.split(d) for d in chosen) if p is not None]
     fig, ncols, nrows = relation_panels(
-        [_dyad_title(a, c, names) for a, c in pairs], columns, min_rows=1
+        [pair_title(a, c, names) for a, c in pairs], columns, min_rows=1
     )
     for k, dyad in enumerate(chosen):
         a, c = pairs[k]
-        title = _dyad_title(a, c, names)
+        title = pair_title(a, c, names)
         for label in labels:
             d = bands[(bands["dyad"] == dyad) & (bands["scenario"] == label)]
             if d.empty:
@@ -190,7 +187,7 @@ def difference_heatmap(
     ylabels = []
     for dyad in dyads:
         a, _, b = dyad.partition("-")
-        ylabels.append(_dyad_title(a, b, names))
+        ylabels.append(pair_title(a, b, names))
     top = float(np.nanmax(np.abs(z))) if z.size else 0.0
     top = max(top, 0.05)
     fig = go.Figure(

@@ -23,6 +23,7 @@ from sim.model.bands import BandBounds
 from sim.present.colors import BAND_FILL, MEDIAN_COLOR
 from sim.present.labels import label_text
 from sim.results.histograms import histogram_quantiles
+from sim.scenario.dyads import Dyad
 from sim.scenario.schema import Bands
 
 QUANTILE_COLUMNS = ["p05", "p25", "p50", "p75", "p95"]
@@ -46,8 +47,7 @@ def bands_caption(bands: BandBounds | None) -> str:
 
 def pair_title(a: str, b: str, names: Mapping[str, str] | None) -> str:
     """A dyad as a figure label: 'Name A – Name B' (display names where given)."""
-    names = names or {}
-    return f"{label_text(names.get(a, a))} – {label_text(names.get(b, b))}"
+    return label_text(Dyad(a, b).named(names))
 
 
 def relation_quantiles(traj: pd.DataFrame) -> pd.DataFrame:

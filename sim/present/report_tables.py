@@ -22,6 +22,7 @@ from sim.analysis.common import signed
 from sim.model.bands import BAND_NAMES
 from sim.present.pages import percent
 from sim.present.sweeps import dyad_column_label
+from sim.scenario.dyads import Dyad
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Condition, Outcome, Scenario
@@ -128,7 +129,7 @@ def dyad_table_rows(dyad_stats: pd.DataFrame, names: Mapping[str, str]) -> Table
     for rec in dyad_stats.itertuples(index=False):
         rows.append(
             [
-                f"{names.get(rec.actor_a, rec.actor_a)} – {names.get(rec.actor_b, rec.actor_b)}",
+                Dyad(rec.actor_a, rec.actor_b).named(names),
                 signed(rec.start),
                 signed(rec.end_median),
                 f"{signed(rec.p05)} to {signed(rec.p95)}",

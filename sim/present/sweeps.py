@@ -70,7 +70,7 @@ def dyad_column_label(column: str, names: Mapping[str, str] | None) -> str:
     dyad = Dyad.split(column.removeprefix("median_"))
     if dyad is None:
         return column.removeprefix("median_")
-    return f"{names.get(dyad.a, dyad.a)} – {names.get(dyad.b, dyad.b)}"
+    return dyad.named(names)
 
 
 def sweep_dyad_figure(

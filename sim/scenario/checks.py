@@ -7,7 +7,7 @@ attention and wedge point at other known actors; sizes come all from ``size`` or
 from ``capabilities`` (with the same components); outcome conditions name known actors;
 groups name known actors (``sim.scenario.groups``); events fall inside the run and change
 paths that exist (``sim.scenario.event_checks``, which also notes events after the end);
-uncertain parameters and sweeps name numeric parameters (``sim.scenario.paths.parse_parameter``),
+uncertain parameters and sweeps name numeric parameters (``sim.scenario.paths.parse_target``),
 keep inside each parameter's range (``sim.scenario.paths.bounds``) and do not overlap.
 
 The run's calendar is :mod:`sim.scenario.calendar`.
@@ -28,7 +28,7 @@ from sim.scenario.errors import KeyPath, number
 from sim.scenario.event_checks import condition_problem, event_problems
 from sim.scenario.groups import group_problems
 from sim.scenario.keypaths import bounds_at, type_at
-from sim.scenario.paths import Target, bounds, parse_parameter
+from sim.scenario.paths import Target, bounds, parse_target
 from sim.scenario.schema import ACTOR_ID, Choice, Normal, Scenario, Triangular, Uniform
 
 Issue = tuple[KeyPath, str]
@@ -179,7 +179,7 @@ def parameter_target(scenario: Scenario, path: str, use: Use) -> Target:
 
     Raises ValueError with a message saying what is wrong: run settings are fixed for a
     run; a path to text, a date or a whole number is not a numeric parameter; anything
-    else must be a path that ``sim.scenario.paths.parse_parameter`` accepts.
+    else must be a path that ``sim.scenario.paths.parse_target`` accepts.
     """
     parts = tuple(path.split("."))
     example = "e.g. actors.CHN.assertiveness or model.temperature"
@@ -195,7 +195,7 @@ def parameter_target(scenario: Scenario, path: str, use: Use) -> Target:
             f"({example})"
         )
     try:
-        return parse_parameter(scenario, path)
+        return parse_target(scenario, path)
     except ValueError as exc:
         raise ValueError(str(exc).removeprefix(f"'{path}': ")) from None
 

@@ -11,10 +11,12 @@ the one place that splits, joins and orders dyad names.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 SEPARATOR = "-"
+#: Between the two display names of a dyad: 'Russia – Japan'.
+NAME_SEPARATOR = " – "
 EXAMPLE = "RUS-JPN"
 
 
@@ -62,6 +64,12 @@ class Dyad:
         """The dyad of actors ``i`` and ``j`` (indices into ``ids``), in canonical order."""
         lo, hi = sorted((i, j))
         return cls(ids[lo], ids[hi])
+
+    def named(self, names: Mapping[str, str] | None = None) -> str:
+        """The dyad in display names, 'Russia – Japan' (an id where ``names`` has none).
+        Plain text: a page or a figure label escapes it where it shows it."""
+        names = names or {}
+        return f"{names.get(self.a, self.a)}{NAME_SEPARATOR}{names.get(self.b, self.b)}"
 
     def reversed(self) -> Dyad:
         """The same pair written the other way round."""

@@ -145,10 +145,6 @@ def parse_target(scenario: Scenario, path: str) -> Target:
     raise ValueError(f"'{path}': a path starts with actors, dyads, weights or model")
 
 
-#: Every parameter path is also an event target: one parser serves both.
-parse_parameter = parse_target
-
-
 def bounds(target: Target) -> tuple[float, float]:
     """The valid range of the quantity a target names; events keep values inside it."""
     if target.kind == "setting":

@@ -68,3 +68,10 @@ def test_printing_and_parsing_round_trip(ids: list[str], i: int, j: int) -> None
     assert Dyad.parse(str(dyad), ids) == dyad
     assert dyad.reversed().canonical(ids) == dyad
     assert sorted(dyad.indices(ids)) == sorted((i, j))
+
+
+def test_a_dyad_in_display_names() -> None:
+    names = {"RUS": "Russia", "JPN": "Japan"}
+    assert Dyad("RUS", "JPN").named(names) == "Russia – Japan"
+    assert Dyad("RUS", "KOR").named(names) == "Russia – KOR"
+    assert Dyad("RUS", "JPN").named() == "RUS – JPN"

@@ -11,10 +11,9 @@ because of what both share with the others), or split two states whose relation 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
+from sim.analysis.common import join_words
 from sim.analysis.landscape.search import LandscapeResult
 from sim.model.bands import BAND_NAMES, BandBounds, band_codes
 
@@ -22,14 +21,6 @@ from sim.model.bands import BAND_NAMES, BandBounds, band_codes
 COLD = BAND_NAMES.index("rivalry")
 #: Bands at or above this code count as "warm" (aligned, allied).
 WARM = BAND_NAMES.index("aligned")
-
-
-def _names(ids: Sequence[str], names: dict[str, str] | None) -> list[str]:
-    return [(names or {}).get(i, i) for i in ids]
-
-
-def _join(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def reading(
@@ -44,24 +35,25 @@ def reading(
     ``names`` maps actor ids to display names. Ties for the lowest energy are said too.
     """
     ids = result.input.ids
-    shown = _names(ids, names)
+    shown = [(names or {}).get(i, i) for i in ids]
+    name = dict(zip(ids, shown, strict=True))
     best = result.global_minimum
     a, b, neutral = result.blocs(best.positions)
     out: list[str] = []
     if not a or not b:
-        together = [shown[ids.index(i)] for i in (a or b)]
+        together = [name[i] for i in (a or b)]
         out.append(
-            f"The most stable alignment is the grand coalition: {_join(together)} in one "
+            f"The most stable alignment is the grand coalition: {join_words(together)} in one "
             f"bloc (energy {best.energy:+.3g}). On balance the drivers draw the states "
             "together, so no split into two blocs lowers the energy."
         )
     else:
         out.append(
-            f"The most stable alignment is {_join([shown[ids.index(i)] for i in a])} against "
-            f"{_join([shown[ids.index(i)] for i in b])} (energy {best.energy:+.3g})."
+            f"The most stable alignment is {join_words([name[i] for i in a])} against "
+            f"{join_words([name[i] for i in b])} (energy {best.energy:+.3g})."
         )
     if neutral:
-        out.append(f"Neutral in it: {_join([shown[ids.index(i)] for i in neutral])}.")
+        out.append(f"Neutral in it: {join_words([name[i] for i in neutral])}.")
     if result.degenerate > 1:
         out.append(f"{result.degenerate} alignments share the lowest energy.")
     if relations is None:

@@ -38,6 +38,8 @@ ARGS = [
 # A bound that ends the test if the page never gets there, not a speed target: generous,
 # because the machine is shared and its speed varies by a factor of three.
 WAIT_MS = 45_000
+# Starting chromium on a loaded machine can take long; the same kind of bound.
+LAUNCH_MS = 120_000
 XSS = "<script>alert(1)</script>"
 
 
@@ -55,7 +57,7 @@ def room(tmp_path):
     web = running.made
     try:
         with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=20_000)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=LAUNCH_MS)
             try:
                 yield web, running.url, browser, web.game.path
             finally:
