@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 BASELINE = SCENARIOS / "baseline.yaml"
 ALL = sorted(SCENARIOS.glob("*.yaml"))
-LIBRARY = [p for p in ALL if p != BASELINE]
+POINT = SCENARIOS / "baseline-point.yaml"  # the baseline without its uncertainties
+LIBRARY = [p for p in ALL if p not in (BASELINE, POINT)]  # the what-ifs
 BULLETIN = Path("/work/shared/reference/bulletin-250-russia-japan.txt")
 SCHEMA_LINE = "# yaml-language-server: $schema=../docs/scenario.schema.json"
 

@@ -1,5 +1,5 @@
 """Bloc partitions of a comparison's replicates, as text: who is in a bloc with whom at
-the start and at the end (blocs: groups joined by relations above ``bands.hedging``)."""
+the start and at the end (blocs: groups in which every pair is above ``bands.hedging``)."""
 
 from __future__ import annotations
 
@@ -42,8 +42,8 @@ def partition_texts(labels: np.ndarray, ids: Sequence[str]) -> np.ndarray:
 def bloc_partitions(model: Run, scenario: Scenario, step: str) -> np.ndarray:
     """(R,) bloc partition text of every replicate at the 'start' or the 'end'.
 
-    Blocs are the connected components of the relations above ``bands.hedging``
-    (:func:`sim.model.blocs.bloc_labels`).
+    Blocs are groups in which every pair is above ``bands.hedging``, by complete
+    linkage (:func:`sim.model.blocs.bloc_labels`).
     """
     values = starts_of(model) if step == "start" else ends_of(model)
     n = len(model.actor_ids)

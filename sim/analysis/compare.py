@@ -19,7 +19,7 @@ A :class:`Comparison` holds the runs and tidy frames:
 - ``differences``: per scenario (after the first) and shared dyad, the mean paired
   difference of the end relation and the 90% interval of the per-replicate differences;
 - ``transitions``: per scenario, how many replicates went from each bloc partition at the
-  start to each at the end (blocs: groups joined by relations above ``bands.hedging``);
+  start to each at the end (blocs: groups in which every pair is above ``bands.hedging``);
 - ``events``: per scenario and event, the share of replicates in which it fired;
 - ``largest``: the largest differences, in words.
 

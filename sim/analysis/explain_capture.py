@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.choice import MOVES, level_value, logit_choice
+from sim.model.choice import candidate_levels, level_value, logit_choice
 from sim.model.drivers import TERMS, propensity_terms, threat
 from sim.model.model import AlignmentModel
 
@@ -70,13 +70,14 @@ def _side(model: AlignmentModel, i: int, j: int) -> dict[str, np.ndarray]:
     tau = per_replicate(settings["temperature"])
     kappa = per_replicate(settings["inertia"])
     theta = per_replicate(settings["autonomy_threshold"])
-    alpha = per_replicate(model.world.autonomy[:, i])
+    alpha = per_replicate(model.autonomy[:, i, j])
     now = np.array(model.relations[:, i, j], dtype=float)
     desired = np.tanh(beta * model.propensity[:, i, j])
-    levels = np.clip(now[:, None] + d[:, None] * MOVES, -1.0, 1.0)
+    levels, distinct = candidate_levels(now, d)
     utility = level_value(
         levels, desired[:, None], now[:, None], alpha[:, None], theta[:, None], kappa[:, None]
     )
+    utility = np.where(distinct, utility, -np.inf)
     z = np.exp((utility - utility.max(axis=1, keepdims=True)) / tau[:, None])
     probability = z / z.sum(axis=1, keepdims=True)
     made = np.array(model.moves[:, i, j], dtype=float)

@@ -29,6 +29,7 @@ from typing import Literal
 
 import numpy as np
 
+from sim.experiment.uncertainty import sample_parameters
 from sim.model.bands import comparable
 from sim.model.model import AlignmentModel
 from sim.scenario.dyads import Dyad
@@ -265,8 +266,11 @@ class Ensembles:
     """A :data:`Run` of one scenario: R replicates from one seed, ``base`` changes applied
     to every ensemble (a robustness factor's value), each distinct set of changes run once.
 
-    Changes go in as the model's ``parameters`` (the dotted paths a what-if, an event or
-    a sweep uses); a fact's own change wins over ``base`` on the same path.
+    The scenario's uncertain parameters are drawn once per replicate (the same draws in
+    every ensemble: common random numbers), so the facts are claims about the ensemble of
+    what is not known. Changes go in as the model's ``parameters`` (the dotted paths a
+    what-if, an event or a sweep uses); ``base`` wins over a draw on the same path and a
+    fact's own change over both (China's assertiveness at 0.4 in every replicate).
     """
 
     def __init__(
@@ -276,6 +280,7 @@ class Ensembles:
         self.replicates = replicates
         self.seed = seed
         self.base = dict(base or {})
+        self.draws = sample_parameters(scenario, replicates, np.random.SeedSequence(seed))
         self._done: dict[tuple[tuple[str, float], ...], AlignmentModel] = {}
         self.runs = 0  # ensembles actually run (not taken from the cache)
 
@@ -284,7 +289,10 @@ class Ensembles:
         key = tuple(sorted(parameters.items()))
         if key not in self._done:
             model = AlignmentModel(
-                self.scenario, replicates=self.replicates, seed=self.seed, parameters=parameters
+                self.scenario,
+                replicates=self.replicates,
+                seed=self.seed,
+                parameters={**self.draws, **parameters},
             )
             self._done[key] = model.run()
             self.runs += 1

@@ -2,13 +2,15 @@
 
 Usage::
 
-    python run.py landscape FILE [--step T] [--reps R] [--seed S] [--neutral]
+    python run.py landscape FILE [--step T] [--reps R] [--seed S] [--neutral [IDS]]
                                  [--heuristic] [--starts K] [--all] [--json]
 
 FILE is a scenario (sizes and propensities from its drivers at step T, default 0) or a
 landscape case file (a top-level ``propensities`` key; docs/analysis.md, "Landscape").
-The text output is a summary; ``--all`` adds every configuration's energy; ``--json``
-prints one JSON object instead (docs/analysis.md shows its keys). Exit codes: 0 done,
+``--neutral`` opens a neutral position to every actor, ``--neutral RUS,CHN`` to those
+actors only (comma-separated ids). The text output is a summary; ``--all`` adds every
+configuration's energy; ``--json`` prints one JSON object instead (docs/analysis.md
+shows its keys). Exit codes: 0 done,
 2 bad input (a located message on stderr, no traceback).
 
 :func:`add_parser` adds the command to a ``run.py`` subparsers object (its ``func`` is
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,18 @@ from sim.cli.exits import EXIT_OK, fail
 from sim.cli.options import add_json, add_reps, add_seed, run_command, whole
 
 DEFAULT_STARTS = 1000  # sim.analysis.landscape.DEFAULT_STARTS, kept here so --help imports nothing
+ACTOR_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
+
+
+def actor_ids(text: str) -> tuple[str, ...]:
+    """An argparse type: actor ids separated by commas (``RUS,CHN``), at least one."""
+    ids = tuple(part.strip() for part in text.split(","))
+    if not all(ACTOR_ID.match(i) for i in ids):
+        raise argparse.ArgumentTypeError(
+            f"expected actor ids separated by commas (e.g. RUS,CHN), got {text!r}; to open "
+            "the neutral position to every actor, write --neutral after FILE"
+        )
+    return ids
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -61,8 +76,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--neutral",
-        action="store_true",
-        help="add a neutral position outside both blocs (Florian & Galam)",
+        nargs="?",
+        type=actor_ids,
+        const=True,
+        default=False,
+        metavar="IDS",
+        help="add a neutral position outside both blocs (Florian & Galam); with IDS "
+        "(comma-separated, e.g. RUS,CHN) open it to those actors only",
     )
     p.add_argument(
         "--heuristic",

@@ -48,7 +48,7 @@ class StateAgent(mesa.Agent):
             m.relations[:, i, :],
             m.propensity[:, i, :],
             m.uniforms[:, i, :],
-            m.world.autonomy[:, i],
+            m.autonomy[:, i, :],
             settings["responsiveness"],
             settings["step_length"],
             settings["temperature"],

@@ -4,7 +4,7 @@ A state wants each relation to sit at the level its propensity sets,
 x* = tanh(beta p) (:func:`desired_level`); it values a candidate level x by
 :func:`level_value`, U = -(x - x*)^2 - autonomy - kappa (x - r)^2, where
 :func:`autonomy` is the cost of drifting past the autonomy threshold; and it picks one of
-the five moves by a logit draw (:func:`logit_choice`).
+the distinct levels the five moves reach by a logit draw (:func:`logit_choice`).
 
 :func:`desired_level`, :func:`autonomy` and :func:`level_value` are compiled (numba) and
 elementwise: they take numbers or numpy arrays that broadcast against each other. The
@@ -67,10 +67,25 @@ def level_value(
     return -(gap * gap) - autonomy(level, alpha, threshold) - inertia * turn * turn
 
 
+def candidate_levels(current: np.ndarray, step_length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The levels the five moves reach from ``current``, clipped to [-1, 1], and which count.
+
+    Returns (levels (..., 5), distinct (..., 5)): at the edge several moves reach the same
+    level (from r = -1, confront, pressure and hold all stay at -1); only the first of
+    equal levels is an option, or the logit would count that level several times and
+    relations would stick to +-1. The kernel :func:`choose_moves` applies the same rule.
+    """
+    levels = np.clip(current[..., None] + step_length[..., None] * MOVES, -1.0, 1.0)
+    earlier = levels[..., :, None] == levels[..., None, :]  # [m, k]: level m equals level k
+    distinct = ~np.any(np.tril(earlier, k=-1), axis=-1)
+    return levels, distinct
+
+
 def logit_choice(values: np.ndarray, temperature: float, uniform: np.ndarray) -> np.ndarray:
     """Index of the option chosen with probability proportional to exp(U / tau).
 
-    ``values`` (..., K) are the options' values, ``uniform`` (...) one uniform number per
+    ``values`` (..., K) are the options' values (-inf for an option that is not one, such as
+    a level another move already reaches), ``uniform`` (...) one uniform number per
     decision. Inverse-CDF sampling with one uniform number per decision: the same draws
     give the same choices, so runs are reproducible and scenarios can share random numbers.
     """
@@ -98,16 +113,16 @@ def choose_moves(
 ) -> None:
     """Write into ``moves`` (R, N) the change each replicate's state makes toward each actor.
 
-    current, propensity, uniform: (R, N), the state's row; ``alphas`` (its autonomy) and
-    the settings: (1,) or (R,). For each decision: the value of each move's level
-    (:func:`level_value`), then the logit draw of :func:`logit_choice`.
+    current, propensity, uniform, ``alphas`` (its autonomy cost toward each actor): (R, N),
+    the state's row; the settings: (1,) or (R,). For each decision: the distinct levels the
+    moves reach (:func:`candidate_levels`), the value of each (:func:`level_value`), then
+    the logit draw of :func:`logit_choice` over them.
     """
     reps, n = current.shape
     k_moves = MOVES.shape[0]
     values = np.empty(k_moves)
     levels = np.empty(k_moves)
     for r in range(reps):
-        alpha = alphas[r if alphas.shape[0] > 1 else 0]
         beta = responsiveness[r if responsiveness.shape[0] > 1 else 0]
         d = step_length[r if step_length.shape[0] > 1 else 0]
         tau = temperature[r if temperature.shape[0] > 1 else 0]
@@ -119,11 +134,18 @@ def choose_moves(
                 continue
             now = current[r, j]
             desired = desired_level(propensity[r, j], beta)
+            alpha = alphas[r, j]
             best = -np.inf
             for m in range(k_moves):
                 x = min(max(now + d * MOVES[m], -1.0), 1.0)
-                u = level_value(x, desired, now, alpha, theta, kappa)
                 levels[m] = x
+                repeated = False
+                for k in range(m):
+                    repeated = repeated or levels[k] == x
+                if repeated:  # a level an earlier move reaches is not a second option
+                    values[m] = -np.inf
+                    continue
+                u = level_value(x, desired, now, alpha, theta, kappa)
                 values[m] = u
                 best = max(best, u)
             # logit_choice, one decision at a time: cumulative weights, inverse CDF.

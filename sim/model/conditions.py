@@ -4,9 +4,9 @@ The language (the grammar, the tree and its names) is :mod:`sim.scenario.grammar
 condition's tree is evaluated for all replicates at once: every node gives one value per
 replicate (an (R,) array), every test one boolean per replicate.
 
-Blocs are the groups of actors joined by relations above the aligned band's lower bound
-(bands.hedging): the connected components of that graph; ``blocs`` counts those with two
-or more members.
+Blocs are groups of actors in which every pair is above the aligned band's lower bound
+(bands.hedging), by complete linkage (:mod:`sim.model.blocs`); ``blocs`` counts those
+with two or more members.
 """
 
 from __future__ import annotations

@@ -116,22 +116,38 @@ def power_ratio(size: np.ndarray) -> np.ndarray:
 def threat(world: World, relations: np.ndarray) -> np.ndarray:
     """T_ij: the threat actor i perceives from actor j (Walt's four sources), in [0, 1].
 
-    T_ij = clip(P_ij * o_j * g_ij * (a_j + lambda * d_ij) * (1 - max(r_ij, 0)), 0, 1):
-    aggregate power P (j's share of the pair's capability), offensive capability o,
-    proximity g and aggressive intentions (assertiveness a, heightened by a
-    :func:`dispute` d). Friends threaten less: a positive relation discounts the threat.
+    T_ij = clip(P_ij * o_j * g_ij * I_ij * (1 - max(r_ij, 0)), 0, 1) with aggressive
+    intentions I_ij = a_j + a_ji + sigma_ji + lambda d_ij + mu max(-r_ij, 0) (see
+    :func:`intentions`): aggregate power P
+    (j's share of the pair's capability), offensive capability o, proximity g and
+    intentions as i reads them: j's general assertiveness a_j, what j aims at i in
+    particular (a_ji, ``assertiveness_toward``), heightened by a :func:`dispute` d and by
+    hostility itself (Walt's intentions are directed: a state that confronts you looks
+    aggressive to you, not to everyone). Friends threaten less: a positive relation
+    discounts the threat.
     """
-    dispute_threat = world.settings["dispute_threat"][:, None, None]
-    intent = world.assertiveness[:, None, :] + dispute_threat * dispute(world)
     t = (
         power_ratio(world.size)
         * world.offense[:, None, :]
         * world.proximity
-        * intent
+        * intentions(world, relations)
         * (1.0 - np.maximum(relations, 0.0))
     )
-    t = np.clip(t, 0.0, 1.0)
-    return _zero_diagonal(t)
+    return _zero_diagonal(np.clip(t, 0.0, 1.0))
+
+
+def intentions(world: World, relations: np.ndarray) -> np.ndarray:
+    """I_ij = a_j + a_ji + sigma_ji + lambda d_ij + mu max(-r_ij, 0): j's intentions as i
+    reads them. A sanction (sigma_ji) is coercion aimed at i, so i reads it as intentions
+    aimed at it, one for one."""
+    dispute_threat = world.settings["dispute_threat"][:, None, None]
+    hostility_threat = world.settings["hostility_threat"][:, None, None]
+    return (
+        world.assertiveness[:, None, :]
+        + np.swapaxes(world.assertiveness_toward + world.sanctions, 1, 2)
+        + dispute_threat * dispute(world)
+        + hostility_threat * np.maximum(-relations, 0.0)
+    )
 
 
 def shared_threat(threat_matrix: np.ndarray) -> np.ndarray:
@@ -216,6 +232,69 @@ def attention(world: World) -> np.ndarray:
     return world.attention + np.swapaxes(world.attention, 1, 2)
 
 
+def outside_options(relations: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """O_ij = max over k other than i and j of max(r_ik, 0): i's warmest tie besides j.
+
+    What a hedger hedges with: a state that refuses to side with j keeps other partners.
+    With ``rows`` (actor indices), only those actors' rows: (R, len(rows), N).
+    """
+    rows = np.arange(relations.shape[-1]) if rows is None else np.asarray(rows)
+    warm = np.maximum(relations[..., rows, :], 0.0)
+    n = warm.shape[-1]
+    if n < 3:
+        return np.zeros_like(warm)
+    top = np.partition(warm, n - 2, axis=-1)
+    best, second = top[..., -1:], top[..., -2:-1]
+    # Toward j, the best other tie is the row's best unless j itself holds it.
+    out = np.where(warm >= best, second, best)
+    out[..., np.arange(len(rows)), rows] = 0.0  # i toward itself is not a pair
+    return out
+
+
+def effective_autonomy(world: World, relations: np.ndarray) -> np.ndarray:
+    """alpha_ij = alpha_i (1 - eta max(0, 1 - O_ij / theta)): i's autonomy cost toward j.
+
+    Russia's refusal to take sides is hedging, and a hedger needs something to hedge with
+    (Kuik 2008): while i holds another tie at the autonomy threshold theta or warmer (the
+    :func:`outside_options` O_ij), its full autonomy cost alpha_i holds it back from
+    aligning with j; as its other ties cool to neutral or worse, a share eta
+    (``model.autonomy_relief``, 0..1) of that cost falls away, so a state cut off from
+    every other partner keeps only 1 - eta of it. eta = 0 keeps the refusal fixed (the
+    ceiling (x* + alpha theta) / (1 + alpha) of a constant cost).
+    """
+    alpha = world.autonomy[:, :, None]
+    eta = world.settings["autonomy_relief"][:, None, None]
+    shape = np.broadcast_shapes(alpha.shape, relations.shape)
+    # Only states that prize autonomy have a cost to relax (the others' rows stay 0), and
+    # only where eta > 0: the same numbers, computed for fewer rows.
+    rows = np.flatnonzero(np.any(world.autonomy > 0, axis=0))
+    if not np.any(eta > 0) or rows.size == 0:
+        return np.broadcast_to(alpha, shape)
+    theta = world.settings["autonomy_threshold"][:, None, None]
+    options = outside_options(relations, rows)
+    held = np.divide(options, theta, out=np.ones_like(options * theta), where=theta > 0)
+    out = np.zeros(shape)
+    out[:, rows, :] = alpha[:, rows] * (1.0 - eta * np.maximum(0.0, 1.0 - held))
+    return out
+
+
+def perceive(
+    world: World, relations: np.ndarray, static: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(p_ij, alpha_ij): the propensities and the autonomy costs a state decides on.
+
+    One computation of the dynamic drivers serves the propensity; :func:`effective_autonomy`
+    reads the same relations.
+    """
+    total = static_propensity(world) if static is None else static
+    drivers = _dynamic_drivers(world, relations)
+    for term in DYNAMIC_TERMS:
+        total = total + _weighted(world, term, drivers[term.name])
+    alpha = effective_autonomy(world, relations)
+    total = _zero_diagonal(np.array(total, copy=True))
+    return total, np.broadcast_to(alpha, np.broadcast_shapes(alpha.shape, total.shape))
+
+
 def _static_drivers(world: World) -> dict[str, np.ndarray]:
     """The drivers that do not depend on relations, each from its term's function."""
     return {
@@ -272,11 +351,7 @@ def propensity(world: World, relations: np.ndarray, static: np.ndarray | None = 
 
     ``static`` is :func:`static_propensity` of the same world, when the caller keeps it.
     """
-    total = static_propensity(world) if static is None else static
-    drivers = _dynamic_drivers(world, relations)
-    for term in DYNAMIC_TERMS:
-        total = total + _weighted(world, term, drivers[term.name])
-    return _zero_diagonal(total)
+    return perceive(world, relations, static)[0]
 
 
 def _capped_sum(named: dict[str, np.ndarray], like: np.ndarray) -> np.ndarray:

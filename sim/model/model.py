@@ -22,8 +22,9 @@ import mesa
 import numpy as np
 
 from sim.model.agents import StateAgent
-from sim.model.drivers import propensity, static_propensity
+from sim.model.drivers import perceive, static_propensity
 from sim.model.events import Timeline
+from sim.model.trade import follow_trade
 from sim.model.world import (
     World,
     build_world,
@@ -131,8 +132,13 @@ class AlignmentModel(mesa.Model):
         self._dyad_cols = np.array([j for _, j in self.dyads], dtype=int)
         self.relations = np.broadcast_to(initial_relations(scenario), (r, n, n)).copy()
         self.apply_parameters(parameters or {})
+        # Trade follows relations from where they start (sim.model.trade).
+        self.world.relation_anchor = self.relations.copy()
         self.moves = np.zeros((r, n, n))
         self.propensity = np.zeros((r, n, n))
+        #: alpha_ij: each state's autonomy cost toward each other this step (the refusal
+        #: to take sides, relaxed by shared threat: sim.model.drivers.effective_autonomy).
+        self.autonomy = np.zeros((r, n, n))
         self.uniforms = np.zeros((r, n, n))
         self._static: np.ndarray | None = None
         #: The extension point between choice and resolution. Each observer is called with
@@ -163,13 +169,15 @@ class AlignmentModel(mesa.Model):
         self.record()
 
     def step(self) -> None:
-        """One quarter: events land, states perceive, choose moves, and relations respond."""
+        """One quarter: events land, states perceive, choose moves, relations respond, and
+        trade follows them."""
         self.apply_events()
         self.perceive()
         self.agents.do("choose_moves")
         for observe in self.decision_observers:
             observe(self)
         self.resolve_moves()
+        self.follow_trade()
         self.record()
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> AlignmentModel:
@@ -238,7 +246,7 @@ class AlignmentModel(mesa.Model):
         """Each state's propensity toward each other, from the drivers and current relations."""
         if self._static is None:
             self._static = static_propensity(self.world)
-        self.propensity = propensity(self.world, self.relations, self._static)
+        self.propensity, self.autonomy = perceive(self.world, self.relations, self._static)
         # One uniform number per decision, drawn here in a fixed order so that the stream
         # does not depend on the order in which agents act.
         self.uniforms = self.rng.random(self.relations.shape)
@@ -247,6 +255,13 @@ class AlignmentModel(mesa.Model):
         """Simultaneous moves: warming needs both sides, cooling needs only one."""
         change = np.minimum(self.moves, np.swapaxes(self.moves, 1, 2))
         self.relations = np.clip(self.relations + change, -1.0, 1.0)
+
+    def follow_trade(self) -> None:
+        """Interdependence moves toward what the new relations and sanctions imply."""
+        trade = follow_trade(self.world, self.relations)
+        if trade is not None:
+            self.world.interdependence = trade
+            self._static = None  # interdependence is a static term: recompute them
 
     def record(self) -> None:
         """Count every dyad's relation into this step's histogram; keep it if recorded."""

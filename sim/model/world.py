@@ -58,6 +58,8 @@ class World:
     autonomy: np.ndarray  # (·, N)
     attention: np.ndarray  # (·, N, N) directed: i's engagement lever toward j
     wedge: np.ndarray  # (·, N, N) directed: i's wedge against rival k (column)
+    assertiveness_toward: np.ndarray  # (·, N, N) directed: i's intentions aimed at j
+    sanctions: np.ndarray  # (·, N, N) directed: i's sanctions on j
     proximity: np.ndarray  # (·, N, N) symmetric
     interdependence: np.ndarray  # (·, N, N) symmetric
     institutions: np.ndarray  # (·, N, N) symmetric
@@ -67,6 +69,11 @@ class World:
     weights: dict[str, np.ndarray]  # name -> (·, 1, 1) so it broadcasts over pairs
     settings: dict[str, np.ndarray]  # decision-rule setting -> (·,)
     capabilities: np.ndarray | None = None  # (·, N, 3) raw components, when sizes derive
+    # Dynamic trade (sim.model.trade): the interdependence each pair would have at the
+    # relation it had when the run started, and that starting relation. Interdependence
+    # itself is the current level, which follows relations and sanctions with a lag.
+    trade_base: np.ndarray | None = None  # (·, N, N) symmetric: e0
+    relation_anchor: np.ndarray | None = None  # (·, N, N) symmetric: r0
 
     def fork(self, source: int) -> World:
         """The world of replicate ``source`` alone, to go on from in any number of replicates.
@@ -90,6 +97,8 @@ class World:
             autonomy=row(self.autonomy),
             attention=row(self.attention),
             wedge=row(self.wedge),
+            assertiveness_toward=row(self.assertiveness_toward),
+            sanctions=row(self.sanctions),
             proximity=row(self.proximity),
             interdependence=row(self.interdependence),
             institutions=row(self.institutions),
@@ -99,6 +108,8 @@ class World:
             weights=rows(self.weights),
             settings=rows(self.settings),
             capabilities=None if self.capabilities is None else row(self.capabilities),
+            trade_base=None if self.trade_base is None else row(self.trade_base),
+            relation_anchor=None if self.relation_anchor is None else row(self.relation_anchor),
         )
 
     def value(self, target: Target) -> np.ndarray:
@@ -175,6 +186,12 @@ class World:
             if kind == "dyad":  # a dyad's quantity belongs to both sides
                 arr[:, j, i] = arr[:, i, j]
             setattr(self, name, arr)
+            if name == "interdependence" and self.trade_base is not None:
+                # A change of interdependence (a trade deal, a pipeline) is structural: the
+                # level trade follows moves with it, or dynamic trade would undo it.
+                base = self.trade_base = _widen(self.trade_base, reps)
+                base[:, i, j] = changed(base[:, i, j])
+                base[:, j, i] = base[:, i, j]
         elif kind in ("dispute", "irritant"):
             named = self.disputes if kind == "dispute" else self.irritants
             arr = named[name] = _widen(named.get(name, np.zeros_like(self.proximity[:1])), reps)
@@ -231,6 +248,8 @@ def build_world(scenario: Scenario) -> World:
         autonomy=actor_array("autonomy"),
         attention=pair_array(),
         wedge=pair_array(),
+        assertiveness_toward=pair_array(),
+        sanctions=pair_array(),
         proximity=pair_array(),
         interdependence=pair_array(),
         institutions=pair_array(),
@@ -252,6 +271,10 @@ def build_world(scenario: Scenario) -> World:
             world.attention[0, i, ids.index(other)] = v
         for rival, v in actor.wedge.items():
             world.wedge[0, i, ids.index(rival)] = v
+        for other, v in actor.assertiveness_toward.items():
+            world.assertiveness_toward[0, i, ids.index(other)] = v
+        for target, v in actor.sanctions.items():
+            world.sanctions[0, i, ids.index(target)] = v
     # Proximity defaults to the schema's default for pairs the scenario does not list.
     world.proximity[...] = DyadSettings.model_fields["proximity"].default
     np.einsum("rii->ri", world.proximity)[...] = 0.0
@@ -268,6 +291,7 @@ def build_world(scenario: Scenario) -> World:
             for side, v in sides.items():
                 a = ids.index(side)
                 arr[0, a, j if a == i else i] = v
+    world.trade_base = world.interdependence.copy()
     return world
 
 

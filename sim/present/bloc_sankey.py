@@ -106,7 +106,7 @@ def bloc_sankey_figure(transitions: pd.DataFrame, labels: Sequence[str], top: in
         )
     fig.update_layout(
         title={
-            "text": "Blocs from start to end (groups joined by relations above the hedging "
+            "text": "Blocs from start to end (groups in which every pair is above the hedging "
             "band)<br><sup>widths: replicates; the less common partitions are lumped as "
             "'other'</sup>"
         },

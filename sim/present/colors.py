@@ -25,6 +25,9 @@ MEDIAN_COLOR = "#1f3b73"
 BAND_FILL = {"90": "rgba(33, 102, 172, 0.15)", "50": "rgba(33, 102, 172, 0.32)"}
 """The fills of the bands holding 90% and 50% of the replicates."""
 
+OBSERVED_COLOR = "#d95f02"
+"""The line of an observed series drawn beside the model's (UN voting agreement)."""
+
 
 def relation_color(value: float) -> str:
     """The colour of a relation on the red-grey-blue scale (an 'rgb(...)' string)."""

@@ -88,6 +88,9 @@ def landscape_figure(
     )
     fig.update_yaxes(tickformat=".0%", row=2, col=1)
     positions = data.get("positions", "two blocs")
+    open_to = data.get("neutral_actors") or []
+    if open_to and len(open_to) < len(data.get("actors", open_to)):  # neutral for some only
+        positions += f", open to {' '.join(open_to)} only"
     fig.update_layout(
         title=(
             f"Landscape: {len(data['minima'])} local minima over {data['configurations']:,} "

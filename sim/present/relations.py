@@ -243,8 +243,14 @@ def finish_relation_panels(fig: go.Figure, bands: BandBounds, nrows: int, title:
             y=y, row="all", col="all", line={"color": "#888", "width": 0.7, "dash": "dot"}
         )
     fig.update_yaxes(range=[-1.02, 1.02], tickvals=[-1, -0.5, 0, 0.5, 1], zeroline=False)
+    return finish_panels(fig, nrows, title, "relation")
+
+
+def finish_panels(fig: go.Figure, nrows: int, title: str, y_title: str) -> go.Figure:
+    """The house layout of a grid of dyad panels: the y axis title on the first column,
+    the title (HTML), the height for ``nrows`` rows and the legend below the panels."""
     for r in range(1, nrows + 1):
-        fig.update_yaxes(title_text="relation", row=r, col=1)
+        fig.update_yaxes(title_text=y_title, row=r, col=1)
     fig.update_layout(
         title={"text": title},
         height=140 + 240 * nrows,

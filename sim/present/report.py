@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sim.model.model import describe_record
+from sim.present.observed import observed_section
 from sim.present.pages import figure, render_page
 from sim.present.relations import bands_caption
 from sim.present.report_tables import (
@@ -120,6 +121,10 @@ def report_html(
     # sweep's only in a sweep; the events figure never without the event table. The rest
     # follow under their own key.
     placed = {"relations", "network", "why", *LANDSCAPE_FIGURES}
+    # The observed section (only when the scenario asks for it) holds its own figure.
+    observed = observed_section(scenario, model.actor_ids, model.dates, names)
+    if observed is not None:
+        placed.add(observed["figure"])
     if sweep is not None:
         placed.update(SWEEP_FIGURES)
     if len(outcomes):
@@ -147,6 +152,7 @@ def report_html(
         ),
         replicates=replicates,
         sweep=sweep_section,
+        observed=observed,
         figures={key: div for key, div in shown.items() if key in placed},
         more_figures=[key for key in shown if key not in placed],
         outcomes=outcome_table_rows(scenario, outcomes) if len(outcomes) else None,
@@ -171,7 +177,9 @@ def write_report(
     """Write the self-contained HTML report of a run and return its path.
 
     Contents: title, scenario description, a run summary (actors, replicates, steps,
-    dates, seed, bands), the relations-over-time figure, the start/end network, the
+    dates, seed, bands), the relations-over-time figure, the observed series beside the
+    model's relations when the scenario asks for them (``observed``:
+    :func:`sim.present.observed.observed_section`), the start/end network, the
     end-state figure and table, the events (:func:`sim.results.frames.event_table`: how often
     each fired and when, and a chart of the share fired over time; ``events`` defaults to
     the model's) and the dyad table. ``model`` supplies actor ids, names,

@@ -16,6 +16,8 @@ one writer every folder goes through. Modules, by concept:
   provenance, environment);
 - :mod:`~sim.results.publish`: the one atomic writer (folders and files);
 - :mod:`~sim.results.run_folder`: a run's result folder (``results/<scenario>/<run-id>``).
+- :mod:`~sim.results.observed`: observed series beside a run (UN voting agreement, read
+  from the repository's ``data/observed/``), as changes since a base year.
 
 Pages (the run report) are not made here: the caller supplies their writers
 (:func:`sim.results.run_folder.write_run`'s ``files``).

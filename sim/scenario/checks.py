@@ -28,7 +28,7 @@ from sim.scenario.errors import KeyPath, number
 from sim.scenario.event_checks import condition_problem, event_problems
 from sim.scenario.groups import group_problems
 from sim.scenario.keypaths import bounds_at, type_at
-from sim.scenario.paths import Target, bounds, parse_target
+from sim.scenario.paths import ACTOR_LEVERS, Target, bounds, parse_target
 from sim.scenario.schema import ACTOR_ID, Choice, Normal, Scenario, Triangular, Uniform
 
 Issue = tuple[KeyPath, str]
@@ -97,17 +97,25 @@ def _sizes(s: Scenario) -> list[Issue]:
     return issues
 
 
+#: What a lever aimed at its own actor would mean, said plainly.
+_SELF_LEVER = {
+    "attention": "an actor has no attention toward itself",
+    "wedge": "an actor has no wedge against itself",
+    "assertiveness_toward": "an actor's intentions cannot be aimed at itself",
+    "sanctions": "a state cannot sanction itself",
+}
+
+
 def _levers(s: Scenario, ids: list[str]) -> list[Issue]:
     issues: list[Issue] = []
     for a, actor in s.actors.items():
-        for lever in ("attention", "wedge"):
+        for lever in ACTOR_LEVERS:
             for other in getattr(actor, lever):
                 path = ("actors", a, lever, other)
                 if other not in ids:
                     issues.append((path, f"unknown actor '{other}'; {known(ids)}"))
                 elif other == a:
-                    toward = "toward" if lever == "attention" else "against"
-                    issues.append((path, f"an actor has no {lever} {toward} itself"))
+                    issues.append((path, _SELF_LEVER[lever]))
     return issues
 
 

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from sim.scenario.dyads import SEPARATOR, known
 from sim.scenario.errors import KeyPath
-from sim.scenario.paths import Target, parse_target
+from sim.scenario.paths import ACTOR_LEVERS, Target, parse_target
 from sim.scenario.schema import ACTOR_ID, Scenario
 
 Issue = tuple[KeyPath, str]
@@ -75,7 +75,7 @@ def _slots(parts: Sequence[str]) -> list[Slot]:
     slots: list[Slot] = []
     if parts[0] == "actors" and len(parts) >= 2:
         slots.append((1, None))
-        if len(parts) == 4 and parts[2] in ("attention", "wedge"):
+        if len(parts) == 4 and parts[2] in ACTOR_LEVERS:
             slots.append((3, None))
     elif parts[0] == "dyads" and len(parts) >= 2:
         if len(parts[1].split(SEPARATOR)) == 2:
@@ -130,7 +130,7 @@ def _pairs_itself(head: str, parts: Sequence[str], pair: Sequence[str]) -> bool:
     """Whether an expanded path pairs an actor with itself (a dyad or a lever)."""
     if head == "dyads":
         return len(pair) == 2 and pair[0] == pair[1]
-    return len(parts) == 4 and parts[2] in ("attention", "wedge") and parts[1] == parts[3]
+    return len(parts) == 4 and parts[2] in ACTOR_LEVERS and parts[1] == parts[3]
 
 
 def _same(target: Target) -> Target:

@@ -47,6 +47,7 @@ from sim.scenario.errors import (
 )
 from sim.scenario.event_checks import event_notes
 from sim.scenario.keypaths import bounds_at, type_at
+from sim.scenario.paths import LEVER_RANGES
 from sim.scenario.schema import Scenario
 from sim.scenario.sourced_yaml import Via, parse_sourced, read_text
 
@@ -443,18 +444,14 @@ def central_value(spec: Mapping[str, Any]) -> float | None:
     return None
 
 
-# Ranges schema.Actor checks in validators rather than field bounds.
-_LEVER_RANGES = {"attention": (-1.0, 1.0), "wedge": (0.0, 1.0)}
-
-
 def _into_field_range(path: KeyPath, x: float) -> float:
     """``x`` moved inside the bounds of the field at ``path``.
 
     A central value outside the parameter's range would be reported as if the user had
     written it; moved inside, the checks report the distribution's bounds instead.
     """
-    if len(path) == 4 and path[0] == "actors" and path[2] in _LEVER_RANGES:
-        lo, hi = _LEVER_RANGES[str(path[2])]
+    if len(path) == 4 and path[0] == "actors" and path[2] in LEVER_RANGES:
+        lo, hi = LEVER_RANGES[str(path[2])]
         return min(max(x, lo), hi)
     b = bounds_at(path)
     if "ge" in b:

@@ -21,7 +21,15 @@ from sim.scenario.keypaths import closest
 from sim.scenario.schema import ModelSettings, Scenario, Weights
 
 ACTOR_SCALARS = ("assertiveness", "offense", "autonomy", "size")
-ACTOR_LEVERS = ("attention", "wedge")
+ACTOR_LEVERS = ("attention", "wedge", "assertiveness_toward", "sanctions")
+"""Directed actor fields, one value per other actor: ``actors.<ID>.<lever>.<OTHER>``."""
+#: Valid ranges of the levers (attention may be negative: deliberate disengagement).
+LEVER_RANGES = {
+    "attention": (-1.0, 1.0),
+    "wedge": (0.0, 1.0),
+    "assertiveness_toward": (0.0, 1.0),
+    "sanctions": (0.0, 1.0),
+}
 CAPABILITIES = ("gdp", "military", "population")
 DYAD_SCALARS = ("relation", "proximity", "interdependence", "institutions", "treaty")
 WEIGHTS = tuple(Weights.model_fields)
@@ -35,6 +43,11 @@ SETTING_BOUNDS = {
     "inertia": (0.0, np.inf),
     "autonomy_threshold": (-1.0, 1.0),
     "dispute_threat": (0.0, np.inf),
+    "hostility_threat": (0.0, np.inf),
+    "autonomy_relief": (0.0, 1.0),
+    "trade_lag": (0.0, 1000.0),
+    "trade_elasticity": (0.0, np.inf),
+    "trade_diversion": (0.0, 1.0),
 }
 
 
@@ -43,9 +56,10 @@ class Target:
     """Where an event's change lands.
 
     kind: 'actor' (field of actor i), 'capability' (component of actor i's capabilities),
-    'lever' (attention or wedge of actor i toward actor j), 'dyad' (symmetric field of
-    pair i, j), 'dispute' (named dispute on pair i, j), 'irritant' (named irritant felt by
-    actor i on pair i, j), 'weight' (a driver weight), 'setting' (a decision-rule setting).
+    'lever' (attention, wedge, aimed assertiveness or sanctions of actor i toward actor j),
+    'dyad' (symmetric field of pair i, j), 'dispute' (named dispute on pair i, j),
+    'irritant' (named irritant felt by actor i on pair i, j), 'weight' (a driver weight),
+    'setting' (a setting of the model).
     """
 
     kind: Literal[
@@ -120,8 +134,7 @@ def parse_target(scenario: Scenario, path: str) -> Target:
         choices = (
             *ACTOR_SCALARS,
             "capabilities.<gdp|military|population>",
-            "attention.<ID>",
-            "wedge.<ID>",
+            *(f"{lever}.<ID>" for lever in ACTOR_LEVERS),
         )
         raise ValueError(f"'{path}': unknown actor field; {_suggest(fieldname, choices)}")
     if head == "dyads":
@@ -151,6 +164,8 @@ def bounds(target: Target) -> tuple[float, float]:
         return SETTING_BOUNDS[target.name]
     if target.kind in ("weight", "capability") or target.name in ("size", "autonomy"):
         return 0.0, np.inf
-    if target.name in ("attention", "relation"):
+    if target.kind == "lever":
+        return LEVER_RANGES[target.name]
+    if target.name == "relation":
         return -1.0, 1.0
     return 0.0, 1.0

@@ -92,6 +92,18 @@ class Actor(Strict):
         description="Lever: courting the partners of a named rival to pull them away from it "
         "(Japan's wedge between Beijing and Moscow). Strength 0..1 per rival.",
     )
+    assertiveness_toward: dict[str, Unit] = Field(
+        default_factory=dict,
+        description="Aggressive intentions aimed at named actors, on top of the general "
+        "assertiveness (Walt's intentions are directed): raises the threat only that actor "
+        "feels. 0..1 per target.",
+    )
+    sanctions: dict[str, Unit] = Field(
+        default_factory=dict,
+        description="Economic sanctions on named actors, strength 0..1 (1: an embargo). They "
+        "cut the pair's interdependence and divert the target's trade toward its friends "
+        "(docs/model.md, 'Trade and sanctions').",
+    )
 
     @model_validator(mode="after")
     def _size_or_capabilities(self) -> Actor:
@@ -180,6 +192,32 @@ class ModelSettings(Strict):
     )
     dispute_threat: NonNegative = Field(
         0.5, description="lambda: how much a dispute adds to the threat a rival poses."
+    )
+    hostility_threat: NonNegative = Field(
+        0.2,
+        description="mu: how much hostility (a relation below 0) adds to the intentions a "
+        "state reads in the other: mu * max(-r, 0).",
+    )
+    autonomy_relief: Unit = Field(
+        0.65,
+        description="eta: the share of the autonomy cost that falls away as a state's other "
+        "ties cool (its outside options): alpha * (1 - eta * max(0, 1 - O / theta)). "
+        "0: a fixed refusal to take sides.",
+    )
+    trade_lag: Annotated[float, Field(ge=0.0, le=1000.0)] = Field(
+        5.0,
+        description="L: steps for interdependence to close its gap to the level relations "
+        "and sanctions imply (partial adjustment 1/L per step; 0 or 1: at once).",
+    )
+    trade_elasticity: NonNegative = Field(
+        0.9,
+        description="epsilon: how strongly trade follows relations: the implied level is "
+        "e0 * exp(epsilon * (r - r0)). 0: static interdependence (events and sanctions only).",
+    )
+    trade_diversion: Unit = Field(
+        0.7,
+        description="delta: the share of trade a sanction destroys that finds new partners "
+        "among the target's (and sender's) friends.",
     )
 
 
@@ -486,6 +524,11 @@ class Scenario(Strict):
         "group where it names an actor changes every member (docs/scenarios.md, events).",
     )
     dyads: dict[str, DyadSettings] = Field(default_factory=dict)
+    observed: list[Literal["unga"]] = Field(
+        default_factory=list,
+        description="Observed series the report draws beside the model's relations where "
+        "the years overlap (unga: UN General Assembly voting agreement, a coarse proxy).",
+    )
     events: dict[str, Event] = Field(default_factory=dict)
     outcomes: dict[str, Outcome] = Field(default_factory=dict)
     uncertainties: dict[str, Distribution] = Field(

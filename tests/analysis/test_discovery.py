@@ -22,7 +22,8 @@ from sim.present.discovery_figures import discovery_figures
 from sim.present.discovery_page import discovery_html, save_discovery
 from sim.scenario import load_scenario
 
-BASELINE = REPO_ROOT / "scenarios" / "baseline.yaml"
+# The point-estimate baseline: its only uncertain parameters are the ones a test adds.
+BASELINE = REPO_ROOT / "scenarios" / "baseline-point.yaml"
 KURILS = "dyads.JPN-RUS.disputes.kurils"  # the baseline lists JPN before RUS
 INJECTION = "<script>alert('x')</script>"
 

@@ -20,7 +20,9 @@ from sim.model.model import AlignmentModel
 from sim.present.explain_figures import explain_figures, waterfall_figure
 from sim.scenario import ScenarioError, load_scenario
 
-BASELINE = REPO_ROOT / "scenarios" / "baseline.yaml"
+# The point-estimate baseline: the decomposition's numbers are checked against its weights.
+BASELINE = REPO_ROOT / "scenarios" / "baseline-point.yaml"
+WEIGHTS = load_scenario(BASELINE).weights
 TALKS_COLLAPSE = REPO_ROOT / "scenarios" / "kurils-talks-collapse.yaml"
 UNCERTAIN = FIXTURES / "scenarios" / "uncertain.yaml"
 
@@ -122,12 +124,15 @@ def test_terms_sum_to_the_model_propensity_at_every_step_and_pair(events_file):
 
 
 def test_terms_sum_after_scheduled_events():
-    e = explain(TALKS_COLLAPSE, "RUS", step=4, toward="JPN", replicates=100)
+    # The what-if extends the uncertain baseline: fix the two weights read here.
+    fixed = {"weights.dispute": WEIGHTS.dispute, "weights.institutions": WEIGHTS.institutions}
+    e = explain(TALKS_COLLAPSE, "RUS", step=4, toward="JPN", replicates=100, parameters=fixed)
     _check_exact(e)
     assert [ev["event"] for ev in e.events] == ["talks_collapse"]
     terms = e.terms.set_index("term")
-    assert terms.loc["dispute", "mean"] == pytest.approx(-0.4 * 0.8)  # set to 0.8 at step 4
-    assert terms.loc["institutions", "mean"] == pytest.approx(0.3 * 0.1)
+    # the Kurils set to 0.8 at step 4, the 2+2 institutions to 0.1
+    assert terms.loc["dispute", "mean"] == pytest.approx(-WEIGHTS.dispute * 0.8)
+    assert terms.loc["institutions", "mean"] == pytest.approx(WEIGHTS.institutions * 0.1)
 
 
 def test_parts_sum_to_their_terms(events_file):
@@ -166,9 +171,9 @@ def test_words_name_the_biggest_terms():
     listed = words.split("(", 1)[1]
     # shared threat is the largest term, and it comes from China
     assert e.terms.iloc[0]["term"] == "shared_threat"
-    assert listed.startswith("shared threat from China +0.26")
+    assert listed.startswith("shared threat from China +0.19")
     # the dispute and irritant terms are named by their parts
-    assert "Kurils -0.20" in words
+    assert "Kurils -0.17" in words  # w_D 0.34 x 0.5
     assert "Missile defence -0.12" in words
     assert "institutions +0.12" in words
     s = e.summary.iloc[0]
@@ -203,7 +208,7 @@ def test_text_lists_terms_moves_and_words():
 
 
 def test_raising_kurils_salience_lowers_the_dispute_term_by_weight_times_change():
-    salience, raised, weight = 0.5, 0.7, 0.4  # baseline kurils and dispute weight
+    salience, raised, weight = 0.5, 0.7, WEIGHTS.dispute  # baseline kurils, dispute weight
     for step in (1, 6):
         low = explain(BASELINE, "RUS", step=step, toward="JPN", replicates=50)
         high = explain(
@@ -230,9 +235,10 @@ def test_dispute_parts_are_shares_of_the_capped_sum():
         parameters={"dyads.RUS-JPN.disputes.kurils": 0.8, "dyads.RUS-JPN.disputes.fishing": 0.6},
     )
     parts = e.parts.set_index("part")["mean"]
-    assert e.terms.set_index("term").loc["dispute", "mean"] == pytest.approx(-0.4)  # capped at 1
-    assert parts["kurils"] == pytest.approx(-0.4 * 0.8 / 1.4)
-    assert parts["fishing"] == pytest.approx(-0.4 * 0.6 / 1.4)
+    w = WEIGHTS.dispute
+    assert e.terms.set_index("term").loc["dispute", "mean"] == pytest.approx(-w)  # capped at 1
+    assert parts["kurils"] == pytest.approx(-w * 0.8 / 1.4)
+    assert parts["fishing"] == pytest.approx(-w * 0.6 / 1.4)
     assert "Fishing" in e.words("JPN")
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
 import json
-from functools import cache
 from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 from conftest import FIXTURES, SMALL_YAML
+from landscape_support import brute_energy, brute_landscape, random_case
 
 from sim.analysis.landscape import (
     EXHAUSTIVE_LIMIT,
@@ -33,73 +32,6 @@ from sim.present.landscape_figure import landscape_figure
 from sim.scenario import load_scenario
 
 CASES = FIXTURES / "landscape"
-SPIN = {0: 1, 1: -1, 2: 0}
-
-
-def random_case(n: int, seed: int, ties: bool = False) -> LandscapeInput:
-    rng = np.random.default_rng(seed)
-    p = rng.integers(-2, 3, (n, n)).astype(float) if ties else rng.uniform(-1, 1, (n, n))
-    p = np.triu(p, 1)
-    sizes = np.ones(n) if ties else rng.uniform(0.2, 2.0, n)
-    return LandscapeInput.from_arrays([f"A{i}" for i in range(n)], sizes, p + p.T)
-
-
-def brute_energy(pos: tuple[int, ...], s: np.ndarray, p: np.ndarray) -> float:
-    """The definition, as a double loop: sum over i, j != i of s_i s_j p_ij d_ij."""
-    total = 0.0
-    for i in range(len(pos)):
-        for j in range(len(pos)):
-            if i != j and SPIN[pos[i]] * SPIN[pos[j]] == -1:
-                total += s[i] * s[j] * p[i, j]
-    return total
-
-
-def canonical(pos: tuple[int, ...]) -> tuple[int, ...]:
-    """The mirror-image representative whose first aligned actor is in bloc A."""
-    for d in pos:
-        if d != 2:
-            return pos if d == 0 else tuple({0: 1, 1: 0, 2: 2}[x] for x in pos)
-    return pos
-
-
-def brute_landscape(data: LandscapeInput, neutral: bool) -> dict[tuple[int, ...], float]:
-    """Minima and basin shares by plain recursion over every configuration.
-
-    Steepest single-actor moves; k tied steepest moves each carry 1/k of the weight.
-    """
-    n, s, p = data.n, data.sizes, data.propensity
-    tol = 1e-9 * np.abs(s[:, None] * s[None, :] * p).sum()
-    configs = sorted(
-        {canonical(c) for c in itertools.product(range(3 if neutral else 2), repeat=n)}
-    )
-    e = {c: brute_energy(c, s, p) for c in configs}
-
-    def moves(c: tuple[int, ...]) -> list[tuple[int, ...]]:
-        out = []
-        for i in range(n):
-            for d in range(3 if neutral else 2):
-                if d != c[i]:
-                    out.append(canonical((*c[:i], d, *c[i + 1 :])))
-        return out
-
-    @cache
-    def ends(c: tuple[int, ...]) -> tuple[tuple[tuple[int, ...], float], ...]:
-        deltas = [(e[m] - e[c], m) for m in moves(c)]
-        best = min(d for d, _ in deltas)
-        if best >= -tol:
-            return ((c, 1.0),)
-        tied = [m for d, m in deltas if d <= best + tol]
-        acc: dict[tuple[int, ...], float] = {}
-        for m in tied:
-            for end, w in ends(m):
-                acc[end] = acc.get(end, 0.0) + w / len(tied)
-        return tuple(acc.items())
-
-    basins: dict[tuple[int, ...], float] = {}
-    for c in configs:
-        for end, w in ends(c):
-            basins[end] = basins.get(end, 0.0) + w / len(configs)
-    return basins
 
 
 def as_map(result) -> dict[tuple[int, ...], float]:

@@ -19,7 +19,8 @@ from sim.present.sensitivity_figures import sensitivity_figures
 from sim.present.sensitivity_page import save_sensitivity
 from sim.scenario import load_scenario
 
-BASELINE = REPO_ROOT / "scenarios" / "baseline.yaml"
+# The point-estimate baseline: its only uncertain parameters are the ones a test adds.
+BASELINE = REPO_ROOT / "scenarios" / "baseline-point.yaml"
 CHINA_UNCERTAIN = REPO_ROOT / "scenarios" / "china-uncertain.yaml"
 VARY = {"actors.CHN.assertiveness": (0.2, 1.0), "weights.attention": (0.0, 2.0)}
 INJECTION = "<script>alert('x')</script>"
@@ -264,7 +265,7 @@ def test_cli_writes_folder(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1].startswith("report: ") and out[-1].endswith("sensitivity.html")
     assert any(line.startswith("actors.CHN.assertiveness") for line in out)
-    folders = list((tmp_path / "sensitivity" / "baseline").iterdir())
+    folders = list((tmp_path / "sensitivity" / "baseline-point").iterdir())
     assert len(folders) == 1 and not folders[0].name.startswith(".")
     names = {p.name for p in folders[0].iterdir()}
     assert names == {"indices.csv", "samples.csv", "sensitivity.html", "manifest.json"}
@@ -276,7 +277,7 @@ def test_cli_writes_folder(tmp_path: Path, capsys) -> None:
     rest = _self_contained((folders[0] / "sensitivity.html").read_text())
     assert rest.count("Plotly.newPlot(") == 2  # tornado, mu*-sigma scatter
     assert cli_run(args) == 0  # never overwrites: a second folder
-    assert len(list((tmp_path / "sensitivity" / "baseline").iterdir())) == 2
+    assert len(list((tmp_path / "sensitivity" / "baseline-point").iterdir())) == 2
 
 
 def test_html_escapes_user_text(tmp_path: Path, baseline) -> None:

@@ -276,7 +276,8 @@ def test_paths_that_are_not_parameters() -> None:
         "CHN, JPN, RUS",
         "w.yaml:5: uncertainties.actors.CHN.assertivness: unknown actor field; expected one "
         "of assertiveness, offense, autonomy, size, capabilities.<gdp|military|population>, "
-        "attention.<ID>, wedge.<ID>; did you mean 'assertiveness'?",
+        "attention.<ID>, wedge.<ID>, assertiveness_toward.<ID>, sanctions.<ID>; did you mean "
+        "'assertiveness'?",
         "w.yaml:6: uncertainties.bands.hostile: a path starts with actors, dyads, weights or model",
         "w.yaml:7: uncertainties.run.seed: run settings cannot be sampled; only parameters "
         "under actors, dyads, weights or model can (e.g. actors.CHN.assertiveness or "

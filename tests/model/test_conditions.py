@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from factories import baseline
 
-from sim.model.blocs import bloc_labels
 from sim.model.conditions import holds
 from sim.model.events import ModelState
 from sim.model.world import build_world
@@ -68,15 +67,20 @@ def test_step_is_the_current_step():
     assert holds_at("step >= 8", {}, step=8)
 
 
-def test_blocs_are_the_groups_joined_by_aligned_relations():
+def test_blocs_are_the_groups_in_which_every_pair_is_aligned():
     pairs = {"USA-JPN": 0.8, "CHN-RUS": 0.4, "USA-CHN": -0.3, "JPN-RUS": 0.1}
     assert holds_at("together(USA, JPN) and together(CHN, RUS)", pairs)
     assert holds_at("blocs == 2", pairs)
     assert not holds_at("together(JPN, RUS)", pairs)
-    pairs["JPN-RUS"] = 0.25  # Japan and Russia aligned: one chain of four
-    assert holds_at("together(USA, CHN) and blocs == 1", pairs)
-    labels = bloc_labels(relations({"USA-JPN": 0.8}), 0.2)
-    np.testing.assert_array_equal(labels, [[0, 1, 0, 3]])
+    # Japan and Russia aligned make a chain of four. It used to be one bloc (connected
+    # components); a bloc is now a clique of aligned pairs (sim.model.blocs), and
+    # USA-CHN is in rivalry, so the two blocs stay apart.
+    pairs["JPN-RUS"] = 0.25
+    assert holds_at("not together(USA, CHN) and not together(JPN, RUS) and blocs == 2", pairs)
+    # Every pair aligned: one bloc of four.
+    warm = {d: 0.3 for d in ("USA-CHN", "USA-JPN", "USA-RUS", "CHN-JPN", "CHN-RUS", "JPN-RUS")}
+    assert holds_at("together(USA, CHN) and blocs == 1", warm)
+    # bloc_labels itself (labels, cliques, ties): tests/model/test_blocs.py
 
 
 def test_conditions_are_vectorised_over_replicates():

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 from factories import baseline
 
-from sim.model.choice import MOVES, autonomy, choose_moves, level_value, logit_choice
+from sim.model.choice import (
+    autonomy,
+    candidate_levels,
+    choose_moves,
+    level_value,
+    logit_choice,
+)
 from sim.model.drivers import (
     TERM_NAMES,
     balance,
@@ -34,19 +40,32 @@ def test_threat_follows_walts_four_sources_and_friends_threaten_less():
     r = np.zeros((1, len(ids), len(ids)))
     t = threat(world, r)
     s = world.size[0]
-    expected = (
-        s[chn]
-        / (s[chn] + s[jpn])
-        * world.offense[0, chn]
-        * world.proximity[0, jpn, chn]
-        * (world.assertiveness[0, chn] + 0.5 * dispute(world)[0, jpn, chn])
-    )
-    assert t[0, jpn, chn] == pytest.approx(min(expected, 1.0))
+    lam, mu = world.settings["dispute_threat"][0], world.settings["hostility_threat"][0]
+    assert lam > 0 and mu > 0
+    reach = s[chn] / (s[chn] + s[jpn]) * world.offense[0, chn] * world.proximity[0, jpn, chn]
+    intent = world.assertiveness[0, chn] + lam * dispute(world)[0, jpn, chn]
+    assert t[0, jpn, chn] == pytest.approx(min(reach * intent, 1.0))
     r[0, jpn, chn] = r[0, chn, jpn] = 0.5
     assert threat(world, r)[0, jpn, chn] == pytest.approx(t[0, jpn, chn] * 0.5)
-    r[0, jpn, chn] = r[0, chn, jpn] = -0.5  # enmity does not add threat beyond intent
-    assert threat(world, r)[0, jpn, chn] == pytest.approx(t[0, jpn, chn])
+    r[0, jpn, chn] = r[0, chn, jpn] = -0.5  # hostility reads as aggressive intent: mu * 0.5
+    assert threat(world, r)[0, jpn, chn] == pytest.approx(min(reach * (intent + mu * 0.5), 1.0))
     assert np.all(np.diagonal(t, axis1=1, axis2=2) == 0)
+
+
+def test_aimed_intentions_raise_only_the_threat_their_target_feels():
+    world = build_world(baseline())
+    ids = world.ids
+    usa, chn, jpn, rus = (ids.index(a) for a in ("USA", "CHN", "JPN", "RUS"))
+    r = np.zeros((1, len(ids), len(ids)))
+    before = threat(world, r)
+    world.assertiveness_toward[0, usa, rus] = 0.4  # the US aims at Russia alone
+    after = threat(world, r)
+    s = world.size[0]
+    rise = s[usa] / (s[usa] + s[rus]) * world.offense[0, usa] * world.proximity[0, rus, usa] * 0.4
+    assert after[0, rus, usa] - before[0, rus, usa] == pytest.approx(rise)
+    changed = np.argwhere(~np.isclose(after, before))
+    assert changed.tolist() == [[0, rus, usa]]  # China and Japan feel nothing new
+    assert after[0, chn, usa] == before[0, chn, usa] and after[0, jpn, usa] == before[0, jpn, usa]
 
 
 def test_shared_threat_is_the_product_of_both_sides_fear_of_a_third():
@@ -131,7 +150,7 @@ def test_the_compiled_kernel_agrees_with_the_rule_as_written():
     current[:, me] = 0.0
     prop = rng.normal(0, 0.5, (reps, n))
     uniform = rng.random((reps, n))
-    alphas = rng.uniform(0, 3, reps)
+    alphas = rng.uniform(0, 3, (reps, n))
     beta, d, tau, kappa, theta = 2.0, 0.05, 0.01, 0.5, 0.3
     moves = np.empty((reps, n))
     one = np.ones(1)
@@ -148,10 +167,10 @@ def test_the_compiled_kernel_agrees_with_the_rule_as_written():
         me,
         moves,
     )
-    levels = np.clip(current[..., None] + d * MOVES, -1, 1)
+    levels, distinct = candidate_levels(current, np.full((reps, n), d))
     desired = np.tanh(beta * prop)[..., None]
-    values = level_value(levels, desired, current[..., None], alphas[:, None, None], theta, kappa)
-    picks = logit_choice(values, tau, uniform)
+    values = level_value(levels, desired, current[..., None], alphas[..., None], theta, kappa)
+    picks = logit_choice(np.where(distinct, values, -np.inf), tau, uniform)
     expected = np.take_along_axis(levels, picks[..., None], axis=-1)[..., 0] - current
     expected[:, me] = 0.0
     # exp() may differ in the last bit between numpy and the compiled code, which can
@@ -168,3 +187,51 @@ def test_wedge_is_the_same_for_shared_and_per_replicate_levers():
     shared = wedge(world, r)
     world.wedge = np.repeat(world.wedge, 3, axis=0)  # per-replicate levers, same values
     np.testing.assert_allclose(wedge(world, r), shared)
+
+
+@pytest.mark.parametrize("edge", [-1.0, 1.0])
+def test_move_probabilities_at_the_edge_are_the_closed_form_logit_over_distinct_levels(edge):
+    # At r = -1 the moves reach -1 (confront, pressure, hold), -0.95 and -0.9: three
+    # distinct levels. With x* = -0.9 (as in the issue), P(stay) = e^{U(-1)/tau} / sum over
+    # the three levels, not counting -1 three times.
+    d, tau, kappa, theta, alpha = 0.05, 0.01, 0.5, 0.3, 0.0
+    desired = 0.9 * edge
+    levels = np.array([edge, edge - np.sign(edge) * d, edge - np.sign(edge) * 2 * d])
+    u = -((levels - desired) ** 2) - kappa * (levels - edge) ** 2
+    closed = np.exp(u / tau) / np.exp(u / tau).sum()
+    reps = 200_000
+    current = np.full((reps, 2), edge)
+    current[:, 0] = 0.0
+    prop = np.full((reps, 2), np.arctanh(desired) / 2.0)
+    uniform = np.random.default_rng(11).random((reps, 2))
+    moves = np.empty((reps, 2))
+    one = np.ones(1)
+    choose_moves(
+        current,
+        prop,
+        uniform,
+        np.full((reps, 2), alpha),
+        2.0 * one,
+        d * one,
+        tau * one,
+        kappa * one,
+        theta * one,
+        0,
+        moves,
+    )
+    reached = np.round(edge + moves[:, 1], 9)
+    observed = np.array([np.mean(reached == np.round(x, 9)) for x in levels])
+    np.testing.assert_allclose(observed, closed, atol=0.005)
+    assert observed.sum() == pytest.approx(1.0)
+    if edge == -1.0:
+        assert closed[0] == pytest.approx(0.22, abs=0.01)  # 0.46 with the duplicates counted
+
+
+def test_candidate_levels_mark_the_levels_clipping_makes_equal():
+    levels, distinct = candidate_levels(np.array([-1.0, 0.0, 0.95]), np.full(3, 0.05))
+    assert distinct.tolist() == [
+        [True, False, False, True, True],
+        [True, True, True, True, True],
+        [True, True, True, True, False],
+    ]
+    assert levels[0, :3].tolist() == [-1.0, -1.0, -1.0]

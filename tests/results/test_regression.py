@@ -1,9 +1,11 @@
-"""Behaviour pinned: a small baseline run gives the same bytes as before the restructuring.
+"""Behaviour pinned: a small baseline run gives the same bytes as when the hashes were taken.
 
-The hashes were recorded on the code before the packages were moved (issue 9) with
-``python run.py run scenarios/baseline.yaml --reps 200 --seed 7 --workers 1``. A change
-that moves code must leave them alone; a change that means to alter the model's numbers
-updates them here and says why in its commit.
+The hashes were recorded with ``python run.py run scenarios/baseline.yaml --reps 200
+--seed 7 --workers 1``, last on 2 December 2026 after issue 10 changed the model on purpose
+(aimed threat, responsive autonomy, dynamic trade and sanctions, distinct candidate
+levels, the baseline's uncertain judgements and its recalibration). A change that moves
+code must leave them alone; a change that means to alter the model's numbers updates them
+here and says why in its commit.
 
 ``outcomes.csv`` is plain text, so its bytes are compared. A Parquet file also carries the
 writer's version in its metadata, so its bytes are compared only under the pyarrow that
@@ -21,9 +23,9 @@ import pandas as pd
 import pyarrow
 from conftest import REPO_ROOT
 
-OUTCOMES_SHA256 = "42928fe4cb6982f39597e0f387306525496ea007408d6768740fee0a9672906d"
-TRAJECTORIES_SHA256 = "a97c31d6acffb101e7f85c1186db33eee5cfb1f7c78ad76f850d7cc6d8045f1c"
-TRAJECTORIES_ROWS_SHA256 = "82ae359bccfca101c237bbcfdfec75304b6966124b5d4cdd21af8acbeea62eea"
+OUTCOMES_SHA256 = "222ebd9dfb1f933af984e00e3bfd54380f60d75ce36561c1a7bd6bb6ce9d7d2c"
+TRAJECTORIES_SHA256 = "5630710b156de1d5387d2b8a2ace30f31b5cd8608cab2e04e61b35f461e98bd7"
+TRAJECTORIES_ROWS_SHA256 = "622a6cf58b29c59864ac91ceb54e5f48bfc7a086fef6c8d2ac811adeb0a81e38"
 RECORDED_WITH_PYARROW = "26.0.1"
 
 

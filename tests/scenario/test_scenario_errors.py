@@ -309,6 +309,24 @@ def test_levers_and_irritants_name_the_right_actors() -> None:
     ]
 
 
+def test_aimed_intentions_and_sanctions_name_other_known_actors() -> None:
+    path = whatif(
+        """
+        actors.USA.sanctions: {RUS: 0.5, USA: 0.2}
+        actors.CHN.assertiveness_toward: {KOR: 0.3}
+        actors.JPN.assertiveness_toward.JPN: 0.1
+        """
+    )
+    assert problems(path) == [
+        "w.yaml:3: actors.USA.sanctions.USA: a state cannot sanction itself",
+        f"w.yaml:4: actors.CHN.assertiveness_toward.KOR: unknown actor 'KOR'; {KNOWN}",
+        "w.yaml:5: actors.JPN.assertiveness_toward.JPN: an actor's intentions cannot be aimed "
+        "at itself",
+    ]
+    strength = only_problem(whatif("actors.RUS.sanctions.JPN: 1.5\n"))
+    assert strength == "w.yaml:3: actors.RUS.sanctions.JPN: must be between 0 and 1, got 1.5"
+
+
 def test_actor_ids_are_upper_case() -> None:
     msg = only_problem(whatif("actors.kor: {name: Korea, size: 1}\n"))
     assert msg.startswith("w.yaml:3: actors.kor: 'kor': an actor id is 1-16 upper-case letters")

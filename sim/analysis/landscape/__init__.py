@@ -20,7 +20,8 @@ is how much E rises if it alone moves (>= 0 at a minimum: small means one shock 
 Where the numbers come from: a scenario's drivers at a step (inputs.py), with
 P_ij = (p_ij + p_ji) / 2 from :func:`sim.model.drivers.propensity` and s the capability shares,
 or a case file that gives them directly (cases.py). The energy and switch gains
-(energy.py); configurations, mirror images counted once (space.py); how minima and
+(energy.py); configurations, mirror images counted once (space.py); who may be neutral
+in the report's landscape, by autonomy (neutrality.py); how minima and
 basins are found (search.py): exhaustive steepest descent over every configuration, or a
 multi-start local search; JSON and text (output.py); the figure (figure.py).
 docs/analysis.md ("Landscape") states every rule.
@@ -29,6 +30,8 @@ Public API::
 
     data = load_input("scenarios/baseline.yaml", step=0)   # or load_case / scenario_input
     result = analyse(data, neutral=False)                  # LandscapeResult
+    analyse(data, neutral=["RUS"])                         # neutral open to Russia only
+    analyse(data, neutral=high_autonomy(data))             # ... to high autonomy (the report)
     to_dict(result)                                        # the JSON object of the command
     landscape_figure(result)                               # a plotly Figure
 """
@@ -36,6 +39,7 @@ Public API::
 from sim.analysis.landscape.cases import load_case, load_case_text, load_input
 from sim.analysis.landscape.energy import energy, frustration, pair_weights, switch_costs
 from sim.analysis.landscape.inputs import LandscapeError, LandscapeInput, scenario_input
+from sim.analysis.landscape.neutrality import HIGH_AUTONOMY, autonomy_sentence, high_autonomy
 from sim.analysis.landscape.output import summary_text, to_dict
 from sim.analysis.landscape.search import (
     DEFAULT_STARTS,
@@ -44,19 +48,24 @@ from sim.analysis.landscape.search import (
     LandscapeResult,
     Minimum,
     analyse,
+    fits_exhaustive,
 )
 
 __all__ = [
     "DEFAULT_STARTS",
     "EXHAUSTIVE_LIMIT",
+    "HIGH_AUTONOMY",
     "NEUTRAL_EXHAUSTIVE_LIMIT",
     "LandscapeError",
     "LandscapeInput",
     "LandscapeResult",
     "Minimum",
     "analyse",
+    "autonomy_sentence",
     "energy",
+    "fits_exhaustive",
     "frustration",
+    "high_autonomy",
     "load_case",
     "load_case_text",
     "load_input",

@@ -23,6 +23,10 @@ Moving actor i alone to position t' (aligned a') changes the energy by
 
 (with two blocs only, dE = 2 t_i h_i for a switch of sides). Positive propensity is
 attraction, so splitting friends raises the energy: minima are the predicted alignments.
+
+The neutral position may be open to some actors only (a boolean *mask* (N,), True for
+those who may take it; :func:`neutral_mask`): a move to neutral by any other actor is
+not a move (its energy change is +inf, so it is never the steepest nor a switch cost).
 """
 
 from __future__ import annotations
@@ -32,6 +36,16 @@ import numpy as np
 A, B, NEUTRAL = 0, 1, 2
 SPIN = np.array([1.0, -1.0, 0.0])
 """Spin t of each position digit (A, B, neutral)."""
+
+
+def neutral_mask(n: int, neutral: bool | np.ndarray) -> np.ndarray:
+    """(N,) bool: which actors may take the neutral position (all or none for a bool)."""
+    if isinstance(neutral, bool | np.bool_):
+        return np.full(n, bool(neutral))
+    mask = np.asarray(neutral, dtype=bool)
+    if mask.shape != (n,):
+        raise ValueError(f"a neutral mask needs {n} entries, got shape {mask.shape}")
+    return mask
 
 
 def pair_weights(sizes: np.ndarray, propensity: np.ndarray) -> np.ndarray:
@@ -80,19 +94,22 @@ def _halves(
 
 
 def switch_deltas(
-    digits: np.ndarray, w: np.ndarray, neutral: bool
+    digits: np.ndarray, w: np.ndarray, neutral: bool | np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Energies and single-actor moves of configurations ``digits`` (K, N).
 
     Returns ``(energy (K,), delta (K, M), target (K, M))``: for each of the M moves, the
     change of energy and the position the moving actor takes. Moves are ordered by actor
     index, then by target position A, B, neutral (M = N with two blocs: the switch of
-    side; M = 2N with the neutral position: the two other positions).
+    side; M = 2N with the neutral position: the two other positions). ``neutral`` is a
+    bool or a mask (:func:`neutral_mask`); a move to neutral by an actor outside the
+    mask has delta +inf.
     """
     t = SPIN[digits]
     h = t @ w
     th = (t * h).sum(axis=1)
-    if not neutral:
+    may = neutral_mask(digits.shape[1], neutral)
+    if not may.any():
         total = w.sum()
         return 0.5 * (total - th), 2.0 * t * h, 1 - digits
     a = np.abs(t)
@@ -103,21 +120,27 @@ def switch_deltas(
     target = slots[None, None, :] + (slots[None, None, :] >= digits[:, :, None])
     t2 = SPIN[target]
     delta = (np.abs(t2) - a[:, :, None]) * g[:, :, None] - (t2 - t[:, :, None]) * h[:, :, None]
+    if not may.all():
+        delta[(target == NEUTRAL) & ~may[None, :, None]] = np.inf
     k, n = digits.shape
     return e, delta.reshape(k, 2 * n), target.reshape(k, 2 * n).astype(digits.dtype)
 
 
 def switch_costs(
-    positions: np.ndarray, sizes: np.ndarray, propensity: np.ndarray, neutral: bool
+    positions: np.ndarray,
+    sizes: np.ndarray,
+    propensity: np.ndarray,
+    neutral: bool | np.ndarray,
 ) -> np.ndarray:
     """The least energy change of any single move of each actor, (..., N).
 
     At a local minimum every cost is >= 0: it is how far the energy rises if that actor
     alone defects, so a small cost marks an alignment one shock away from changing.
+    ``neutral``: a bool or a mask of who may be neutral (:func:`neutral_mask`).
     """
     pos = np.asarray(positions)
     flat = pos.reshape(-1, pos.shape[-1])
     _, delta, _ = switch_deltas(flat, pair_weights(sizes, propensity), neutral)
-    if neutral:
+    if neutral_mask(pos.shape[-1], neutral).any():
         delta = delta.reshape(len(flat), -1, 2).min(axis=2)
     return delta.reshape(pos.shape)

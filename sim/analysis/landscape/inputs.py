@@ -51,6 +51,8 @@ class LandscapeInput:
     line: int | None = None
     relations: np.ndarray | None = None
     """(N, N) the relations the propensities were computed at (from a scenario), else None."""
+    autonomy: np.ndarray | None = None
+    """(N,) each actor's autonomy alpha_i at that step (from a scenario), else None."""
 
     @property
     def n(self) -> int:
@@ -160,4 +162,5 @@ def scenario_input(
     sym = 0.5 * (p + p.T)
     np.fill_diagonal(sym, 0.0)
     sizes = np.asarray(world.size, dtype=float).mean(axis=0)
-    return LandscapeInput(tuple(world.ids), sizes, sym, source, file, None, relations)
+    autonomy = np.asarray(world.autonomy, dtype=float).mean(axis=0)
+    return LandscapeInput(tuple(world.ids), sizes, sym, source, file, None, relations, autonomy)

@@ -66,6 +66,7 @@ def to_dict(result: LandscapeResult, include_all: bool | None = None) -> dict[st
             for j in range(i + 1, n)
         },
         "positions": "two blocs and neutral" if result.neutral else "two blocs",
+        "neutral_actors": list(result.neutral_actors or ()),
         "energy": CONVENTION,
         "frustration": FRUSTRATION,
         "switch_cost": SWITCH_COST,
@@ -137,6 +138,8 @@ def summary_text(result: LandscapeResult, include_all: bool = False, shown: int 
         title = f" '{src['name']}'" if src.get("name") else ""
         lines.append(f"landscape of case{title} ({src.get('file', data.file)})")
     positions = "two blocs and a neutral position" if result.neutral else "two blocs"
+    if result.neutral_restricted:
+        positions += f" (open to {', '.join(result.neutral_actors or ())} only)"
     how = result.method
     if result.starts is not None:
         how += f" ({result.starts} starts, seed {result.seed})"

@@ -31,6 +31,13 @@ passes, and the weight that reaches a tie is then pushed down its branches. The
 **basin share** of a minimum is the share of all configurations whose descent ends
 there (a configuration whose descent meets ties counts fractionally, as above).
 
+**Neutral for some actors only.** ``neutral`` may name the actors who may take the
+neutral position (a collection of ids; ``True`` opens it to all, ``False`` to none):
+the others choose between the two blocs only, and the configurations, moves, minima and
+basins are those of that restricted space (space.py numbers it; energy.py forbids the
+moves). The exhaustive limit is then one of size: at most as many configurations as
+with NEUTRAL_EXHAUSTIVE_LIMIT actors all free to be neutral.
+
 **Multi-start local search** (above those limits, on request): K random starting
 configurations (each actor's position uniform, from ``numpy.random.default_rng(seed)``)
 descend by the same rule, ties broken uniformly at random by the same generator; the
@@ -42,6 +49,7 @@ the best known, not a proven global minimum.
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +62,7 @@ from sim.analysis.landscape.energy import (
     switch_deltas,
 )
 from sim.analysis.landscape.inputs import LandscapeError, LandscapeInput
+from sim.analysis.landscape.neutrality import neutral_actors
 from sim.analysis.landscape.space import Space, canonicalise
 from sim.scenario.errors import Problem
 
@@ -95,7 +104,9 @@ class LandscapeResult:
     """The analysis of one landscape: its minima (lowest energy first) and how they were found.
 
     ``energies`` holds the energy of every canonical configuration (exhaustive search
-    only); :meth:`configuration` gives the positions of one of them.
+    only); :meth:`configuration` gives the positions of one of them. ``neutral`` says
+    whether there is a neutral position at all, ``neutral_actors`` who may take it (input
+    order; every actor with ``neutral=True``, none without a neutral position).
     """
 
     input: LandscapeInput
@@ -108,6 +119,22 @@ class LandscapeResult:
     energies: np.ndarray | None = None
     starts: int | None = None
     seed: int | None = None
+    neutral_actors: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.neutral_actors is None:  # the old all-or-nothing meaning of ``neutral``
+            self.neutral_actors = self.input.ids if self.neutral else ()
+
+    @property
+    def may_be_neutral(self) -> np.ndarray:
+        """(N,) bool: which actors may take the neutral position."""
+        allowed = set(self.neutral_actors or ())
+        return np.array([i in allowed for i in self.input.ids], dtype=bool)
+
+    @property
+    def neutral_restricted(self) -> bool:
+        """True when the neutral position is open to some actors but not to all."""
+        return self.neutral and not self.may_be_neutral.all()
 
     @property
     def global_minimum(self) -> Minimum:
@@ -123,7 +150,7 @@ class LandscapeResult:
     def configuration(self, index: int | np.ndarray) -> np.ndarray:
         """Positions of canonical configuration(s) ``index`` (exhaustive numbering)."""
         idx = np.atleast_1d(np.asarray(index, dtype=np.int64))
-        out = Space(self.input.n, self.neutral).digits(idx)
+        out = Space(self.input.n, self.may_be_neutral).digits(idx)
         return out[0] if np.ndim(index) == 0 else out
 
     def blocs(self, positions: np.ndarray) -> tuple[list[str], list[str], list[str]]:
@@ -135,7 +162,7 @@ class LandscapeResult:
 
 
 def _steepest(
-    digits: np.ndarray, w: np.ndarray, neutral: bool, tol: float
+    digits: np.ndarray, w: np.ndarray, neutral: np.ndarray, tol: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Energies (K,), the steepest moves (K, M) mask (tied ones all True) and move targets."""
     e, delta, target = switch_deltas(digits, w, neutral)
@@ -147,6 +174,7 @@ def _steepest(
 def _after(
     digits: np.ndarray, rows: np.ndarray, moves: np.ndarray, target: np.ndarray, neutral: bool
 ) -> np.ndarray:
+    # ``neutral``: whether there is a neutral position (two moves per actor), not who.
     """The canonical configurations reached by move ``moves[k]`` from row ``rows[k]``."""
     after = digits[rows].copy()
     per = 2 if neutral else 1
@@ -175,7 +203,7 @@ def _successors(
 
 
 def _exhaustive(
-    w: np.ndarray, n: int, neutral: bool, tol: float
+    w: np.ndarray, n: int, neutral: np.ndarray, tol: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Energies of all configurations, the minima's numbers, positions and basin weights.
 
@@ -231,7 +259,7 @@ def _exhaustive(
 
 
 def _multistart(
-    w: np.ndarray, n: int, neutral: bool, tol: float, starts: int, seed: int
+    w: np.ndarray, n: int, neutral: np.ndarray, tol: float, starts: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The distinct ends of descents from ``starts`` random configurations, with counts.
 
@@ -239,7 +267,8 @@ def _multistart(
     share of starts reaching a minimum estimates its exhaustive basin share.
     """
     rng = np.random.default_rng(seed)
-    digits = rng.integers(0, 3 if neutral else 2, size=(starts, n)).astype(np.int8)
+    # Each actor's position uniform over those open to it (three or two).
+    digits = rng.integers(0, np.where(neutral, 3, 2), size=(starts, n)).astype(np.int8)
     canonicalise(digits)
     active = np.arange(starts)
     while len(active):
@@ -250,35 +279,58 @@ def _multistart(
         pick = np.floor(rng.random(len(rows)) * k[rows])
         moves = np.argmax(np.cumsum(steepest[rows], axis=1) > pick[:, None], axis=1)
         active = active[rows]
-        digits[active] = _after(current, rows, moves, target, neutral)
+        digits[active] = _after(current, rows, moves, target, bool(neutral.any()))
     ends, counts = np.unique(digits, axis=0, return_counts=True)
     order = np.lexsort(ends.T)  # the exhaustive numbering's order (actor 0 least significant)
     return ends[order], counts[order]
 
 
+def fits_exhaustive(data: LandscapeInput, neutral: bool | Collection[str] = False) -> bool:
+    """Whether :func:`analyse` searches ``data`` exhaustively with this ``neutral`` (else it
+    needs ``heuristic``): at most EXHAUSTIVE_LIMIT actors with two blocs, at most
+    NEUTRAL_EXHAUSTIVE_LIMIT with the neutral position open to all, and, open to some,
+    at most as many configurations as the latter."""
+    allowed = neutral_actors(data, neutral)
+    if not allowed:
+        return data.n <= EXHAUSTIVE_LIMIT
+    if len(allowed) == data.n:
+        return data.n <= NEUTRAL_EXHAUSTIVE_LIMIT
+    may = np.array([i in allowed for i in data.ids], dtype=bool)
+    return Space(data.n, may).count <= (3**NEUTRAL_EXHAUSTIVE_LIMIT + 1) // 2
+
+
 def analyse(
     data: LandscapeInput,
-    neutral: bool = False,
+    neutral: bool | Collection[str] = False,
     heuristic: bool = False,
     starts: int = DEFAULT_STARTS,
     seed: int = 0,
 ) -> LandscapeResult:
     """Find the local minima of a landscape, their basins and the global minimum.
 
-    Exhaustive up to EXHAUSTIVE_LIMIT actors (NEUTRAL_EXHAUSTIVE_LIMIT with ``neutral``);
-    beyond, a LandscapeError unless ``heuristic``, which runs the multi-start local search
-    (``starts`` random starts from ``seed``) at any size.
+    ``neutral``: False for two blocs, True to open the neutral position to every actor,
+    or the ids of the actors who may take it (the others choose a bloc). Exhaustive up to
+    EXHAUSTIVE_LIMIT actors (NEUTRAL_EXHAUSTIVE_LIMIT with the neutral position open to
+    all, or as many configurations); beyond, a LandscapeError unless ``heuristic``, which
+    runs the multi-start local search (``starts`` random starts from ``seed``) at any size.
     """
     n = data.n
     if n < 2:
         raise LandscapeError(
             Problem(data.file, data.line, "", "a landscape needs at least 2 actors")
         )
-    limit = NEUTRAL_EXHAUSTIVE_LIMIT if neutral else EXHAUSTIVE_LIMIT
-    if n > limit and not heuristic:
-        with_what = "with the neutral position" if neutral else "with two blocs"
+    allowed = neutral_actors(data, neutral)
+    may = np.array([i in allowed for i in data.ids], dtype=bool)
+    some = bool(may.any())
+    if not fits_exhaustive(data, allowed) and not heuristic:
+        if some and not may.all():
+            with_what = f"with the neutral position open to {len(allowed)} of them"
+            limit = f"at most {(3**NEUTRAL_EXHAUSTIVE_LIMIT + 1) // 2:,} configurations"
+        else:
+            with_what = "with the neutral position" if some else "with two blocs"
+            limit = f"at most {NEUTRAL_EXHAUSTIVE_LIMIT if some else EXHAUSTIVE_LIMIT}"
         msg = (
-            f"{n} actors are too many for the exhaustive search {with_what} (at most {limit}); "
+            f"{n} actors are too many for the exhaustive search {with_what} ({limit}); "
             "add --heuristic for a multi-start local search"
         )
         raise LandscapeError(Problem(data.file, data.line, "actors" if data.line else "", msg))
@@ -286,20 +338,21 @@ def analyse(
         raise LandscapeError(Problem(data.file, None, "", "--starts must be at least 1"))
     w = pair_weights(data.sizes, data.propensity)
     tol = TOLERANCE * max(float(np.abs(w).sum()), np.finfo(float).tiny)
-    count = (3**n + 1) // 2 if neutral else 2 ** (n - 1)
+    count = Space(n, may).count
     t0 = time.perf_counter()
     energies = None
     if heuristic:
-        ends, hits = _multistart(w, n, neutral, tol, starts, seed)
+        ends, hits = _multistart(w, n, may, tol, starts, seed)
         total = starts
     else:
-        energies, _, ends, hits = _exhaustive(w, n, neutral, tol)
+        energies, _, ends, hits = _exhaustive(w, n, may, tol)
         total = count
-    minima = _minima(data, ends, hits / total, neutral, tol)
+    minima = _minima(data, ends, hits / total, may, tol)
     seconds = time.perf_counter() - t0
     return LandscapeResult(
         input=data,
-        neutral=neutral,
+        neutral=some,
+        neutral_actors=allowed,
         method=MULTISTART if heuristic else EXHAUSTIVE,
         configurations=count,
         minima=minima,
@@ -312,7 +365,7 @@ def analyse(
 
 
 def _minima(
-    data: LandscapeInput, ends: np.ndarray, shares: np.ndarray, neutral: bool, tol: float
+    data: LandscapeInput, ends: np.ndarray, shares: np.ndarray, neutral: np.ndarray, tol: float
 ) -> list[Minimum]:
     """Minimum records, lowest energy first; equal energies (within tol) in index order."""
     s, p = data.sizes, data.propensity

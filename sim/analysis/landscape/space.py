@@ -7,14 +7,17 @@ numbers the canonical configurations 0 .. count - 1: with two blocs, actor 0 is 
 and bit i - 1 of the number is actor i's bloc (2^(N-1) configurations); with the
 neutral position, they are numbered in the order of their base-3 value
 sum_i digit_i 3^i ((3^N + 1) / 2 configurations: every mirror pair once, and the
-all-neutral configuration).
+all-neutral configuration). When the neutral position is open to some actors only (a
+mask), the number is mixed-radix: base 3 for those actors and base 2 for the others
+(place values the running product of the bases); an actor outside the mask never has
+digit 2, and there is no all-neutral configuration unless every actor may be neutral.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.analysis.landscape.energy import NEUTRAL
+from sim.analysis.landscape.energy import NEUTRAL, neutral_mask
 
 
 def canonicalise(digits: np.ndarray) -> np.ndarray:
@@ -31,22 +34,28 @@ def canonicalise(digits: np.ndarray) -> np.ndarray:
 class Space:
     """Numbering of the canonical configurations (0 .. count - 1)."""
 
-    def __init__(self, n: int, neutral: bool) -> None:
-        self.n, self.neutral = n, neutral
-        if neutral:
-            self.count = (3**n + 1) // 2
-            self._powers = 3 ** np.arange(n, dtype=np.int64)
+    def __init__(self, n: int, neutral: bool | np.ndarray) -> None:
+        self.n = n
+        self.may = neutral_mask(n, neutral)
+        """(N,) bool: who may take the neutral position."""
+        self.neutral = bool(self.may.any())
+        if self.neutral:
+            self._bases = np.where(self.may, 3, 2).astype(np.int64)
+            self._powers = np.concatenate(([1], np.cumprod(self._bases)[:-1])).astype(np.int64)
+            total = int(np.prod(self._bases))
+            everyone = int(self.may.all())  # the all-neutral configuration is its own mirror
+            self.count = (total - everyone) // 2 + everyone
             self._canon: np.ndarray | None = None
         else:
             self.count = 2 ** (n - 1)
 
     def canon(self) -> np.ndarray:
-        """The full base-3 numbers of the canonical configurations, ascending."""
+        """The full mixed-radix numbers of the canonical configurations, ascending."""
         if self._canon is None:
-            full = np.arange(3**self.n, dtype=np.int64)
+            full = np.arange(int(np.prod(self._bases)), dtype=np.int64)
             first = np.full(full.shape, NEUTRAL, dtype=np.int8)
-            for power in self._powers:
-                d = ((full // power) % 3).astype(np.int8)
+            for power, base in zip(self._powers, self._bases, strict=True):
+                d = ((full // power) % base).astype(np.int8)
                 undecided = first == NEUTRAL
                 first[undecided] = d[undecided]
             self._canon = full[first != 1]
@@ -55,7 +64,7 @@ class Space:
     def digits(self, index: np.ndarray) -> np.ndarray:
         if self.neutral:
             full = self.canon()[index]
-            return ((full[:, None] // self._powers[None, :]) % 3).astype(np.int8)
+            return ((full[:, None] // self._powers[None, :]) % self._bases[None, :]).astype(np.int8)
         shifts = np.arange(self.n - 1, dtype=np.int64)
         out = np.zeros((len(index), self.n), dtype=np.int8)
         out[:, 1:] = (index[:, None] >> shifts[None, :]) & 1

@@ -168,7 +168,6 @@ def register_callbacks(app: Dash, web: actions.WebGame) -> None:
         Input("team-submit", "n_clicks"),
         Input("team-ready", "n_clicks"),
         Input("team-unready", "n_clicks"),
-        Input({"type": "withdraw", "order": ALL}, "n_clicks"),
         State("url", "search"),
         State("team-move", "value"),
         State("team-target", "value"),
@@ -180,7 +179,6 @@ def register_callbacks(app: Dash, web: actions.WebGame) -> None:
         _submit: Any,
         _ready: Any,
         _unready: Any,
-        withdraws: Any,
         search: str | None,
         move: Any,
         target: Any,
@@ -194,11 +192,24 @@ def register_callbacks(app: Dash, web: actions.WebGame) -> None:
             return actions.ready(web, search, True)
         if trigger == "team-unready":
             return actions.ready(web, search, False)
-        if isinstance(trigger, dict) and trigger.get("type") == "withdraw":
-            if not ctx.triggered or not ctx.triggered[0].get("value"):
-                return no_update  # a button that just appeared
-            return actions.withdraw(web, search, trigger.get("order"))
         return no_update
+
+    # Withdraw buttons come and go with every refresh of the live view, and each new one
+    # fires its callback once. In a callback of its own (writing the same message), that
+    # firing cannot supersede a click on Submit or Ready made at the same moment: Dash
+    # drops the older of two pending requests of one callback, so a shared callback lost
+    # such clicks.
+    @app.callback(
+        Output("team-msg", "children", allow_duplicate=True),
+        Input({"type": "withdraw", "order": ALL}, "n_clicks"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def team_withdraw(_withdraws: Any, search: str | None) -> Any:
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
+            return no_update  # a button that just appeared
+        return actions.withdraw(web, search, trigger.get("order"))
 
     control_buttons = {
         "ctl-advance": "advance",

@@ -97,6 +97,11 @@ def play_move(page, move: str, target: str, rationale: str) -> None:
     page.locator("#team-rationale").fill(rationale)
     page.locator("#team-submit").click()
     expect_text(page.locator("#team-msg"), "Submitted")
+    # Wait for the submit callback to finish: a click on Ready while it is still in
+    # flight can be lost on a loaded machine (the message stays "Submitted").
+    sync_api.expect(page.locator("#team-msg")).not_to_have_attribute(
+        "data-dash-is-loading", "true", timeout=WAIT_MS
+    )
     page.locator("#team-ready").click()
     expect_text(page.locator("#team-msg"), "Marked ready")
 
