@@ -26,7 +26,9 @@ def capture_decision(model: AlignmentModel, i: int, j: int) -> dict[str, Any]:
     Call it from a decision observer (after the moves are chosen, before they are
     resolved). Returns arrays of length R: ``terms`` (name -> contribution to p_ij),
     ``parts`` ((term, part label) -> contribution), ``propensity`` (the model's p_ij),
-    ``desired``, ``relation``, and for both sides (``actor`` = i toward j, ``other`` = j
+    ``desired``, ``relation``, ``autonomy`` (i's autonomy cost toward j this step, after
+    the relief of sim.model.drivers.effective_autonomy) and ``autonomy_stated`` (i's own
+    alpha_i), and for both sides (``actor`` = i toward j, ``other`` = j
     toward i) the move values ``utility`` (R, 5), ``probability`` (R, 5), the chosen move's
     index ``pick`` and ``change`` (the model's move); and ``change``: the relation's change.
     """
@@ -44,6 +46,8 @@ def capture_decision(model: AlignmentModel, i: int, j: int) -> dict[str, Any]:
         "propensity": np.array(model.propensity[:, i, j], dtype=float),
         "desired": actor_side["desired"],
         "relation": now,
+        "autonomy": np.array(np.broadcast_to(model.autonomy[:, i, j], (reps,)), dtype=float),
+        "autonomy_stated": np.array(np.broadcast_to(world.autonomy[:, i], (reps,)), dtype=float),
         "actor": actor_side,
         "other": other_side,
         "change": change,

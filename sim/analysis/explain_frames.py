@@ -100,6 +100,7 @@ def explanation_of(
         total = sum((c["terms"][t.name] for t in TERMS), np.zeros(replicates))
         p, p_lo, p_hi = _stats(c["propensity"])
         x, x_lo, x_hi = _stats(c["desired"])
+        a, a_lo, a_hi = _stats(c["autonomy"])
         r, r_lo, r_hi = _stats(c["relation"])
         ch, ch_lo, ch_hi = _stats(c["change"])
         chose, chose_share = _modal(c["actor"]["pick"])
@@ -115,6 +116,10 @@ def explanation_of(
             "desired": x,
             "desired_p05": x_lo,
             "desired_p95": x_hi,
+            "autonomy": a,
+            "autonomy_p05": a_lo,
+            "autonomy_p95": a_hi,
+            "autonomy_stated": float(c["autonomy_stated"].mean()),
             "relation": r,
             "relation_p05": r_lo,
             "relation_p95": r_hi,
@@ -143,6 +148,7 @@ def explanation_of(
         frame["terms_sum"] = total
         frame["propensity"] = c["propensity"]
         frame["desired"] = c["desired"]
+        frame["autonomy"] = c["autonomy"]
         frame["relation"] = c["relation"]
         frame["move"] = np.asarray(MOVE_NAMES)[c["actor"]["pick"]]
         frame["move_change"] = c["actor"]["change"]
@@ -236,10 +242,14 @@ def _words(
         if change == 0
         else f"the relation moved {signed(change, 2 if abs(change) >= 0.01 else 3)} on average"
     )
+    stated, felt = summary["autonomy_stated"], summary["autonomy"]
+    autonomy = ""
+    if stated > 0 and felt < stated - 0.005:  # the refusal to take sides relaxed
+        autonomy = f"; autonomy cost {felt:.2f} of {stated:.2f} (its other ties have cooled)"
     return (
         f"{actor_name} toward {target_name} at {period}: propensity "
-        f"{signed(summary['propensity'])}{because}; desired level {signed(summary['desired'])}; "
-        f"chose {summary['chose']} in {summary['chose_share']:.0%} of replicates; "
+        f"{signed(summary['propensity'])}{because}; desired level {signed(summary['desired'])}"
+        f"{autonomy}; chose {summary['chose']} in {summary['chose_share']:.0%} of replicates; "
         f"{target_name} {_PAST[summary['other_chose']]} in {summary['other_chose_share']:.0%}; "
         f"{moved}."
     )

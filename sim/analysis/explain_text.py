@@ -89,6 +89,12 @@ def _target_text(e: Explanation, target: str) -> list[str]:
         ("relation before the step", "relation"),
     ):
         out.append(line(label, s[key], s[f"{key}_p05"], s[f"{key}_p95"]))
+    if s["autonomy_stated"] > 0:
+        # The refusal to take sides, as it weighed in this decision (it falls as the
+        # state's other ties cool: docs/model.md, "Autonomy that responds").
+        note = f"stated {s['autonomy_stated']:.2f}; lower when its other ties have cooled"
+        out.append(line("autonomy cost alpha", s["autonomy"], s["autonomy_p05"],
+                        s["autonomy_p95"], note))  # fmt: skip
     out.append("")
     moves = e.moves[e.moves["target"] == target]
     mine = moves[moves["side"] == e.actor].set_index("move")

@@ -365,3 +365,18 @@ def test_explain_figures_one_per_actor_and_target():
     assert set(explain_figures(jpn)) == {"explain-JPN-RUS"}
     with pytest.raises(ValueError, match="say which target"):
         waterfall_figure(rus)
+
+
+def test_the_autonomy_cost_shown_is_the_one_the_decision_used():
+    # At the start Russia's only warm tie is China (+0.45): toward Japan that outside
+    # option keeps the full cost; toward China, with no other tie at theta or warmer, only
+    # 1 - eta of it is left (docs/model.md, "Autonomy that responds").
+    point = load_scenario(BASELINE)
+    alpha, eta = point.actors["RUS"].autonomy, point.model.autonomy_relief
+    e = explain(BASELINE, "RUS", step=1, replicates=20)
+    summary = e.summary.set_index("target")
+    assert summary.loc["JPN", "autonomy"] == pytest.approx(alpha)
+    assert summary.loc["CHN", "autonomy"] == pytest.approx(alpha * (1 - eta))
+    assert f"autonomy cost {alpha * (1 - eta):.2f} of {alpha:.2f}" in e.words("CHN")
+    assert "autonomy cost" not in e.words("JPN")
+    assert "autonomy cost alpha" in e.text()
