@@ -7,7 +7,8 @@ stylised fact (:mod:`sim.analysis.stylised_facts`) is judged on ensembles run wi
 value, on the same seed as the baseline (common random numbers, so differences are the
 factor's, not the noise's). Where a fact breaks, :func:`break_even` bisects the factor
 between its baseline value (fact holds) and the breaking value (fact fails) to locate
-where it flips, to a stated tolerance.
+where it flips, to a stated tolerance (the one bisection of the analyses,
+:mod:`sim.analysis.bisection`; ``break_even`` is imported from there).
 
 The bisection assumes one flip between the two ends; with several, it finds one of them.
 benchmarks/robustness.py prints the table and writes it as Markdown.
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.analysis.bisection import break_even
 from sim.analysis.stylised_facts import FACTS, Run, StylisedFact, Verdict
 from sim.model.world import build_world
 from sim.scenario.paths import SETTINGS, WEIGHTS, bounds, parse_target
@@ -42,25 +44,6 @@ def decision_factors(scenario: Scenario) -> dict[str, float]:
 def scenario_value(scenario: Scenario, path: str) -> float:
     """The value of ``path`` (any parameter path but a relation) as the model starts it."""
     return float(build_world(scenario).value(parse_target(scenario, path))[0])
-
-
-def break_even(
-    holds: Callable[[float], bool], good: float, bad: float, tolerance: float
-) -> tuple[float, float]:
-    """Bisect between ``good`` (where ``holds`` is true) and ``bad`` (false).
-
-    Returns (the last value found to hold, the first found to fail), at most
-    ``tolerance`` apart; ``holds`` is called about log2(|bad - good| / tolerance) times.
-    """
-    if tolerance <= 0:
-        raise ValueError(f"tolerance must be positive, got {tolerance}")
-    while abs(bad - good) > tolerance:
-        middle = (good + bad) / 2
-        if holds(middle):
-            good = middle
-        else:
-            bad = middle
-    return good, bad
 
 
 @dataclass(frozen=True)

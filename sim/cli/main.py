@@ -18,6 +18,8 @@ Commands (one module each in :mod:`sim.cli`)::
                                           Morris or Sobol indices (SALib)
     python run.py discover FILE --outcome END-STATE
                                           PRIM boxes where an end-state is likely
+    python run.py tipping FILE --outcome END-STATE|EXPR --vary KEY=LO:HI [--pair A B]
+                                          where an outcome crosses a level (tipping points)
     python run.py aar GAME.sqlite         after-action report of a workshop game
     python run.py workshop FILE [--teams JPN,RUS] [--game PATH] [--host H] [--port P]
                                           serve a workshop game to the room (web app)
@@ -59,12 +61,13 @@ from sim.cli import (
     run,
     schema,
     sensitivity,
+    tipping,
     validate,
     workshop,
 )
 from sim.cli.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, BadInput, err
 
-COMMANDS = (run, compare, validate, schema, landscape, explain, sensitivity, discover)
+COMMANDS = (run, compare, validate, schema, landscape, explain, sensitivity, discover, tipping)
 """The command modules, in the order ``--help`` lists them (then the workshop's)."""
 WORKSHOP_COMMANDS = (workshop, aar)
 

@@ -4,14 +4,16 @@
 returns a :class:`Scenario`, or raises :class:`ScenarioError` whose ``problems`` name the
 file, line, key path and what was expected. ``resolve_scenario_dict`` gives the merged
 mapping before validation (for run manifests), ``scenario_json_schema`` the format as JSON
-Schema, and ``event_step`` the step at which an event applies.
+Schema, and ``event_step`` the step at which an event applies. ``load_observations(path,
+scenario)`` reads a CSV file of dated relation codings checked against a scenario.
 
 Modules: schema (the pydantic format), sourced_yaml (YAML that keeps every key's line),
 loader (``extends``, dotted keys, deletions), errors (problems and their messages),
 checks (cross-field checks), paths (parameter paths such as ``actors.CHN.assertiveness``),
 dyads (the :class:`~sim.scenario.dyads.Dyad` type: how a pair of actors is written),
 calendar (dates and steps), grammar (the expression language of conditions, end-states
-and analysis outcomes: syntax only), jsonschema.
+and analysis outcomes: syntax only), jsonschema, observations (coded relations to hold a
+run against, from CSV).
 
 May import: nothing of sim. It is the bottom layer (docs/architecture.md).
 """
@@ -26,6 +28,7 @@ from sim.scenario.loader import (
     load_scenario_text,
     resolve_scenario_dict,
 )
+from sim.scenario.observations import Observation, ObservationError, load_observations
 from sim.scenario.schema import (
     Actor,
     Bands,
@@ -48,6 +51,8 @@ __all__ = [
     "DyadSettings",
     "Event",
     "ModelSettings",
+    "Observation",
+    "ObservationError",
     "Outcome",
     "Problem",
     "RunSettings",
@@ -58,6 +63,7 @@ __all__ = [
     "check_scenario",
     "event_step",
     "format_path",
+    "load_observations",
     "load_scenario",
     "load_scenario_noted",
     "load_scenario_text",

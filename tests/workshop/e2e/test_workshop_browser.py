@@ -51,7 +51,9 @@ def room(tmp_path):
 
     def factory():
         game = make_game(tmp_path)
-        return create_app(game, out_dir=tmp_path / "aar", poll_ms=500)
+        # Four pages poll the one server; at 1.5 s between polls a loaded 2-core machine
+        # keeps up with them, where 0.5 s let requests queue past the waits below.
+        return create_app(game, out_dir=tmp_path / "aar", poll_ms=1500)
 
     running = start(factory, cleanup=lambda web: web.game.close())
     web = running.made
