@@ -281,17 +281,10 @@ def effective_autonomy(world: World, relations: np.ndarray) -> np.ndarray:
 def perceive(
     world: World, relations: np.ndarray, static: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(p_ij, alpha_ij): the propensities and the autonomy costs a state decides on.
-
-    One computation of the dynamic drivers serves the propensity; :func:`effective_autonomy`
-    reads the same relations.
-    """
-    total = static_propensity(world) if static is None else static
-    drivers = _dynamic_drivers(world, relations)
-    for term in DYNAMIC_TERMS:
-        total = total + _weighted(world, term, drivers[term.name])
+    """(p_ij, alpha_ij): the propensities (:func:`propensity`) and the autonomy costs
+    (:func:`effective_autonomy`) a state decides on, for the same relations."""
+    total = propensity(world, relations, static)
     alpha = effective_autonomy(world, relations)
-    total = _zero_diagonal(np.array(total, copy=True))
     return total, np.broadcast_to(alpha, np.broadcast_shapes(alpha.shape, total.shape))
 
 
@@ -351,7 +344,11 @@ def propensity(world: World, relations: np.ndarray, static: np.ndarray | None = 
 
     ``static`` is :func:`static_propensity` of the same world, when the caller keeps it.
     """
-    return perceive(world, relations, static)[0]
+    total = static_propensity(world) if static is None else static
+    drivers = _dynamic_drivers(world, relations)
+    for term in DYNAMIC_TERMS:
+        total = total + _weighted(world, term, drivers[term.name])
+    return _zero_diagonal(np.array(total, copy=True))
 
 
 def _capped_sum(named: dict[str, np.ndarray], like: np.ndarray) -> np.ndarray:

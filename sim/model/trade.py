@@ -44,18 +44,16 @@ def implied_trade(world: World, relations: np.ndarray) -> np.ndarray:
     epsilon = world.settings["trade_elasticity"][:, None, None]
     delta = world.settings["trade_diversion"][:, None, None]
     at_relation = world.trade_base * np.exp(epsilon * (relations - world.relation_anchor))
-    if not np.any(world.sanctions):  # nothing cut, nothing diverted: e* = b, exactly
-        target = np.clip(at_relation, 0.0, 1.0)
-        np.einsum("...ii->...i", target)[...] = 0.0
-        return target
-    cut = sanction_cut(world)
-    lost = (cut * at_relation).sum(axis=2)  # (R, N): what each state loses to sanctions
-    friends = np.maximum(relations, 0.0) * (1.0 - cut)
-    np.einsum("...ii->...i", friends)[...] = 0.0
-    total = friends.sum(axis=2, keepdims=True)
-    share = np.divide(friends, total, out=np.zeros_like(friends), where=total > 0)
-    diverted = lost[:, :, None] * share
-    target = at_relation * (1.0 - cut) + delta * (diverted + np.swapaxes(diverted, 1, 2))
+    target = at_relation
+    if np.any(world.sanctions):  # without them nothing is cut or diverted: e* = b, exactly
+        cut = sanction_cut(world)
+        lost = (cut * at_relation).sum(axis=2)  # (R, N): what each state loses to sanctions
+        friends = np.maximum(relations, 0.0) * (1.0 - cut)
+        np.einsum("...ii->...i", friends)[...] = 0.0
+        total = friends.sum(axis=2, keepdims=True)
+        share = np.divide(friends, total, out=np.zeros_like(friends), where=total > 0)
+        diverted = lost[:, :, None] * share
+        target = at_relation * (1.0 - cut) + delta * (diverted + np.swapaxes(diverted, 1, 2))
     target = np.clip(target, 0.0, 1.0)
     np.einsum("...ii->...i", target)[...] = 0.0
     return target
