@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -110,3 +111,16 @@ def resolve_dotted(dotted: str) -> object:
             found = getattr(found, attr)
         return found
     raise ModuleNotFoundError(dotted)
+
+
+def self_contained(html: str) -> str:
+    """Assert that a page embeds plotly.js once and loads nothing from the network;
+    return the page without plotly.js (no CDN is reachable where reports are read)."""
+    from plotly.offline import get_plotlyjs
+
+    js = get_plotlyjs()
+    assert html.count(js) == 1
+    rest = html.replace(js, "")
+    assert "<script src=" not in rest.lower() and "cdn." not in rest
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", rest, re.I)
+    return rest

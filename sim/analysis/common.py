@@ -9,21 +9,20 @@ manifest fields of a result folder (the folders and pages are written by
   both ends inside the parameter's range).
 - :func:`parameter_label`: a parameter path in words ("China's assertiveness").
 - :func:`derived_seed`: the seeds of the analysis libraries, derived from the run's.
-- :func:`run_ensemble`: a scenario run in memory through the ensemble engine.
+- :func:`run_ensemble`: a scenario run in memory through the ensemble engine;
+  :func:`open_backend` keeps one pool open over many runs, :func:`merge_stats` adds up
+  their RunStats.
 - :func:`result_manifest`: the manifest fields every analysis folder has.
 - :func:`number` / :func:`signed` / :func:`distribution_text`: numbers in prose and tables.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import logging
 import math
 import os
-import sys
-import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ import numpy as np
 
 from sim.analysis.outcome_expr import OutcomeError
 from sim.experiment.engine import Settings, run_in_memory
-from sim.experiment.executors import DEFAULT_CONNECT_TIMEOUT
+from sim.experiment.executors import DEFAULT_CONNECT_TIMEOUT, make_backend
 from sim.experiment.runner import CallbackProgress
 from sim.results.manifest import (
     command_record,
@@ -223,9 +222,11 @@ def run_ensemble(
     scheduler: str | None,
     connect_timeout: float | None,
     progress: Any,
+    backend: Any = None,
 ) -> tuple[Any, Any, dt.datetime]:
     """Run ``scenario`` in memory through the ensemble engine; return the ensemble, its
-    RunStats and when it started. ``progress`` as for :func:`progress_sink`.
+    RunStats and when it started. ``progress`` as for :func:`progress_sink`; ``backend``
+    an open one of :func:`open_backend` (else one is opened for this call).
 
     Raises ``sim.experiment.engine.EnsembleFailed`` if a chunk fails and
     ``sim.experiment.executors.SchedulerUnreachable`` without a Dask scheduler.
@@ -245,8 +246,33 @@ def run_ensemble(
         scheduler=scheduler,
         connect_timeout=connect_timeout or DEFAULT_CONNECT_TIMEOUT,
         progress=progress_sink(progress),
+        backend=backend,
     )
     return ensemble, stats, started
+
+
+def open_backend(
+    workers: int | None, scheduler: str | None, chunks: int, connect_timeout: float | None
+) -> Any:
+    """A backend to keep open over many engine calls (a context manager): the process
+    pool (at most ``chunks`` workers, the most one call runs at once) or the Dask client
+    starts once, not once per call."""
+    return make_backend(workers, scheduler, chunks, connect_timeout or DEFAULT_CONNECT_TIMEOUT)
+
+
+def merge_stats(total: Any, stats: Any) -> Any:
+    """The RunStats of two engine calls together (``total`` None: the first call's)."""
+    if total is None:
+        return replace(stats, failures=list(stats.failures))
+    return replace(
+        stats,
+        chunks=total.chunks + stats.chunks,
+        done=total.done + stats.done,
+        skipped=total.skipped + stats.skipped,
+        replicates_done=total.replicates_done + stats.replicates_done,
+        seconds=total.seconds + stats.seconds,
+        failures=[*total.failures, *stats.failures],
+    )
 
 
 def progress_sink(progress: Any) -> Any:
@@ -255,36 +281,6 @@ def progress_sink(progress: Any) -> Any:
     if progress is None or hasattr(progress, "advance"):
         return progress
     return CallbackProgress(progress)
-
-
-# --------------------------------------------------------------------------- quiet
-
-
-@contextlib.contextmanager
-def quiet_libraries() -> Iterator[None]:
-    """Silence the warnings and log records of SALib, ema_workbench and matplotlib.
-
-    Warnings are ignored inside the block; the 'EMA' (ema_workbench), 'matplotlib' and
-    'py.warnings' loggers are raised to CRITICAL and put back afterwards. Matplotlib is
-    only imported by ema_workbench; when nothing has chosen its backend yet (no
-    ``MPLBACKEND`` and pyplot not imported: not a notebook), it gets the
-    non-interactive 'Agg' backend so that no window system is touched.
-    """
-    if "matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND"):
-        import matplotlib
-
-        matplotlib.use("Agg")
-    loggers = [logging.getLogger(n) for n in ("EMA", "matplotlib", "py.warnings")]
-    levels = [lg.level for lg in loggers]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for lg in loggers:
-            lg.setLevel(logging.CRITICAL)
-        try:
-            yield
-        finally:
-            for lg, level in zip(loggers, levels, strict=True):
-                lg.setLevel(level)
 
 
 # --------------------------------------------------------------------------- folders

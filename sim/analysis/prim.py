@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.common import join_words, number, quiet_libraries
+from sim.analysis.common import join_words, number
 from sim.analysis.outcome_expr import OutcomeExpr
+from sim.analysis.quiet import quiet_libraries
 from sim.scenario import Scenario
 
 

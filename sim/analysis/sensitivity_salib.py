@@ -23,9 +23,9 @@ from sim.analysis.common import (
     derived_seed,
     number,
     parameter_label,
-    quiet_libraries,
     vary_ranges,
 )
+from sim.analysis.quiet import quiet_libraries
 from sim.scenario import Scenario
 from sim.scenario.checks import parameter_range, parameter_target
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,8 @@ from sim.analysis.common import (
     AnalysisError,
     chunk_size_of,
     load,
+    merge_stats,
+    open_backend,
     parse_outcome_option,
     run_ensemble,
     sweep_ignored_notes,
@@ -107,20 +109,6 @@ def check_level(outcome: OutcomeExpr, level: float) -> float:
             "must be between -1 and 1 (exclusive), e.g. --level 0.2"
         )
     return x
-
-
-def _merge(total: RunStats | None, stats: RunStats) -> RunStats:
-    if total is None:
-        return replace(stats, failures=list(stats.failures))
-    return replace(
-        stats,
-        chunks=total.chunks + stats.chunks,
-        done=total.done + stats.done,
-        skipped=total.skipped + stats.skipped,
-        replicates_done=total.replicates_done + stats.replicates_done,
-        seconds=total.seconds + stats.seconds,
-        failures=[*total.failures, *stats.failures],
-    )
 
 
 @dataclass(eq=False)
@@ -194,15 +182,20 @@ class TippingPlan:
                     scheduler=scheduler,
                     connect_timeout=connect_timeout,
                     progress=progress,
+                    backend=backend,
                 )
-                total[0] = _merge(total[0], stats)
+                total[0] = merge_stats(total[0], stats)
                 for index, key in enumerate(todo):
                     values = self.outcome.per_replicate(ensemble.point(index), fixed)
                     cache[key] = estimate_of(values, self.outcome.kind)
             return [cache[k] for k in keys]
 
         searches = self.searches()
-        crossings = find_crossings(searches, evaluate, self.level, self.tolerance)
+        # One pool (or Dask client) for every round, at most as wide as the first round.
+        per_point = -(-self.replicates // self.chunk_size)
+        widest = 2 * len(searches) * per_point
+        with open_backend(workers, scheduler, widest, connect_timeout) as backend:
+            crossings = find_crossings(searches, evaluate, self.level, self.tolerance)
         evaluations = evaluations_frame(searches, cache)
         return TippingResult(
             scenario=self.scenario,

@@ -58,8 +58,11 @@ def add_common(p: argparse.ArgumentParser, reps_default: int) -> None:
 
 def command_line(args: argparse.Namespace, own: Sequence[str]) -> list[str]:
     """The command as it would be typed, from the parsed arguments (for the manifest);
-    ``own``: the command's own options, after ``--outcome``."""
-    parts = ["run.py", args.command, str(args.file), "--outcome", args.outcome, *own]
+    ``own``: the command's own options, after ``--outcome`` (if it has one)."""
+    parts = ["run.py", args.command, str(args.file)]
+    if getattr(args, "outcome", None) is not None:
+        parts += ["--outcome", args.outcome]
+    parts += own
     parts += ["--reps", str(args.reps)]
     if args.chunk_size is not None:
         parts += ["--chunk-size", str(args.chunk_size)]

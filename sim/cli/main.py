@@ -20,6 +20,8 @@ Commands (one module each in :mod:`sim.cli`)::
                                           PRIM boxes where an end-state is likely
     python run.py tipping FILE --outcome END-STATE|EXPR --vary KEY=LO:HI [--pair A B]
                                           where an outcome crosses a level (tipping points)
+    python run.py calibrate FILE --observations OBS.csv --vary KEY=LO:HI [--budget N]
+                                          fit parameters to observations (optuna TPE)
     python run.py aar GAME.sqlite         after-action report of a workshop game
     python run.py workshop FILE [--teams JPN,RUS] [--game PATH] [--host H] [--port P]
                                           serve a workshop game to the room (web app)
@@ -53,6 +55,7 @@ from pathlib import Path
 
 from sim.cli import (
     aar,
+    calibrate,
     compare,
     discover,
     exits,
@@ -67,7 +70,18 @@ from sim.cli import (
 )
 from sim.cli.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, BadInput, err
 
-COMMANDS = (run, compare, validate, schema, landscape, explain, sensitivity, discover, tipping)
+COMMANDS = (
+    run,
+    compare,
+    validate,
+    schema,
+    landscape,
+    explain,
+    sensitivity,
+    discover,
+    tipping,
+    calibrate,
+)
 """The command modules, in the order ``--help`` lists them (then the workshop's)."""
 WORKSHOP_COMMANDS = (workshop, aar)
 

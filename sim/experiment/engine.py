@@ -14,6 +14,7 @@ they give the same numbers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -178,17 +179,21 @@ def run_in_memory(
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     progress: ProgressSink | None = None,
     work: ChunkWork = run_chunk,
+    backend: Backend | None = None,
 ) -> tuple[Ensemble, RunStats]:
     """Run the whole ensemble, keeping every history in memory.
 
     ``work`` runs each chunk (:func:`~sim.experiment.tasks.run_chunk`; a test gives one
-    that fails). Raises :class:`EnsembleFailed` if a chunk fails and KeyboardInterrupt
-    on Ctrl-C.
+    that fails). ``backend``: an open backend to run on (kept open, for an analysis that
+    calls the engine many times); otherwise one is made from ``workers`` and
+    ``scheduler`` and closed at the end. Raises :class:`EnsembleFailed` if a chunk fails
+    and KeyboardInterrupt on Ctrl-C.
     """
     plan = make_plan(scenario, settings)
     ensemble = new_ensemble(scenario, settings)
     keys = plan.keys
-    with make_backend(workers, scheduler, len(keys), connect_timeout) as backend:
+    given = None if backend is None else contextlib.nullcontext(backend)
+    with given or make_backend(workers, scheduler, len(keys), connect_timeout) as backend:
         try:
             stats = execute(plan, ensemble, backend, keys, progress=progress, work=work)
         except Interrupted:

@@ -7,8 +7,19 @@ k*step_months)``; :func:`event_step` says which step a dated event falls in.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sim.scenario.schema import Event, Scenario
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def read_date(text: str) -> dt.date:
+    """The date written ``YYYY-MM-DD`` in ``text`` (ValueError otherwise): only that form,
+    not the others ``date.fromisoformat`` accepts (``20211231``, ``2021-W52-5``)."""
+    if not _DATE.fullmatch(text):
+        raise ValueError(f"expected a date (YYYY-MM-DD), got {text!r}")
+    return dt.date.fromisoformat(text)
 
 
 def add_months(date: dt.date, months: int) -> dt.date:

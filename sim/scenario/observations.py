@@ -5,7 +5,7 @@ An observation says what a dyad's relation was at a date, on the model's scale (
 
 - a **point**, ``relation`` with its standard deviation ``sd`` (> 0): a measured or
   estimated number and how uncertain it is;
-- a **band**, ``low`` .. ``high`` (-1 <= low <= high <= 1): a coding that places the
+- a **band**, ``low`` .. ``high`` (-1 <= low < high <= 1): a coding that places the
   relation between two bounds, usually one of the bands of docs/model.md (hostile < -0.6,
   rivalry -0.6..-0.2, hedging -0.2..0.2, aligned 0.2..0.6, allied > 0.6) or two adjacent
   ones.
@@ -31,7 +31,7 @@ within the run: from ``run.start`` to the day before :func:`~sim.scenario.calend
 ``FILE:LINE: column: what was expected``: an empty file, a missing or unknown header column,
 a row with the wrong number of cells, a date that is not YYYY-MM-DD or lies outside the run,
 an unknown actor (with the known ones), a pair naming one actor twice, a value that is not a
-number, outside -1..1, an ``sd`` that is not above 0, ``low`` above ``high``, and a row that
+number, outside -1..1, an ``sd`` that is not above 0, ``low`` not below ``high``, and a row that
 fills neither kind or both.
 
 **The shipped codings** (``scenarios/history/observations-2014-2024.csv``) are bands
@@ -59,7 +59,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from sim.scenario.calendar import date_step, run_end
+from sim.scenario.calendar import date_step, read_date, run_end
 from sim.scenario.dyads import Dyad, known
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.keypaths import closest
@@ -80,7 +80,6 @@ HEADERS = "date,actor_a,actor_b,relation,sd or date,actor_a,actor_b,low,high (an
 
 # A plain decimal number: no underscores, words (nan, inf) or hex, which float() accepts.
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -183,6 +182,23 @@ def last_run_day(scenario: Scenario) -> dt.date:
     return run_end(scenario) - dt.timedelta(days=1)
 
 
+def format_observations(observations: Sequence[Observation]) -> str:
+    """The observations as the CSV text :func:`parse_observations` reads back: a header
+    of every column (``date,actor_a,actor_b,relation,sd,low,high,source``) and one row
+    each, in the order given, the cells of the other kind left empty."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*KEYS, *POINT, *BAND, SOURCE])
+    for o in observations:
+        cells = [o.relation, o.sd, o.low, o.high]
+        writer.writerow(
+            [o.date.isoformat(), o.dyad.a, o.dyad.b]
+            + ["" if v is None else repr(float(v)) for v in cells]
+            + [o.source or ""]
+        )
+    return out.getvalue()
+
+
 # --- the header -------------------------------------------------------------------------
 
 
@@ -242,9 +258,14 @@ class _Rows:
         pair = POINT if kind == "point" else BAND if kind == "band" else ()
         values = {c: self._value(c, row[c]) for c in pair}
         low, high = values.get("low"), values.get("high")
-        inverted = low is not None and high is not None and low > high
+        # A band of no width says nothing a point cannot say better (its sd says how sure).
+        inverted = low is not None and high is not None and low >= high
         if inverted:
-            self.problem("high", f"a band needs low <= high, got low {low} and high {high}")
+            self.problem(
+                "high",
+                f"a band needs low < high, got low {low} and high {high}"
+                + ("; for one value give relation and sd" if low == high else ""),
+            )
         if kind is None or date is None or dyad is None or None in values.values() or inverted:
             return
         self.found.append(
@@ -264,9 +285,7 @@ class _Rows:
 
     def _date(self, text: str) -> dt.date | None:
         try:
-            if not _DATE.fullmatch(text):
-                raise ValueError
-            date = dt.date.fromisoformat(text)
+            date = read_date(text)
         except ValueError:
             self.problem("date", f"expected a date (YYYY-MM-DD), got {_shown(text)}")
             return None

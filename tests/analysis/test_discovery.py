@@ -12,8 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO_ROOT
-from plotly.offline import get_plotlyjs
+from conftest import REPO_ROOT, self_contained
 
 from sim.analysis import AnalysisError, discover, plan_discovery
 from sim.analysis.discovery import choose_box, describe_box
@@ -145,15 +144,6 @@ def test_end_state_that_never_follows(kurils_file, tmp_path: Path) -> None:
     assert set(discovery_figures(r)) == {"parallel"}
 
 
-def _self_contained(html: str) -> str:
-    js = get_plotlyjs()
-    assert html.count(js) == 1
-    rest = html.replace(js, "")
-    assert "<script src=" not in rest.lower() and "cdn." not in rest
-    assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", rest, re.I)
-    return rest
-
-
 def test_cli_writes_folder(kurils_file, tmp_path: Path, capsys) -> None:
     args = [
         "discover",
@@ -191,7 +181,7 @@ def test_cli_writes_folder(kurils_file, tmp_path: Path, capsys) -> None:
     assert m["sampling"] == "latin_hypercube" and m["prim"]["threshold"] == 0.8
     assert m["prim"]["limits"][0]["parameter"] == KURILS and m["prim"]["box"]["density"] >= 0.8
     assert m["execution"]["workers"] == 2
-    rest = _self_contained((folders[0] / "discovery.html").read_text())
+    rest = self_contained((folders[0] / "discovery.html").read_text())
     assert rest.count("Plotly.newPlot(") == 3  # parallel coordinates, trajectory, scores
     replicates = pd.read_csv(folders[0] / "replicates.csv")
     assert len(replicates) == 400 and replicates["end_state"].isin([0, 1]).all()
@@ -202,7 +192,7 @@ def test_html_escapes_user_text(kurils_file, tmp_path: Path) -> None:
     s.description = f"desc {INJECTION}"
     s.actors["RUS"].name = f"Russia{INJECTION}"
     r = discover(s, "russia_japan_rapprochement", replicates=200, workers=1)
-    rest = _self_contained(discovery_html(r))
+    rest = self_contained(discovery_html(r))
     assert "<script>alert" not in rest and "desc &lt;script&gt;alert" in rest
 
 

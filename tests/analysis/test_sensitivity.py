@@ -4,13 +4,11 @@ baseline (one dominant factor, one that cannot matter), the command and its file
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO_ROOT, SMALL_YAML, load_small
-from plotly.offline import get_plotlyjs
+from conftest import REPO_ROOT, SMALL_YAML, load_small, self_contained
 
 from sim.analysis import AnalysisError, OutcomeError, parse_end_state, parse_outcome
 from sim.analysis.sensitivity import build_factors, draw_sample, plan_sensitivity, sensitivity
@@ -231,15 +229,6 @@ def test_outcome_at_a_step_and_scenario_uncertainties() -> None:
 # --------------------------------------------------------------------------- command
 
 
-def _self_contained(html: str) -> str:
-    js = get_plotlyjs()
-    assert html.count(js) == 1
-    rest = html.replace(js, "")
-    assert "<script src=" not in rest.lower() and "cdn." not in rest
-    assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", rest, re.I)
-    return rest
-
-
 def test_cli_writes_folder(tmp_path: Path, capsys) -> None:
     args = [
         "sensitivity",
@@ -274,7 +263,7 @@ def test_cli_writes_folder(tmp_path: Path, capsys) -> None:
     assert len(m["scenario_sha256"]) == 64 and m["run_id"] == folders[0].name
     assert [f["path"] for f in m["factors"]] == sorted(VARY)
     assert set(m["files"]) == names - {"manifest.json"}
-    rest = _self_contained((folders[0] / "sensitivity.html").read_text())
+    rest = self_contained((folders[0] / "sensitivity.html").read_text())
     assert rest.count("Plotly.newPlot(") == 2  # tornado, mu*-sigma scatter
     assert cli_run(args) == 0  # never overwrites: a second folder
     assert len(list((tmp_path / "sensitivity" / "baseline-point").iterdir())) == 2
@@ -287,7 +276,7 @@ def test_html_escapes_user_text(tmp_path: Path, baseline) -> None:
     s.actors["CHN"].name = f"China{INJECTION}"
     r = sensitivity(s, "RUS-JPN", "morris", n=2, replicates=5, vary=VARY, workers=1)
     folder = save_sensitivity(r, tmp_path)
-    rest = _self_contained((folder / "sensitivity.html").read_text())
+    rest = self_contained((folder / "sensitivity.html").read_text())
     assert "<script>alert" not in rest
     assert "desc &lt;script&gt;alert" in rest and folder.parent.name.startswith("evil")
 

@@ -191,7 +191,7 @@ def test_every_command_dispatches_to_its_own_module() -> None:
     commands = _commands()
     assert list(commands) == [
         "run", "compare", "validate", "schema", "landscape", "explain", "sensitivity",
-        "discover", "tipping", "workshop", "aar",
+        "discover", "tipping", "calibrate", "workshop", "aar",
     ]  # fmt: skip
     for name, parser in commands.items():
         assert parser.get_default("func").__module__ == f"sim.cli.{name}", name

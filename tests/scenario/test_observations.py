@@ -25,7 +25,12 @@ from sim.scenario import (
     load_scenario,
 )
 from sim.scenario.dyads import Dyad
-from sim.scenario.observations import observation_step, observations_by_step
+from sim.scenario.observations import (
+    format_observations,
+    observation_step,
+    observations_by_step,
+    parse_observations,
+)
 
 SHIPPED = REPO_ROOT / "scenarios" / "history" / "observations-2014-2024.csv"
 HISTORY = REPO_ROOT / "scenarios" / "history" / "2014-2024.yaml"
@@ -129,6 +134,18 @@ def test_points_and_bands_in_one_file(tmp_path: Path, four: Scenario) -> None:
     assert (band.kind, band.low, band.high) == ("band", -0.2, 0.2)
     assert band.relation is None and band.sd is None
     assert band.where == "o.csv:3"
+
+
+def test_written_observations_read_back_the_same(four: Scenario) -> None:
+    text = """date,actor_a,actor_b,relation,sd,low,high,source
+2015-06-30,USA,JPN,0.85,0.05,,,"a survey, 2015"
+2016-12-15,RUS,JPN,,,-0.2,0.2,Nagato summit
+2017-03-31,CHN,USA,-0.123456789,0.3,,,
+"""
+    first = parse_observations(text, four, "o.csv")
+    written = format_observations(first)
+    assert written.splitlines()[0] == "date,actor_a,actor_b,relation,sd,low,high,source"
+    assert parse_observations(written, four, "o.csv") == first
 
 
 def test_columns_in_any_order_without_source(tmp_path: Path, four: Scenario) -> None:
@@ -241,7 +258,16 @@ def test_sd_must_be_above_zero(tmp_path: Path, four: Scenario, sd: str) -> None:
 def test_low_above_high(tmp_path: Path, four: Scenario) -> None:
     path = rows(tmp_path, "2016-01-01,USA,JPN,0.6,0.2,s\n")
     assert only_problem(path, four) == (
-        "o.csv:2: high: a band needs low <= high, got low 0.6 and high 0.2"
+        "o.csv:2: high: a band needs low < high, got low 0.6 and high 0.2"
+    )
+
+
+def test_a_band_of_no_width_is_refused(tmp_path: Path, four: Scenario) -> None:
+    # it would score zero for every relation (a likelihood of log 0), and a point says it
+    path = rows(tmp_path, "2016-01-01,USA,JPN,0.2,0.2,s\n")
+    assert only_problem(path, four) == (
+        "o.csv:2: high: a band needs low < high, got low 0.2 and high 0.2; for one value "
+        "give relation and sd"
     )
 
 
@@ -354,6 +380,6 @@ def test_every_problem_of_a_file_is_raised_together(tmp_path: Path, four: Scenar
         "o.csv:4: date: 2030-01-01 is outside the run; expected a date from 2014-01-01 to "
         "2023-12-31 (the run's 40 steps of 3 months end on 2024-01-01)",
         "o.csv:4: actor_b: a pair needs two different actors, got 'RUS' twice",
-        "o.csv:4: high: a band needs low <= high, got low 0.9 and high 0.1",
+        "o.csv:4: high: a band needs low < high, got low 0.9 and high 0.1",
         "o.csv:5: expected 6 cells (date,actor_a,actor_b,low,high,source), got 2",
     ]
