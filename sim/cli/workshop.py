@@ -7,9 +7,12 @@ Usage::
 
 Creates a game on the scenario FILE (or reopens ``--game``), prints one URL with a random
 join code for each role (control, one per team, observer, projector) and serves the web
-app until Ctrl-C. It binds to 127.0.0.1 unless ``--host`` says otherwise (then it warns:
-anyone on that network with a URL can join). Exit codes: 0 stopped, 2 bad input (a bad
-scenario or catalogue, a corrupted or foreign game file, a port in use).
+app until Ctrl-C or SIGTERM (both stop it the same way: the game is closed, its WAL
+checkpointed into the game file and its lock released). It binds to 127.0.0.1 unless
+``--host`` says otherwise (then it warns: anyone on that network with a URL can join).
+``--port 0`` takes a free port (the URLs printed say which). Exit codes: 0 stopped, 2 bad
+input (a bad scenario or catalogue, a corrupted or foreign game file, a game another
+server has open, a port in use).
 
 The workshop and its web app (dash) are imported when the command runs (start-up speed).
 """
@@ -18,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,8 +73,30 @@ def open_or_create(args: argparse.Namespace) -> Game:
     return Game.create(path, args.scenario, args.catalogue, teams)
 
 
+def stop_on_sigterm() -> Callable[[], None]:
+    """Make SIGTERM stop the command as Ctrl-C does (a KeyboardInterrupt in the main
+    thread, where the server's loop runs); return the function that undoes it."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (main() called from a test's thread)
+        return lambda: None
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
 def main(args: argparse.Namespace) -> int:
-    """Create or reopen the game, print the join URLs, serve until Ctrl-C."""
+    """Create or reopen the game, print the join URLs, serve until Ctrl-C or SIGTERM."""
+    restore = stop_on_sigterm()
+    try:
+        return _serve(args)
+    finally:
+        restore()
+
+
+def _serve(args: argparse.Namespace) -> int:
     # deferred: heavy (dash, plotly, the model); the parser and --help do not need them
     from sim.scenario import ScenarioError
     from sim.workshop.errors import WorkshopError  # deferred: heavy
@@ -85,7 +112,7 @@ def main(args: argparse.Namespace) -> int:
         return fail(f"cannot start the workshop: {exc}")
     except OSError as exc:
         return fail(f"cannot start the workshop: {exc.strerror or exc}")
-    with game:
+    try:
         app, web = create_app(game)
         try:
             server = make(app, host, args.port)
@@ -103,4 +130,7 @@ def main(args: argparse.Namespace) -> int:
             print(f"  {role:<12} {base}{web.codes.code(role)}", flush=True)
         print("serving; Ctrl-C stops (the game is saved after every action)", flush=True)
         serve_forever(server)
+    finally:
+        game.close()  # after the request threads: checkpoint, then release the lock
+    print(f"stopped; the game is saved in {game.path}", flush=True)
     return EXIT_OK

@@ -151,4 +151,7 @@ def record_summary(record: Record) -> str:
         return f"{p['actor']} {'ready' if p['ready'] else 'not ready'}"
     if kind in ("rollback", "fork", "forked"):
         return f"{kind} at turn {p['turn']}"
+    if kind == "end":
+        reason = f": {p['reason']}" if p["reason"] else ""
+        return f"the game ended after turn {p['turn']}{reason}"
     return kind

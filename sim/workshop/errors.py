@@ -35,9 +35,19 @@ class GameFileError(WorkshopError):
     """
 
 
+class GameInUse(GameFileError):
+    """The game file is open for writing in another process (another server): the message
+    names that process. Nothing was changed; reading it (``aar``) still works."""
+
+
 class ReplayMismatch(GameFileError):
     """Replaying the log did not reproduce a committed turn (its state hash differs)."""
 
 
 class ConcurrentWrite(WorkshopError):
     """Another process wrote to the game since this one read it: reopen the game."""
+
+
+class Superseded(WorkshopError):
+    """An action made on a state of the game that another action has since changed (a
+    proposal the model worked out while a team withdrew, a stale page's click)."""

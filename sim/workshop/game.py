@@ -29,12 +29,13 @@ themselves live in the modules it calls (phases, orders, injects, adjudication, 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import os
 import threading
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ from sim.scenario.paths import parse_target
 from sim.workshop.adjudication import DefaultMove, Proposal, propose, run_turn
 from sim.workshop.catalogue import DEFAULT_CATALOGUE, Catalogue, load_catalogue
 from sim.workshop.changes import ParameterChange, as_change
-from sim.workshop.errors import IllegalMove, InvalidInput, NotAllowed, WrongPhase
+from sim.workshop.errors import IllegalMove, InvalidInput, NotAllowed, Superseded, WrongPhase
 from sim.workshop.injects import Inject, check_inject, visible_to
 from sim.workshop.orders import LegalMove, Order, check_order, legal_moves, make_order
 from sim.workshop.phases import NEXT, TRANSITIONS, Phase, parse_phase
@@ -173,6 +174,19 @@ class Game:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextlib.contextmanager
+    def as_seen(self, turn: Any = None, phase: Any = None) -> Iterator[None]:
+        """Hold the game still while an action made on a page that showed ``turn`` and
+        ``phase`` runs: :class:`Superseded` if the game has moved on since (another
+        console or a stale page acted first). None: no check."""
+        with self._lock:
+            if turn is not None and (turn, phase) != (self.turn, self.phase.value):
+                raise Superseded(
+                    f"this page showed turn {turn} ({phase}), but the game has moved on to "
+                    f"turn {self.turn} ({self.phase.value}): look at the page again"
+                )
+            yield
+
     # --- what the game is ----------------------------------------------------------------
 
     @property
@@ -228,8 +242,15 @@ class Game:
 
     @property
     def finished(self) -> bool:
-        """Whether the scenario's last turn has been committed."""
-        return self.turn == self.total_turns and self.phase is Phase.RESULTS
+        """Whether the game is over: the white cell ended it, or the scenario's last turn
+        has been committed."""
+        last = self.turn == self.total_turns and self.phase is Phase.RESULTS
+        return self._state.ended is not None or last
+
+    @property
+    def ended(self) -> dict[str, Any] | None:
+        """The white cell's end of the game (``{"turn", "reason"}``), or None."""
+        return None if self._state.ended is None else dict(self._state.ended)
 
     @property
     def relations(self) -> dict[str, float]:
@@ -443,18 +464,38 @@ class Game:
                 raise WrongPhase("adjudication ends by committing the turn: commit")
             return self.set_phase(role, NEXT[self.phase])
 
-    def propose(self, role: str | Role) -> Proposal:
-        """Have the model run the turn with the locked orders and explain the result."""
+    def check_propose(self, role: str | Role) -> None:
+        """Refuse (as :meth:`propose` would) unless ``role`` may ask for a proposal now."""
         with self._lock:
-            r = self._role(role)
-            require_control(r, "ask the model for a proposal")
+            require_control(self._role(role), "ask the model for a proposal")
             self._writable()
             self._adjudicating("the model proposes")
+
+    def propose(self, role: str | Role) -> Proposal:
+        """Have the model run the turn with the locked orders and explain the result.
+
+        The model runs on a copy taken under the lock, outside it (seconds): the other
+        roles' screens go on meanwhile. The proposal is written only if nothing but notes
+        was written since the copy (else :class:`Superseded`: propose again).
+        """
+        with self._lock:
+            r = self._role(role)
+            self.check_propose(r)
             s = self._state
-            proposal = propose(s.model, s.plan(), s.setup.lookahead, s.setup.fan_replicates)
+            seq, model, plan = s.last_seq, copy.deepcopy(s.model), copy.deepcopy(s.plan())
+            lookahead, fan = s.setup.lookahead, s.setup.fan_replicates
+        proposal = propose(model, plan, lookahead, fan)
+        with self._lock:
+            # a note changes nothing the model read; anything else may have
+            later = [rec.kind for rec in self._log.records() if rec.seq > seq]
+            if any(kind != "note" for kind in later):
+                raise Superseded(
+                    "the game changed while the model was proposing (another action came "
+                    "first); propose again"
+                )
             self._write(r, "proposal", {"proposal": proposal.model_dump(mode="json")})
-            assert s.proposal is not None
-            return s.proposal
+            assert self._state.proposal is not None
+            return self._state.proposal
 
     def override(self, role: str | Role, dyad: str, value: float, reason: str) -> Override:
         """Set a proposed relation to ``value`` instead, for the reason given (required)."""
@@ -548,12 +589,29 @@ class Game:
         with self._lock:
             r = self._role(role)
             require_control(r, "write a note")
-            self._writable()
+            self._writable(after_end=True)
             if not text.strip() or len(text) > MAX_NOTE:
                 raise InvalidInput(f"a note has 1 to {MAX_NOTE} characters")
             note = Note(id=f"n{self.seq + 1}", turn=self.turn, phase=self.phase.value, text=text)
             self._write(r, "note", {"note": note.model_dump(mode="json")})
             return note
+
+    def end(self, role: str | Role, reason: str = "") -> None:
+        """End the game after the turn just committed (in its results), before the
+        scenario's last turn: nothing more is played; notes, rollback and fork remain
+        (a rollback to an earlier turn undoes the end with the turns after it)."""
+        with self._lock:
+            r = self._role(role)
+            require_control(r, "end the game")
+            self._writable()
+            if self.phase is not Phase.RESULTS:
+                raise WrongPhase(
+                    f"the game ends after a committed turn: commit turn {self.turn} first "
+                    f"(it is in {self.phase.value})"
+                )
+            if len(reason) > MAX_REASON:
+                raise InvalidInput(f"the reason has {len(reason)} characters; at most {MAX_REASON}")
+            self._write(r, "end", {"turn": self.turn, "reason": reason})
 
     def rollback(self, role: str | Role, turn: int) -> None:
         """Go back to the state committed at turn ``turn`` (0: the start) and replay from
@@ -562,7 +620,7 @@ class Game:
         with self._lock:
             r = self._role(role)
             require_control(r, "roll back the game")
-            self._writable()
+            self._writable(after_end=True)
             cut = self._cut(turn)
             undone = [rec.seq for rec in self._log.records() if rec.active and rec.seq > cut]
             self._write(r, "rollback", {"turn": turn, "undone": len(undone)}, rolls_back=undone)
@@ -576,7 +634,7 @@ class Game:
         with self._lock:
             r = self._role(role)
             require_control(r, "fork the game")
-            self._writable()
+            self._writable(after_end=True)
             cut = self._cut(turn)
             prefix = log_prefix(self._log.records(), cut)
             game_id = uuid.uuid4().hex
@@ -610,9 +668,17 @@ class Game:
     def _role(self, role: str | Role) -> Role:
         return parse_role(role, self._state.team_actors)
 
-    def _writable(self) -> None:
+    def _writable(self, after_end: bool = False) -> None:
+        """Refuse to write to a read-only game, or (unless ``after_end``: notes, rollback
+        and fork) to one the white cell has ended."""
         if self.read_only:
             raise NotAllowed(f"{self.path} was opened read-only: nothing can be changed")
+        ended = self._state.ended
+        if ended is not None and not after_end:
+            raise WrongPhase(
+                f"the white cell ended the game after turn {ended['turn']}: nothing more is "
+                "played (roll back or fork to play on)"
+            )
 
     def _may_act_for(self, role: Role, actor: str, verb: str) -> None:
         require_actor(role, actor, self._state.ids, self._state.team_actors, verb)

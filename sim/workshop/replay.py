@@ -117,6 +117,8 @@ class GameState:
     committed: dict[int, CommittedTurn] = field(default_factory=dict)
     forks: list[dict[str, Any]] = field(default_factory=list)
     checks: list[TurnCheck] = field(default_factory=list)
+    ended: dict[str, Any] | None = None
+    """The white cell's end of the game (turn, reason), when it ended before the last turn."""
     last_seq: int = 0
 
     @property
@@ -230,6 +232,8 @@ def apply_record(state: GameState, record: Record, verify: bool = True) -> None:
         state.start_turn(int(p["turn"]) + 1)
     elif kind == "fork":
         state.forks.append(dict(p))
+    elif kind == "end":
+        state.ended = {"turn": int(p["turn"]), "reason": str(p.get("reason") or "")}
     else:
         raise GameFileError(f"record {record.seq}: unknown kind '{kind}'")
     state.last_seq = record.seq

@@ -24,6 +24,29 @@ Schema (``PRAGMA application_id`` = 0x414C4757 'ALGW', ``PRAGMA user_version`` =
 Opening checks the file before touching it: a missing, empty, foreign (not SQLite, or
 another application's SQLite) or damaged file, or one from a newer version, raises
 :class:`GameFileError` and the file stays exactly as it was.
+
+**One writer.** Opening for writing takes the game's lock (sim.workshop.file_lock): a
+second process gets :class:`GameInUse`, naming the holder. Reading takes no lock.
+
+**The file alone holds the game.** Each append commits to the WAL (fsynced), then
+checkpoints the WAL into the game file (fsynced too: ``synchronous=FULL``), so that
+after any acknowledged action, even if the process is killed next, ``game.sqlite`` alone
+holds every record and can be copied without its ``-wal`` and ``-shm``. The checkpoint
+is PASSIVE, so it never waits: a reader in the middle of a read (``aar`` on the running
+game) can hold part of it back, and those records stay in the ``-wal`` (durable) until
+the next append, :meth:`GameLog.close` or the next open for writing completes it
+(:attr:`GameLog.file_complete`). FULL or TRUNCATE would make every action wait up to
+the busy timeout (5 s) for such a reader; only the close waits, once. Measured (200
+appends, an idle development machine): 0.45 ms each without the checkpoint, 0.8 ms with
+it (one more fsync). A rollback journal (``journal_mode=DELETE``) costs about the same
+but makes readers and the writer block each other, so WAL it stays.
+
+**Threads.** The connection is used from the web server's threads
+(``check_same_thread=False``) but never from two at once: the owning
+:class:`~sim.workshop.game.Game` holds its lock around every use, reads included.
+
+One file, because every SQL statement the engine runs is here (the schema, the checks
+before opening, the writes), to be reviewed side by side.
 """
 
 from __future__ import annotations
@@ -38,6 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.workshop.errors import ConcurrentWrite, GameFileError, WorkshopError
+from sim.workshop.file_lock import WriterLock
 
 APPLICATION = "alignsim-workshop"
 APPLICATION_ID = 0x414C4757  # 'ALGW'
@@ -120,15 +144,28 @@ def _dumps(payload: Mapping[str, Any]) -> str:
 
 
 class GameLog:
-    """The log of one game in one SQLite file (one open connection)."""
+    """The log of one game in one SQLite file (one open connection, and for a writer the
+    game's lock)."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, read_only: bool) -> None:
+    def __init__(
+        self,
+        path: Path,
+        connection: sqlite3.Connection,
+        read_only: bool,
+        lock: WriterLock | None = None,
+    ) -> None:
         self.path = path
         self.read_only = read_only
         self._db = connection
+        self._lock = lock
         self.meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         row = self._db.execute("SELECT max(seq) FROM events").fetchone()
         self.last_seq: int = int(row[0] or 0)
+        self.file_complete: bool = True
+        """Whether the game file alone holds every record (False while a reader held the
+        last checkpoint back: the newest records are then in the ``-wal`` file only)."""
+        if not read_only:
+            self._checkpoint()  # what a killed process or a reader left in the WAL
 
     # --- creating and opening ------------------------------------------------------------
 
@@ -136,14 +173,27 @@ class GameLog:
     def create(
         cls, path: str | os.PathLike[str], meta: Mapping[str, str], records: Iterable[Record]
     ) -> GameLog:
-        """A new game file holding ``records`` (seq as given); GameFileError if it exists."""
+        """A new game file holding ``records`` (seq as given); GameFileError if it exists.
+
+        The new game is held for writing (GameInUse if another process holds the name)."""
         path = Path(path)
-        if path.exists() or Path(f"{path}-wal").exists():
-            raise GameFileError(f"{path} already exists: open it, or choose another file name")
         if not path.parent.is_dir():
             raise GameFileError(f"cannot create {path}: the folder {path.parent} does not exist")
+        lock = WriterLock.acquire(path)  # before the check: two creators cannot both pass it
         try:
-            db = sqlite3.connect(path, isolation_level=None)
+            if path.exists() or Path(f"{path}-wal").exists():
+                raise GameFileError(f"{path} already exists: open it, or choose another file name")
+            return cls._create(path, meta, records, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _create(
+        cls, path: Path, meta: Mapping[str, str], records: Iterable[Record], lock: WriterLock
+    ) -> GameLog:
+        try:
+            db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise GameFileError(f"cannot create {path}: {exc}") from None
         try:
@@ -168,7 +218,7 @@ class GameLog:
                 db.execute("ROLLBACK")
             db.close()
             raise
-        return cls(path, db, read_only=False)
+        return cls(path, db, read_only=False, lock=lock)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], read_only: bool = False) -> GameLog:
@@ -178,9 +228,23 @@ class GameLog:
         is checked through an immutable read-only connection, so that a file that is not
         a sound game is refused without SQLite creating anything beside it; read-only
         opening then stays that way (a report never leaves files behind).
+
+        Opening for writing takes the game's lock first: GameInUse if another process
+        (another server) has the game open for writing. Reading takes no lock.
         """
         path = Path(path)
         check_header(path)
+        if read_only:
+            return cls._open(path, read_only, None)
+        lock = WriterLock.acquire(path)
+        try:
+            return cls._open(path, read_only, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _open(cls, path: Path, read_only: bool, lock: WriterLock | None) -> GameLog:
         base = path.resolve().as_uri()
         quiet = not Path(f"{path}-wal").exists()
         if quiet:
@@ -195,7 +259,7 @@ class GameLog:
                 _check_database(db, path)
             if not read_only:
                 _configure(db)
-            return cls(path, db, read_only)
+            return cls(path, db, read_only, lock)
         except sqlite3.DatabaseError as exc:
             db.close()
             raise _damaged(path, exc) from None
@@ -204,8 +268,28 @@ class GameLog:
             raise
 
     def close(self) -> None:
-        """Close the connection (everything is already on disk)."""
-        self._db.close()
+        """Checkpoint the WAL into the game file, close the connection, release the lock.
+
+        Everything is already on disk; the checkpoint (TRUNCATE: it waits up to the busy
+        timeout for a reader in the middle of a read) leaves the game file complete, and
+        SQLite deletes the ``-wal`` and ``-shm`` files when no other connection is open.
+        """
+        try:
+            if not self.read_only:
+                self._checkpoint("TRUNCATE")
+            self._db.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+
+    def _checkpoint(self, mode: str = "PASSIVE") -> None:
+        """Copy the WAL into the game file (and fsync it); note whether all of it went."""
+        try:
+            busy, frames, copied = self._db.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+        except sqlite3.Error:
+            self.file_complete = False  # the records are safe in the WAL all the same
+            return
+        self.file_complete = busy == 0 and frames == copied
 
     # --- reading and writing -------------------------------------------------------------
 
@@ -241,8 +325,9 @@ class GameLog:
     ) -> Record:
         """Write one record (and mark the records it rolls back) in one transaction.
 
-        The record is on disk when this returns. ConcurrentWrite if another connection
-        wrote since this one last read or wrote.
+        The record is on disk when this returns, in the game file itself unless a reader
+        held the checkpoint back (:attr:`file_complete`). ConcurrentWrite if another
+        connection wrote since this one last read or wrote.
         """
         if self.read_only:
             raise WorkshopError(f"{self.path} was opened read-only")
@@ -274,6 +359,7 @@ class GameLog:
                 f"could not write to {self.path}: {exc}; nothing was changed"
             ) from None
         self.last_seq = record.seq
+        self._checkpoint()  # after the commit: it failing changes nothing written
         return record
 
 
@@ -297,7 +383,7 @@ def _insert(db: sqlite3.Connection, record: Record, text: str | None = None) -> 
 
 def _connect(path: Path, uri: str) -> sqlite3.Connection:
     try:
-        return sqlite3.connect(uri, uri=True, isolation_level=None)
+        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
         raise GameFileError(f"{path}: cannot open the game file: {exc}") from None
 

@@ -91,6 +91,7 @@ def view(state: GameState, role: Role, title: str) -> dict[str, Any]:
         "injects": [i.model_dump(mode="json") for i in state.injects if visible_to(i, role)],
         "orders": [_order_json(o, role) for o in visible_orders(state, role)],
         "results": [turn_result(t, role) for _, t in sorted(state.committed.items())],
+        "ended": dict(state.ended) if state.ended is not None else None,
     }
     if role.kind == "team" and role.actor is not None and state.phase is Phase.PLANNING:
         out["legal_moves"] = [

@@ -171,3 +171,47 @@ def test_a_played_turn_moves_on(tmp_path):
         game.propose("control")
     game.advance("control")
     assert (game.turn, game.phase, game.orders("control")) == (2, Phase.BRIEFING, [])
+
+
+def test_the_model_proposes_outside_the_lock_and_a_change_meanwhile_supersedes_it(
+    tmp_path, monkeypatch
+):
+    """While the model runs (seconds), other roles act and read; a proposal worked out on
+    a state that changed meanwhile is refused, never written over the change."""
+    import threading
+
+    import sim.workshop.game as game_module
+    from sim.workshop.errors import Superseded
+
+    game = make_game(tmp_path)
+    to_phase(game, Phase.ADJUDICATION)
+    running, release = threading.Event(), threading.Event()
+    real = game_module.propose
+
+    def slow(*args, **kwargs):
+        running.set()
+        assert release.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(game_module, "propose", slow)
+    outcome: dict = {}
+
+    def ask() -> None:
+        try:
+            outcome["proposal"] = game.propose("control")
+        except Superseded as exc:
+            outcome["refused"] = str(exc)
+
+    worker = threading.Thread(target=ask)
+    worker.start()
+    assert running.wait(60)
+    assert game.view("observer")["phase"] == "adjudication"  # reads go on meanwhile
+    game.note("control", "a note changes nothing the model read")
+    game.inject("control", "News", "an inject while the model runs")
+    release.set()
+    worker.join(60)
+    assert "changed while the model was proposing" in outcome["refused"]
+    assert game.proposal("control") is None
+    game.propose("control")  # asked again, on the state as it is now
+    assert game.proposal("control") is not None
+    game.close()

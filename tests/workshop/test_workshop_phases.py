@@ -74,3 +74,27 @@ def test_propose_and_commit_only_in_adjudication(tmp_path):
     to_phase(game, Phase.PLANNING)
     with pytest.raises(WrongPhase):
         game.override("control", "RUS-JPN", 0.1, "because")
+
+
+def test_the_white_cell_ends_the_game_after_any_committed_turn(tmp_path):
+    game = make_game(tmp_path)
+    with pytest.raises(WrongPhase, match="commit turn 1 first"):
+        game.end("control", "out of time")
+    play_turn(game)
+    with pytest.raises(NotAllowed):
+        game.end("team:JPN")
+    game.end("control", "out of time")
+    assert game.finished and game.ended == {"turn": 1, "reason": "out of time"}
+    assert game.view("observer")["ended"] == {"turn": 1, "reason": "out of time"}
+    with pytest.raises(WrongPhase, match="ended the game after turn 1"):
+        game.advance("control")
+    with pytest.raises(WrongPhase, match="ended the game"):
+        game.inject("control", "late news", "text")
+    game.note("control", "the room ran out of time")  # notes are still kept
+    path = game.path
+    game.close()
+    with type(game).open(path) as again:  # the end is in the log
+        assert again.ended == {"turn": 1, "reason": "out of time"} and again.finished
+        again.rollback("control", 0)  # a rollback undoes the end with the turn
+        assert again.ended is None and not again.finished and again.turn == 1
+        again.advance("control")

@@ -10,10 +10,10 @@ import json
 from typing import Any
 
 import pytest
-from workshop_support import make_game, to_phase
+from workshop_support import make_game, play_turn, to_phase
 
 from sim.workshop import Phase
-from sim.workshop.web import actions, layouts, security
+from sim.workshop.web import actions, components, layouts, security
 from sim.workshop.web.app import create_app
 from sim.workshop.web.security import JoinCodes, RateLimiter, code_from_search, game_roles
 
@@ -34,11 +34,21 @@ def search(web: actions.WebGame, role: str) -> str:
 
 
 #: The page shell's callback: its content and the columns' layout.
-SHELL = "..shell.children...columns.style.."
+SHELL = "..shell.children...columns.style...role-label.children...page.className.."
+
+
+def callback_key(app: Any, output: str) -> str:
+    """The key of the callback that writes ``output`` ('ctl-msg.children'), which names
+    all of its outputs when it has several."""
+    if output in app.callback_map:
+        return output
+    return next(k for k in app.callback_map if output in k.strip(".").split("..."))
 
 
 def callback(client: Any, app: Any, output: str, values: dict[str, Any], trigger: str) -> Any:
-    """POST one Dash callback as the browser does; return the response."""
+    """POST one Dash callback as the browser does (the one that writes ``output``);
+    return the response."""
+    output = callback_key(app, output)
     spec = app.callback_map[output]
 
     def items(kind: str) -> list[Any]:
@@ -174,25 +184,61 @@ def test_a_wrong_code_gets_a_clear_page(served):
     response = callback(client, app, SHELL, {"url.search": None}, "url.search")
     assert "Cannot join this game" in json.dumps(message(response, "shell.children"))
     ok = callback(client, app, SHELL, {"url.search": search(web, "control")}, "url.search")
-    assert "White cell console" in json.dumps(message(ok, "shell.children"))
+    assert message(ok, "role-label.children").startswith("White cell console · ")
+    assert "ctl-advance" in json.dumps(message(ok, "shell.children"))
+    team = callback(client, app, SHELL, {"url.search": search(web, "team:JPN")}, "url.search")
+    assert message(team, "role-label.children").startswith("Team ")
+    assert "(Japan)" in message(team, "role-label.children")
     assert message(ok, "columns.style")["gridTemplateColumns"] == "minmax(0, 3fr) minmax(0, 2fr)"
     wide = callback(client, app, SHELL, {"url.search": search(web, "projector")}, "url.search")
     assert message(wide, "columns.style")["gridTemplateColumns"] == "minmax(0, 1fr)"
 
 
-def test_the_poll_rerenders_only_when_seq_changes(served):
+def test_the_state_route_is_tiny_and_needs_a_code(served):
     game, app, web = served
     client = app.server.test_client()
-    out = "..live.children...seen.data...timer.children.."
-    values = {"url.search": search(web, "projector"), "tick.n_intervals": 1, "seen.data": None}
-    first = callback(client, app, out, values, "tick.n_intervals").get_json()["response"]
-    seen = first["seen"]["data"]
-    assert seen["seq"] == game.seq and "live" in first
-    again = callback(client, app, out, {**values, "seen.data": seen}, "tick.n_intervals")
-    assert "live" not in again.get_json()["response"]  # no_update: nothing re-rendered
+    assert client.get("/api/state?code=nope").status_code == 403
+    assert client.get("/api/state").status_code == 403
+    seen = client.get(f"/api/state{search(web, 'projector')}").get_json()
+    assert seen == {
+        "seq": game.seq,
+        "turn": 1,
+        "phase": "briefing",
+        "epoch": web.epoch,
+        "timer": "",
+        "job": "",
+    }
     game.advance("control")
-    after = callback(client, app, out, {**values, "seen.data": seen}, "tick.n_intervals")
-    assert "planning" in json.dumps(after.get_json()["response"]["live"])
+    assert client.get(f"/api/state{search(web, 'projector')}").get_json()["seq"] == game.seq
+
+
+def test_a_view_is_built_once_per_change_and_role(served):
+    game, app, web = served
+    client = app.server.test_client()
+    out = "live.children"
+    values = {"url.search": search(web, "projector"), "seq.data": {"seq": game.seq}}
+    first = message(callback(client, app, out, values, "seq.data"), out)
+    for _ in range(5):  # five more projector screens ask: the view is not built again
+        assert message(callback(client, app, out, values, "seq.data"), out) == first
+    assert web.views.builds == 1
+    game.advance("control")
+    after = message(callback(client, app, out, values, "seq.data"), out)
+    assert "planning" in json.dumps(after) and web.views.builds == 2
+    observer = {**values, "url.search": search(web, "observer")}
+    message(callback(client, app, out, observer, "seq.data"), out)
+    assert web.views.builds == 3  # another role: its own view
+
+
+def test_the_join_codes_survive_a_restart(tmp_path):
+    game = make_game(tmp_path)
+    _, first = create_app(game, out_dir=tmp_path / "aar")
+    _, second = create_app(game, out_dir=tmp_path / "aar")
+    assert {r: first.codes.code(r) for r in first.codes.roles} == {
+        r: second.codes.code(r) for r in second.codes.roles
+    }
+    kept = game.path.with_name(game.path.name + ".codes.json")
+    assert kept.stat().st_mode & 0o777 == 0o600
+    game.close()
 
 
 # --- acting through the web layer --------------------------------------------------------
@@ -271,7 +317,8 @@ def test_bad_moves_get_the_engines_words_and_change_nothing(served):
     text = actions.control(web, ctl, "override", {"dyad": "RUS-JPN", "value": 0.1})
     assert text.startswith("Refused:") and "adjudication" in text
     to_phase(game, Phase.ADJUDICATION)
-    actions.control(web, ctl, "propose", {})
+    assert actions.control(web, ctl, "propose", {}).startswith("Started: the model is proposing")
+    assert web.jobs.wait(300)
     text = actions.control(web, ctl, "override", {"dyad": "RUS-JPN", "value": 0.1})
     assert text.startswith("Refused: an override needs a reason")
     assert actions.control(web, ctl, "override", {"dyad": "RUS-JPN", "value": "x"}).startswith(
@@ -302,7 +349,12 @@ def test_a_full_turn_through_the_actions(served, tmp_path):
     assert actions.control(web, ctl, "advance", {}) == "Phase: locked."
     assert web.timer_text() == ""  # the timer was for planning
     assert actions.control(web, ctl, "advance", {}) == "Phase: adjudication."
-    assert actions.control(web, ctl, "propose", {}).startswith("The model proposed turn 1")
+    assert actions.control(web, ctl, "propose", {}).startswith("Started: the model is proposing")
+    assert web.jobs.status().startswith("the model is proposing turn 1")  # shown meanwhile
+    again = actions.control(web, ctl, "propose", {})
+    assert again.startswith("Refused: the model is proposing turn 1 is still running")
+    assert web.jobs.wait(300)
+    assert web.jobs.status() == "The model proposed turn 1: read it below."
     text = actions.control(
         web, ctl, "override", {"dyad": "RUS-JPN", "value": 0.1, "reason": "a good summit"}
     )
@@ -340,3 +392,95 @@ def test_the_workshop_command_refuses_a_corrupted_game(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "cannot start the workshop" in err and "Traceback" not in err
     assert bad.read_bytes() == before
+
+
+def test_a_page_that_showed_another_phase_is_refused_and_told(served):
+    """Two consoles click Next phase at once: the first moves the game, the second (which
+    still shows the old phase) is refused, and so is a team page left on a past turn."""
+    game, _, web = served
+    ctl = search(web, "control")
+    seen = {"seq": game.seq, "turn": 1, "phase": "briefing"}
+    assert actions.control(web, ctl, "advance", {}, seen) == "Phase: planning."
+    second = actions.control(web, ctl, "advance", {}, seen)
+    assert second.startswith("Refused: this page showed turn 1 (briefing)")
+    assert "turn 1 (planning)" in second and game.phase is Phase.PLANNING
+    old = {"seq": 0, "turn": 0, "phase": "results"}
+    late = actions.submit(web, search(web, "team:JPN"), "engage", "RUS", None, "x", old)
+    assert late.startswith("Refused: this page showed turn 0") and not game.orders("control")
+    now = {"seq": game.seq, "turn": 1, "phase": "planning"}
+    ok = actions.submit(web, search(web, "team:JPN"), "engage", "RUS", None, "x", now)
+    assert ok.startswith("Submitted")
+
+
+def test_the_console_opens_a_fork_in_place_of_the_game(tmp_path):
+    game = make_game(tmp_path)
+    _, web = create_app(game, out_dir=tmp_path / "aar")
+    ctl = search(web, "control")
+    codes = {r: web.codes.code(r) for r in web.codes.roles}
+    assert actions.control(web, ctl, "open_fork", {}).startswith("Refused: open which fork?")
+    play_turn(game)
+    made = actions.control(web, ctl, "fork", {"turn": 1})
+    assert made.startswith("Forked at turn 1 into game-fork1-1.sqlite")
+    epoch = web.epoch
+    assert actions.control(web, search(web, "team:JPN"), "open_fork", {}).startswith("Refused")
+    opened = actions.control(web, ctl, "open_fork", {})
+    assert opened.startswith("Now playing the fork game-fork1-1.sqlite (turn 2, briefing)")
+    assert web.game is not game and web.game.path.name == "game-fork1-1.sqlite"
+    assert web.epoch != epoch  # every page re-renders
+    # the room's URLs carry over: the fork keeps the codes, also after a restart on it
+    _, again = create_app(web.game, out_dir=tmp_path / "aar")
+    assert {r: again.codes.code(r) for r in again.codes.roles} == codes
+    assert actions.control(web, ctl, "advance", {}) == "Phase: planning."
+    web.game.close()
+
+
+def test_a_form_is_cleared_only_after_its_action_succeeded(served):
+    game, app, web = served
+    client = app.server.test_client()
+    values = team_values(web, "team:JPN", move="engage", target="RUS", rationale="talks")
+    refused = callback(client, app, TEAM_OUT, values, "team-submit.n_clicks")
+    data = refused.get_json()["response"]
+    assert data["team-msg"]["children"].startswith("Refused")  # briefing: not open yet
+    assert set(data) == {"team-msg"}  # the form keeps what the team wrote
+    to_phase(game, Phase.PLANNING)
+    done = callback(client, app, TEAM_OUT, values, "team-submit.n_clicks").get_json()["response"]
+    assert done["team-msg"]["children"].startswith("Submitted")
+    assert done["team-move"]["value"] is None and done["team-target"]["value"] is None
+    assert done["team-rationale"]["value"] == ""
+    out = "ctl-msg.children"
+    note = {"url.search": search(web, "control"), "ctl-note-text.value": "Tokyo wants talks"}
+    kept = callback(client, app, out, note, "ctl-note.n_clicks").get_json()["response"]
+    assert kept["ctl-msg"]["children"] == "Note kept."
+    assert kept["ctl-note-text"]["value"] == "" and "ctl-turn" not in kept
+    empty = {**note, "ctl-note-text.value": "  "}
+    refused = callback(client, app, out, empty, "ctl-note.n_clicks").get_json()["response"]
+    assert refused["ctl-msg"]["children"].startswith("Refused") and set(refused) == {"ctl-msg"}
+    page = json.dumps(layouts.live(game, "control"), default=lambda c: c.to_plotly_json())
+    assert "Tokyo wants talks" in page and "White-cell notes, turn 1" in page
+
+
+def test_the_move_placeholder_says_whether_moves_are_open(served):
+    game, app, web = served
+    client = app.server.test_client()
+    out = "team-move.placeholder"
+    values = {"url.search": search(web, "team:JPN"), "seq.data": {"seq": game.seq}}
+    assert message(callback(client, app, out, values, "seq.data"), out) == (
+        "(moves open in planning)"
+    )
+    to_phase(game, Phase.PLANNING)
+    assert message(callback(client, app, out, values, "seq.data"), out) == "choose a move"
+
+
+def test_the_proposal_is_summarised_and_the_end_shows_on_every_page(served):
+    game, _, web = served
+    play_turn(game, [("team:JPN", "JPN", "engage", "RUS", "talks")])
+    summary = components.dyad_summary(game.committed[1].proposal.dyads[-1])
+    assert summary.startswith(("+", "-")) and "JPN engaged (team)" in summary
+    assert "drivers: " in summary and len(summary) < len(game.committed[1].proposal.dyads[-1].words)
+    team = json.dumps(layouts.live(game, "team:JPN"), default=lambda c: c.to_plotly_json())
+    assert "No moves yet" not in team  # a committed turn
+    ctl = search(web, "control")
+    assert actions.control(web, ctl, "end", {"reason": "time is up"}).startswith("The game ended")
+    for role in ("control", "team:JPN", "observer", "projector"):
+        page = json.dumps(layouts.live(game, role), default=lambda c: c.to_plotly_json())
+        assert "ended-banner" in page and "ended it after turn 1: time is up" in page

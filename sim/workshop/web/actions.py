@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,10 @@ from typing import Any
 from sim.workshop.aar import write_aar
 from sim.workshop.errors import WorkshopError
 from sim.workshop.game import Game
+from sim.workshop.web.codes_file import keep_codes
+from sim.workshop.web.jobs import Jobs
 from sim.workshop.web.security import JoinCodes
+from sim.workshop.web.views import RoleViews
 
 log = logging.getLogger(__name__)
 MAX_TIMER_MINUTES = 240
@@ -49,6 +53,15 @@ class WebGame:
     timer: Timer | None = None
     clock: Callable[[], float] = time.time
     forks: list[Path] = field(default_factory=list)
+    jobs: Jobs = field(default_factory=Jobs)
+    epoch: str = field(default_factory=lambda: secrets.token_hex(8))
+    """This server's run: a page that sees it change re-renders (the server restarted)."""
+    views: RoleViews = field(init=False)
+
+    def __post_init__(self) -> None:
+        from sim.workshop.web.layouts import live  # deferred: layouts imports this module
+
+        self.views = RoleViews(self.game, live)
 
     def role(self, search: str | None) -> str:
         """The role of the page's code; NoRole when the code is missing or wrong."""
@@ -68,6 +81,15 @@ class WebGame:
         if left == 0:
             return f"{t.phase}: time is up"
         return f"{t.phase}: {left // 60}:{left % 60:02d} left"
+
+
+FAILED = ("Refused", "Something went wrong")
+"""How the messages of actions that changed nothing begin (sim.workshop.web.actions)."""
+
+
+def succeeded(message: str) -> bool:
+    """Whether an action's message says it was done (its form may then be cleared)."""
+    return not message.startswith(FAILED)
 
 
 def attempt(action: Callable[[], str]) -> str:
@@ -98,6 +120,17 @@ def _number(value: Any, what: str) -> float:
     return number
 
 
+def seen_state(seen: Any) -> tuple[Any, Any]:
+    """The turn and phase a page last showed (its ``seq`` store), or (None, None) when
+    it says nothing usable (then nothing is checked)."""
+    if not isinstance(seen, dict):
+        return None, None
+    turn, phase = seen.get("turn"), seen.get("phase")
+    if isinstance(turn, bool) or not isinstance(turn, int) or not isinstance(phase, str):
+        return None, None
+    return turn, phase
+
+
 def _turn(value: Any) -> int:
     number = _number(value, "the turn")
     if number != int(number):
@@ -123,27 +156,31 @@ def submit(
     target: Any,
     intensity: Any,
     rationale: Any,
+    seen: Any = None,
 ) -> str:
-    """Submit the team's move (the state is the one the code's team plays)."""
+    """Submit the team's move (the state is the one the code's team plays); refused if
+    the page showed another turn or phase than the game's (``seen``)."""
 
     def run() -> str:
         role, actor = team_actor(web, search)
         if not move or not target:
             raise WorkshopError("choose a move and a target")
-        order = web.game.submit_move(
-            role, actor, str(move), str(target), intensity or None, _text(rationale)
-        )
+        with web.game.as_seen(*seen_state(seen)):
+            order = web.game.submit_move(
+                role, actor, str(move), str(target), intensity or None, _text(rationale)
+            )
         return f"Submitted: {order.label} toward {order.target} ({order.intensity})."
 
     return attempt(run)
 
 
-def ready(web: WebGame, search: str | None, is_ready: bool) -> str:
+def ready(web: WebGame, search: str | None, is_ready: bool, seen: Any = None) -> str:
     """Mark the team ready (or not ready after all)."""
 
     def run() -> str:
         role, actor = team_actor(web, search)
-        web.game.mark_ready(role, actor, is_ready)
+        with web.game.as_seen(*seen_state(seen)):
+            web.game.mark_ready(role, actor, is_ready)
         return "Marked ready." if is_ready else "Marked not ready."
 
     return attempt(run)
@@ -163,65 +200,122 @@ def withdraw(web: WebGame, search: str | None, order_id: Any) -> str:
 # --- the white cell ----------------------------------------------------------------------
 
 
-def control(web: WebGame, search: str | None, action: str, values: dict[str, Any]) -> str:
+CHECKED = frozenset({"advance", "set_phase", "propose", "override", "commit", "end", "rollback"})
+"""White-cell actions refused when the console showed another turn or phase than the
+game's: two consoles clicking at once, one wins and the other is told."""
+
+
+def control(
+    web: WebGame, search: str | None, action: str, values: dict[str, Any], seen: Any = None
+) -> str:
     """One white-cell action by name, with the form's values. The engine refuses every
-    one of them to a role other than control; the timer is checked here."""
+    one of them to a role other than control; the timer is checked here. ``seen``: the
+    turn and phase the console showed (:func:`seen_state`), checked for :data:`CHECKED`."""
 
     def run() -> str:
         role = web.role(search)
-        game = web.game
-        if action == "advance":
-            return f"Phase: {game.advance(role).value}."
-        if action == "set_phase":
-            return f"Phase: {game.set_phase(role, str(values.get('phase') or '')).value}."
-        if action == "propose":
-            proposal = game.propose(role)
-            return f"The model proposed turn {proposal.turn}: read it below."
-        if action == "override":
-            value = _number(values.get("value"), "the relation")
-            o = game.override(
-                role, str(values.get("dyad") or ""), value, _text(values.get("reason"))
-            )
-            return f"Override: {o.dyad} set to {o.value:+.2f}."
-        if action == "commit":
-            game.commit(role)
-            return f"Turn {game.turn} committed."
-        if action == "inject":
-            teams = values.get("teams") or []
-            inject = game.inject(
-                role,
-                _text(values.get("title")),
-                _text(values.get("text")),
-                visibility=str(values.get("visibility") or "all"),
-                teams=[str(t) for t in teams] if isinstance(teams, list) else [],
-            )
-            return f"Inject {inject.id} sent ({inject.visibility})."
-        if action == "note":
-            game.note(role, _text(values.get("text")))
-            return "Note kept."
-        if action == "rollback":
-            turn = _turn(values.get("turn"))
-            game.rollback(role, turn)
-            return f"Rolled back to turn {turn}: now turn {game.turn}, {game.phase.value}."
-        if action == "fork":
-            turn = _turn(values.get("turn"))
-            path = _fork_path(web, turn)
-            fork = game.fork(role, turn, path)
-            fork.close()
-            web.forks.append(path)
-            return f"Forked at turn {turn} into {path.name} (serve it with --game)."
-        if action == "timer":
-            if role != "control":
-                raise WorkshopError(f"only the white cell (control) may set the timer; not {role}")
-            minutes = _number(values.get("minutes"), "the minutes")
-            if not 0 <= minutes <= MAX_TIMER_MINUTES:
-                raise WorkshopError(f"a timer runs 0 to {MAX_TIMER_MINUTES} minutes")
-            if minutes == 0:
-                web.timer = None
-                return "Timer stopped."
-            web.timer = Timer(game.turn, game.phase.value, web.clock() + minutes * 60.0, minutes)
-            return f"Timer: {minutes:g} minutes for {game.phase.value}."
-        raise WorkshopError(f"unknown action {action!r}")
+        expect = seen_state(seen) if action in CHECKED else (None, None)
+        with web.game.as_seen(*expect):
+            return _control(web, role, action, values)
+
+    return attempt(run)
+
+
+def _control(web: WebGame, role: str, action: str, values: dict[str, Any]) -> str:
+    """The white-cell action ``action`` (see :func:`control`), as ``role``."""
+    game = web.game
+    if action == "advance":
+        return f"Phase: {game.advance(role).value}."
+    if action == "set_phase":
+        return f"Phase: {game.set_phase(role, str(values.get('phase') or '')).value}."
+    if action == "propose":
+        game.check_propose(role)  # refused now, in the engine's words, not in the background
+        return web.jobs.start(
+            f"the model is proposing turn {game.turn}", lambda: _propose(web, role)
+        )
+    if action == "override":
+        value = _number(values.get("value"), "the relation")
+        o = game.override(role, str(values.get("dyad") or ""), value, _text(values.get("reason")))
+        return f"Override: {o.dyad} set to {o.value:+.2f}."
+    if action == "commit":
+        game.commit(role)
+        return f"Turn {game.turn} committed."
+    if action == "inject":
+        teams = values.get("teams") or []
+        inject = game.inject(
+            role,
+            _text(values.get("title")),
+            _text(values.get("text")),
+            visibility=str(values.get("visibility") or "all"),
+            teams=[str(t) for t in teams] if isinstance(teams, list) else [],
+        )
+        return f"Inject {inject.id} sent ({inject.visibility})."
+    if action == "note":
+        game.note(role, _text(values.get("text")))
+        return "Note kept."
+    if action == "rollback":
+        turn = _turn(values.get("turn"))
+        game.rollback(role, turn)
+        return f"Rolled back to turn {turn}: now turn {game.turn}, {game.phase.value}."
+    if action == "fork":
+        turn = _turn(values.get("turn"))
+        path = _fork_path(web, turn)
+        fork = game.fork(role, turn, path)
+        fork.close()
+        web.forks.append(path)
+        return f"Forked at turn {turn} into {path.name}: Open the fork to play it here."
+    if action == "open_fork":
+        return open_fork(web, role, values.get("fork"))
+    if action == "timer":
+        if role != "control":
+            raise WorkshopError(f"only the white cell (control) may set the timer; not {role}")
+        minutes = _number(values.get("minutes"), "the minutes")
+        if not 0 <= minutes <= MAX_TIMER_MINUTES:
+            raise WorkshopError(f"a timer runs 0 to {MAX_TIMER_MINUTES} minutes")
+        if minutes == 0:
+            web.timer = None
+            return "Timer stopped."
+        web.timer = Timer(game.turn, game.phase.value, web.clock() + minutes * 60.0, minutes)
+        return f"Timer: {minutes:g} minutes for {game.phase.value}."
+    if action == "end":
+        game.end(role, _text(values.get("reason")))
+        return f"The game ended after turn {game.turn}."
+    raise WorkshopError(f"unknown action {action!r}")
+
+
+def open_fork(web: WebGame, role: str, name: Any = None) -> str:
+    """Serve a fork made from this console in place of the game, to every screen (their
+    join codes carry over); the game itself stays saved in its file. ``name``: the fork's
+    file name among those made here (default: the last); never a path from the browser."""
+    if role != "control":
+        raise WorkshopError(f"only the white cell (control) may open a fork; not {role}")
+    running = web.jobs.current
+    if running is not None and not running.done:
+        raise WorkshopError(f"{running.what} is still running; open the fork when it is done")
+    made = {p.name: p for p in web.forks}
+    path = made.get(str(name)) if name else (web.forks[-1] if web.forks else None)
+    if path is None:
+        known = ", ".join(made) or "none yet"
+        raise WorkshopError(f"open which fork? those made from this console: {known}")
+    fork = Game.open(path)
+    old = web.game
+    keep_codes(fork.path, web.codes)
+    web.game, web.timer = fork, None
+    web.views = RoleViews(fork, web.views.build)
+    web.epoch = secrets.token_hex(8)
+    old.close()
+    return (
+        f"Now playing the fork {path.name} (turn {fork.turn}, {fork.phase.value}) on every "
+        f"screen; the game before it is saved in {old.path.name}."
+    )
+
+
+def _propose(web: WebGame, role: str) -> str:
+    """The proposal (in the background, :mod:`sim.workshop.web.jobs`): its message."""
+
+    def run() -> str:
+        proposal = web.game.propose(role)
+        return f"The model proposed turn {proposal.turn}: read it below."
 
     return attempt(run)
 

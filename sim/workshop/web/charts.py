@@ -20,6 +20,9 @@ from sim.scenario.dyads import dyad_indices
 from sim.workshop.aar_figures import fan_figure
 from sim.workshop.game import Game
 
+WHOLE_TURNS = {"title": "turn", "tickmode": "linear", "tick0": 0, "dtick": 1, "tickformat": "d"}
+"""A turn axis: turns are whole (no tick at turn 1.5)."""
+
 
 def network(game: Game) -> go.Figure:
     """The alignment network now."""
@@ -50,6 +53,7 @@ def relations_over_time(game: Game, view: dict[str, Any]) -> go.Figure:
     else:
         for dyad, value in game.relations.items():
             fig.add_trace(go.Scatter(x=[0], y=[value], mode="markers", name=label_text(dyad)))
+    shown = [inject["turn"] for inject in view["injects"]]
     for inject in view["injects"]:
         fig.add_vline(
             x=inject["turn"],
@@ -59,7 +63,8 @@ def relations_over_time(game: Game, view: dict[str, Any]) -> go.Figure:
         )
     fig.update_layout(
         title="Relations over time (dotted: injects)",
-        xaxis_title="turn",
+        # From the start to the last turn shown (at least turn 1): no negative turns.
+        xaxis={**WHOLE_TURNS, "range": [-0.3, max([1, *committed, *shown]) + 0.3]},
         yaxis={"range": [-1.05, 1.05], "title": "relation"},
         template="plotly_white",
         height=480,
@@ -68,8 +73,10 @@ def relations_over_time(game: Game, view: dict[str, Any]) -> go.Figure:
 
 
 def fan(game: Game, proposal: Any, committed: dict[str, float], title: str) -> go.Figure:
-    """The look-ahead fan of a proposal."""
-    return fan_figure(proposal, committed, title)
+    """The look-ahead fan of a proposal (whole turns on every panel's axis)."""
+    fig = fan_figure(proposal, committed, title)
+    fig.update_xaxes(tickmode="linear", tick0=0, dtick=1, tickformat="d")
+    return fig
 
 
 def landscape(proposal: Any) -> go.Figure | None:

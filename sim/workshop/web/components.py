@@ -1,4 +1,5 @@
-"""The pieces every role's screen is made of: cards, the header, lists and tables.
+"""The pieces every role's screen is made of: cards, the header, lists and tables
+(dash-bootstrap-components on the vendored Bootstrap of ``assets/``).
 
 People's words (rationales, inject titles and texts, override reasons, notes) are put in
 Dash components as text children, which the browser shows as text: no raw HTML, no
@@ -9,98 +10,176 @@ from __future__ import annotations
 
 from typing import Any
 
+import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-CARD = {
-    "border": "1px solid #ddd",
-    "borderRadius": "6px",
-    "padding": "0.6em 1em",
-    "margin": "0.5em 0",
-    "background": "#fff",
-}
-
+from sim.analysis.explain import TERM_LABELS
+from sim.workshop.explanation import PAST, DyadChange
+from sim.workshop.replay import Note
 
 PHASES = ["briefing", "planning", "locked", "adjudication", "results"]
+PHASE_COLOURS = {
+    "briefing": "info",
+    "planning": "primary",
+    "locked": "warning",
+    "adjudication": "danger",
+    "results": "success",
+}
+"""One Bootstrap colour per phase, the same on every screen."""
 
 
-def card(title: str, *children: Any, **kwargs: Any) -> html.Div:
+def card(title: str, *children: Any, **kwargs: Any) -> dbc.Card:
     """A titled box."""
-    return html.Div([html.H3(title, style={"marginTop": "0.2em"}), *children], style=CARD, **kwargs)
+    return dbc.Card([dbc.CardHeader(title), dbc.CardBody(list(children))], **kwargs)
+
+
+def empty(text: str) -> html.P:
+    """What a list says when it has nothing in it (in words true at that moment)."""
+    return html.P(text, className="empty")
 
 
 def error_page(message: str) -> html.Div:
     """The page for a missing or wrong join code: what happened and what to do."""
     return html.Div(
-        [
-            html.H1("Cannot join this game"),
-            html.P(message, id="join-error"),
-            html.P(
-                "Open the URL the white cell printed for your role, "
-                "for instance http://127.0.0.1:8050/play?code=..."
-            ),
-        ],
-        style={"maxWidth": "40em", "margin": "3em auto", "fontFamily": "sans-serif"},
+        dbc.Alert(
+            [
+                html.H1("Cannot join this game", className="h3"),
+                html.P(message, id="join-error"),
+                html.P(
+                    "Open the URL the white cell printed for your role, "
+                    "for instance http://127.0.0.1:8050/play?code=...",
+                    className="mb-0",
+                ),
+            ],
+            color="danger",
+        ),
+        style={"maxWidth": "40em", "margin": "3em auto"},
     )
 
 
 def header(view: dict[str, Any]) -> html.Div:
-    """Title, turn, period and phase: the line every page starts with."""
-    return html.Div(
-        [
-            html.H1(view["title"], style={"margin": "0.2em 0"}),
-            html.Div(
-                f"Turn {view['turn']} of {view['turns']} · {view['period']} · {view['phase']}",
-                id="turn-label",
-                style={"fontSize": "1.4em", "fontWeight": "bold"},
-            ),
-        ]
-    )
+    """Title, turn, period and phase: the line every page starts with; and, once the
+    game is over, a banner that says so."""
+    phase = view["phase"]
+    parts: list[Any] = [
+        html.H1(view["title"], className="game-title"),
+        html.Div(
+            [
+                f"Turn {view['turn']} of {view['turns']} · {view['period']} · ",
+                dbc.Badge(
+                    phase, color=PHASE_COLOURS.get(phase, "secondary"), class_name="phase-badge"
+                ),
+            ],
+            id="turn-label",
+        ),
+    ]
+    banner = ended_banner(view)
+    if banner is not None:
+        parts.append(banner)
+    return html.Div(parts)
 
 
-def readiness(view: dict[str, Any]) -> html.Div:
+def ended_banner(view: dict[str, Any]) -> dbc.Alert | None:
+    """'The game has ended' (with the white cell's reason), or None while it goes on."""
+    ended = view.get("ended")
+    if ended:
+        reason = ended.get("reason") or ""
+        text = f"The game has ended: the white cell ended it after turn {ended['turn']}"
+        return dbc.Alert(text + (f": {reason}" if reason else "."), id="ended-banner", color="dark")
+    if view["turn"] == view["turns"] and view["phase"] == "results":
+        text = f"The game has ended: turn {view['turn']}, the scenario's last, is committed."
+        return dbc.Alert(text, id="ended-banner", color="dark")
+    return None
+
+
+def readiness(view: dict[str, Any]) -> dbc.Card:
     """Who plays each state, and which teams are ready."""
     rows = []
     for a in view["actors"]:
-        who = a["team"] if a["played_by"] == "team" else "the model"
-        mark = "ready" if a["ready"] else ("planning" if a["played_by"] == "team" else "")
+        if a["played_by"] == "team":
+            who: Any = a["team"]
+            # "not ready" means something only while moves are open.
+            mark: Any = (
+                dbc.Badge("ready", color="success")
+                if a["ready"]
+                else dbc.Badge("not ready", color="secondary")
+                if view["phase"] == "planning"
+                else ""
+            )
+        else:
+            who, mark = html.Span("the model", className="text-muted"), ""
         rows.append(html.Tr([html.Td(a["name"]), html.Td(who), html.Td(mark)]))
-    return card("Teams", html.Table(html.Tbody(rows), id="readiness"))
+    return card("Teams", dbc.Table(html.Tbody(rows), id="readiness", size="sm"))
 
 
-def relations_table(view: dict[str, Any]) -> html.Div:
+def relations_table(view: dict[str, Any]) -> dbc.Card:
     """The current relations, dyad by dyad."""
-    rows = [html.Tr([html.Td(k), html.Td(f"{v:+.2f}")]) for k, v in view["relations"].items()]
-    return card("Relations now", html.Table(html.Tbody(rows)))
+    rows = [
+        html.Tr([html.Td(k), html.Td(f"{v:+.2f}", className="num")])
+        for k, v in view["relations"].items()
+    ]
+    return card("Relations now", dbc.Table(html.Tbody(rows), size="sm", striped=True))
 
 
-def injects_list(view: dict[str, Any], show_visibility: bool = False) -> html.Div:
+def injects_list(view: dict[str, Any], show_visibility: bool = False) -> dbc.Card:
     """The injects the role may read, newest first."""
     items = []
     for i in reversed(view["injects"]):
-        head = f"Turn {i['turn']}: {i['title']}"
+        head: list[Any] = [html.B(f"Turn {i['turn']}: {i['title']}")]
         if show_visibility:
-            head += f" [{i['visibility']}{' ' + ','.join(i['teams']) if i['teams'] else ''}]"
-        items.append(html.Li([html.B(head), html.Div(i["text"], className="inject-text")]))
-    return card("Injects", html.Ul(items) if items else html.P("None yet."))
+            seen_by = i["visibility"] + (" " + ", ".join(i["teams"]) if i["teams"] else "")
+            head.append(dbc.Badge(seen_by, color="light", text_color="dark", class_name="ms-2"))
+        items.append(html.Li([*head, html.Div(i["text"], className="inject-text")]))
+    body = html.Ul(items, className="inject-list") if items else empty("No injects yet.")
+    return card("Injects", body)
 
 
-def orders_list(orders: list[dict[str, Any]], title: str, withdraw: bool = False) -> html.Div:
-    """This turn's orders as the role may see them, with rationales as text."""
+def order_items(orders: list[dict[str, Any]], none: str, withdraw: bool = False) -> Any:
+    """Orders as the role may see them, with rationales as text; ``none``: what the list
+    says when there are none (in words true for that list: a committed turn is not 'no
+    moves yet')."""
     items = []
     for o in orders:
-        line = [html.B(f"{o['actor']}: {o['label']} toward {o['target']} ({o['intensity']})")]
+        line: list[Any] = [
+            html.B(f"{o['actor']}: {o['label']} toward {o['target']} ({o['intensity']})")
+        ]
         if o.get("rationale"):
             line.append(html.Div(o["rationale"], className="rationale"))
         if withdraw:
             line.append(
-                html.Button("Withdraw", id={"type": "withdraw", "order": o["id"]}, n_clicks=0)
+                dbc.Button(
+                    "Withdraw",
+                    id={"type": "withdraw", "order": o["id"]},
+                    n_clicks=0,
+                    size="sm",
+                    color="secondary",
+                    outline=True,
+                )
             )
         items.append(html.Li(line))
-    return card(title, html.Ul(items) if items else html.P("No moves yet."))
+    return html.Ul(items, className="order-list") if items else empty(none)
 
 
-def last_result(view: dict[str, Any]) -> html.Div | None:
+def orders_list(
+    orders: list[dict[str, Any]], title: str, none: str, withdraw: bool = False
+) -> dbc.Card:
+    """:func:`order_items` in a card of its own."""
+    return card(title, order_items(orders, none, withdraw))
+
+
+def this_turns_orders(view: dict[str, Any], title: str, withdraw: bool = False) -> dbc.Card:
+    """The current turn's orders, with the words for none that fit its phase; withdraw
+    buttons only while moves may still change (planning)."""
+    phase = view["phase"]
+    none = {
+        "briefing": "No moves yet: moves open in planning.",
+        "planning": "No moves yet.",
+    }.get(phase, f"No team submitted a move in turn {view['turn']}.")
+    return orders_list(view["orders"], title, none, withdraw=withdraw and phase == "planning")
+
+
+def last_result(view: dict[str, Any]) -> dbc.Card | None:
     """The latest committed turn: relations, explanations, moves (with the rationales and
     reasons the role may read)."""
     if not view["results"]:
@@ -108,9 +187,14 @@ def last_result(view: dict[str, Any]) -> html.Div | None:
     r = view["results"][-1]
     parts: list[Any] = [
         html.Ul([html.Li(words) for words in r["explanations"].values()]),
-        orders_list(r["orders"], "Moves played"),
+        html.H6("Moves played"),
+        order_items(
+            r["orders"],
+            f"No team submitted a move in turn {r['turn']}: the model played every state.",
+        ),
     ]
     if r["overrides"]:
+        parts.append(html.H6("Set by the white cell", className="mt-2"))
         parts.append(
             html.Ul(
                 [
@@ -123,6 +207,91 @@ def last_result(view: dict[str, Any]) -> html.Div | None:
             )
         )
     return card(f"Turn {r['turn']} as committed", *parts)
+
+
+def dyad_summary(change: DyadChange, top: int = 3) -> str:
+    """A dyad's proposed turn in one short line: its change, what each side did and the
+    strongest driver terms of both sides, e.g. '+0.05: JPN engaged (team), RUS held
+    (model); drivers: dispute -0.31 (RUS), trade +0.12 (JPN)'."""
+    moves = ", ".join(
+        f"{s.actor} {PAST.get(s.played, s.played)} ({s.source})" for s in change.sides
+    )
+    out = f"{change.proposed - change.before:+.2f}: {moves}"
+    if change.held_back_by:
+        out += f"; {change.held_back_by} held back the warming"
+    terms = sorted(
+        ((s.actor, k, v) for s in change.sides for k, v in s.terms.items() if abs(v) >= 0.005),
+        key=lambda t: -abs(t[2]),
+    )
+    if terms:
+        out += "; drivers: " + ", ".join(
+            f"{TERM_LABELS.get(k, k)} {v:+.2f} ({actor})" for actor, k, v in terms[:top]
+        )
+    return out
+
+
+def proposal_rows(
+    dyads: list[DyadChange], after: dict[str, float], overrides: dict[str, Any]
+) -> list[html.Tr]:
+    """The proposal table's rows: dyad, before -> proposed, the white cell's setting, and
+    the one-line summary with the full explanation behind a click."""
+    rows = []
+    for d in dyads:
+        change = after[d.dyad] - d.before
+        o = overrides.get(d.dyad)
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(html.B(d.dyad)),
+                    html.Td(
+                        f"{d.before:+.2f} → {after[d.dyad]:+.2f}",
+                        className="num " + ("change-up" if change > 0 else "change-down")
+                        if abs(change) >= 0.005
+                        else "num",
+                    ),
+                    html.Td(f"set {o.value:+.2f}: {o.reason}" if o is not None else ""),
+                    html.Td(
+                        [
+                            html.Div(dyad_summary(d), className="dyad-summary"),
+                            html.Details(
+                                [
+                                    html.Summary("the full explanation"),
+                                    html.P(d.words, className="why-words"),
+                                ],
+                                className="why",
+                            ),
+                        ]
+                    ),
+                ]
+            )
+        )
+    return rows
+
+
+def notes_list(notes: list[Note], turn: int) -> dbc.Card:
+    """The white cell's notes of this turn, newest first (earlier ones are counted; the
+    report has them all)."""
+    now = [n for n in notes if n.turn == turn]
+    earlier = len(notes) - len(now)
+    items = [
+        html.Li(
+            [
+                dbc.Badge(n.phase, color="light", text_color="dark"),
+                html.Div(n.text, className="note-text"),
+            ]
+        )
+        for n in reversed(now)
+    ]
+    parts: list[Any] = [
+        html.Ul(items, className="note-list")
+        if items
+        else empty(f"No notes in turn {turn} yet: write one in the console's Notes card.")
+    ]
+    if earlier:
+        parts.append(
+            html.P(f"{earlier} earlier note(s) are kept for the report.", className="form-hint")
+        )
+    return card(f"White-cell notes, turn {turn}", *parts, id="notes")
 
 
 def graph(fig: go.Figure | None, graph_id: str) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from sim.workshop.game import Game
@@ -17,14 +18,19 @@ from sim.workshop.web.charts import fan, landscape, network, relations_over_time
 from sim.workshop.web.components import (
     PHASES,
     card,
+    empty,
     graph,
     header,
     injects_list,
     last_result,
-    orders_list,
+    notes_list,
+    proposal_rows,
     readiness,
     relations_table,
+    this_turns_orders,
 )
+
+TWO_CHARTS = {"display": "grid", "gridTemplateColumns": "1fr 1fr", "gap": "1em"}
 
 
 def live(game: Game, role: str) -> list[Any]:
@@ -40,7 +46,7 @@ def live(game: Game, role: str) -> list[Any]:
                     graph(network(game), "projector-network"),
                     graph(relations_over_time(game, view), "projector-relations"),
                 ],
-                style={"display": "grid", "gridTemplateColumns": "1fr 1fr", "gap": "1em"},
+                style=TWO_CHARTS,
             ),
             html.Div(
                 [
@@ -52,14 +58,15 @@ def live(game: Game, role: str) -> list[Any]:
                     ),
                     graph(landscape(last), "projector-landscape"),
                 ],
-                style={"display": "grid", "gridTemplateColumns": "1fr 1fr", "gap": "1em"},
+                style=TWO_CHARTS,
             ),
             injects_list(view),
         ]
         return parts
     parts += [readiness(view), relations_table(view), injects_list(view, role == "control")]
-    if role.startswith("team:"):
-        parts.append(orders_list(view["orders"], "Your moves this turn", withdraw=True))
+    # In results the committed turn's card (below) lists the moves played.
+    if role.startswith("team:") and view["phase"] != "results":
+        parts.append(this_turns_orders(view, "Your moves this turn", withdraw=True))
     if role == "control":
         parts += control_live(game, view)
     result = last_result(view)
@@ -71,8 +78,9 @@ def live(game: Game, role: str) -> list[Any]:
 
 
 def control_live(game: Game, view: dict[str, Any]) -> list[Any]:
-    """The white cell's live part: every order, scheduled events, the proposal."""
-    parts: list[Any] = [orders_list(view["orders"], "Orders this turn (all teams)")]
+    """The white cell's live part: every order, scheduled events, the turn's notes, the
+    proposal."""
+    parts: list[Any] = [this_turns_orders(view, "Orders this turn (all teams)")]
     events = view.get("scheduled_events") or []
     if events:
         parts.append(
@@ -81,191 +89,306 @@ def control_live(game: Game, view: dict[str, Any]) -> list[Any]:
                 html.Ul([html.Li(f"{e['event']}: {e['description']}") for e in events]),
             )
         )
+    parts.append(notes_list(game.notes("control"), game.turn))
     proposal = game.proposal("control")
     if proposal is None:
-        parts.append(card("Proposal", html.P("No proposal yet (adjudication: Propose).")))
+        waiting = (
+            "No proposal yet: press Propose."
+            if view["phase"] == "adjudication"
+            else "No proposal yet: the model proposes in adjudication."
+        )
+        parts.append(card("Proposal", empty(waiting)))
         return parts
     overrides = game.overrides("control")
     committed = {
         k: (overrides[k].value if k in overrides else v) for k, v in proposal.relations.items()
     }
-    rows = [
-        html.Tr(
-            [
-                html.Td(d.dyad),
-                html.Td(
-                    f"{proposal.relations_before[d.dyad]:+.2f} → {proposal.relations[d.dyad]:+.2f}"
-                ),
-                html.Td(
-                    f"set {overrides[d.dyad].value:+.2f}: {overrides[d.dyad].reason}"
-                    if d.dyad in overrides
-                    else ""
-                ),
-                html.Td(d.words),
-            ]
-        )
-        for d in proposal.dyads
-    ]
     stale = " (out of date: propose again)" if view.get("proposal_stale") else ""
+    table = dbc.Table(
+        [
+            html.Thead(
+                html.Tr([html.Th("Dyad"), html.Th("Proposed"), html.Th("Set"), html.Th("Why")])
+            ),
+            html.Tbody(proposal_rows(proposal.dyads, proposal.relations, overrides)),
+        ],
+        id="proposal-table",
+        size="sm",
+        hover=True,
+    )
     parts.append(
         card(
             f"Proposal for turn {proposal.turn}{stale}",
-            html.Table(html.Tbody(rows), id="proposal-table"),
-            html.P("Events: " + (", ".join(proposal.events) or "none")),
+            table,
+            html.P("Events: " + (", ".join(proposal.events) or "none"), className="form-hint"),
             graph(fan(game, proposal, committed, "Look-ahead fan"), "control-fan"),
         )
     )
     return parts
 
 
-def team_forms(game: Game, actor: str) -> html.Div:
-    """A team's form: move, target, intensity, rationale; submit; ready."""
+def _label(text: str, target: str) -> dbc.Label:
+    return dbc.Label(text, html_for=target)
+
+
+def team_forms(game: Game, actor: str) -> dbc.Card:
+    """A team's form: move, target, intensity, rationale; submit; ready. The move's
+    placeholder says whether moves are open (a callback sets it with the options)."""
     return card(
         f"Your move ({game.scenario.actors[actor].name})",
-        html.Label("Move"),
+        _label("Move", "team-move"),
         dcc.Dropdown(id="team-move", options=[], placeholder="(moves open in planning)"),
-        html.Label("Target"),
-        dcc.Dropdown(id="team-target", options=[]),
-        html.Label("Intensity"),
-        dcc.Dropdown(id="team-intensity", options=[]),
-        html.Div(id="team-move-help", style={"color": "#555", "margin": "0.3em 0"}),
-        html.Label("Rationale"),
-        dcc.Textarea(id="team-rationale", style={"width": "100%", "height": "6em"}),
+        _label("Target", "team-target"),
+        dcc.Dropdown(id="team-target", options=[], placeholder="choose a move first"),
+        _label("Intensity", "team-intensity"),
+        dcc.Dropdown(id="team-intensity", options=[], placeholder="choose a move first"),
+        html.Div(id="team-move-help", className="form-hint"),
+        _label("Rationale", "team-rationale"),
+        dbc.Textarea(
+            id="team-rationale",
+            rows=5,
+            placeholder="why this move: the room reads it after the turn",
+        ),
         html.Div(
             [
-                html.Button("Submit move", id="team-submit", n_clicks=0),
-                html.Button("Ready", id="team-ready", n_clicks=0),
-                html.Button("Not ready", id="team-unready", n_clicks=0),
+                dbc.Button("Submit move", id="team-submit", n_clicks=0, color="primary"),
+                dbc.Button("Ready", id="team-ready", n_clicks=0, color="success"),
+                dbc.Button(
+                    "Not ready", id="team-unready", n_clicks=0, color="secondary", outline=True
+                ),
             ],
-            style={"display": "flex", "gap": "0.5em"},
+            className="button-row",
         ),
-        html.Div(id="team-msg", role="status", style={"marginTop": "0.5em", "fontWeight": "bold"}),
+        dbc.Alert(id="team-msg", color="secondary", class_name="ws-msg"),
     )
 
 
+def confirmed(button: dbc.Button, message: str) -> dcc.ConfirmDialogProvider:
+    """``button`` behind a confirmation (the provider's id is the button's + '-confirm';
+    its ``submit_n_clicks`` is what the callback listens to)."""
+    return dcc.ConfirmDialogProvider(button, id=f"{button.id}-confirm", message=message)
+
+
 def control_forms(game: Game) -> html.Div:
-    """The white cell's console: phase, timer, adjudication, injects, rollback, fork,
-    report."""
-    dyads = list(game.relations)
-    teams = list(game.teams)
-    row = {"display": "flex", "gap": "0.5em", "flexWrap": "wrap", "alignItems": "center"}
+    """The white cell's console: phase, timer, adjudication, injects, notes, rollback,
+    fork, the end of the game, report. The confirmations' words are kept up to date
+    with the turn by a clientside callback (app.CONFIRM_JS)."""
+    dyads = [{"label": d, "value": d} for d in game.relations]
+    teams = [{"label": t, "value": t} for t in game.teams]
+    phases = [{"label": p, "value": p} for p in PHASES]
     return html.Div(
         [
-            html.Div(
-                id="ctl-msg", role="status", style={"fontWeight": "bold", "minHeight": "1.4em"}
-            ),
+            dbc.Alert(id="ctl-msg", color="secondary", class_name="ws-msg"),
             card(
                 "Phase and timer",
                 html.Div(
                     [
-                        html.Button("Next phase", id="ctl-advance", n_clicks=0),
-                        dcc.Dropdown(id="ctl-phase", options=PHASES, style={"width": "12em"}),
-                        html.Button("Set phase", id="ctl-set-phase", n_clicks=0),
-                        dcc.Input(
+                        dbc.Button("Next phase", id="ctl-advance", n_clicks=0, color="primary"),
+                        dbc.Select(
+                            id="ctl-phase",
+                            options=phases,
+                            placeholder="phase",
+                            style={"width": "10em"},
+                        ),
+                        dbc.Button("Set phase", id="ctl-set-phase", n_clicks=0, color="secondary"),
+                    ],
+                    className="button-row mt-0",
+                ),
+                html.Div(
+                    [
+                        dbc.Input(
                             id="ctl-minutes",
                             type="number",
                             min=0,
                             max=240,
                             value=10,
-                            style={"width": "5em"},
+                            style={"width": "6em"},
                         ),
-                        html.Button("Start timer (minutes)", id="ctl-timer", n_clicks=0),
+                        dbc.Button(
+                            "Start timer (minutes)", id="ctl-timer", n_clicks=0, color="secondary"
+                        ),
                     ],
-                    style=row,
+                    className="button-row",
                 ),
             ),
             card(
                 "Adjudication",
                 html.Div(
                     [
-                        html.Button("Propose", id="ctl-propose", n_clicks=0),
-                        html.Button("Accept and commit", id="ctl-commit", n_clicks=0),
+                        dbc.Button("Propose", id="ctl-propose", n_clicks=0, color="primary"),
+                        confirmed(
+                            dbc.Button(
+                                "Accept and commit", id="ctl-commit", n_clicks=0, color="success"
+                            ),
+                            "Commit this turn as shown? Every screen shows it at once.",
+                        ),
                     ],
-                    style=row,
+                    className="button-row mt-0",
                 ),
+                _label("Override a relation", "ctl-dyad"),
                 html.Div(
                     [
-                        dcc.Dropdown(
-                            id="ctl-dyad",
-                            options=dyads,
-                            placeholder="dyad",
-                            style={"width": "10em"},
+                        dbc.Select(
+                            id="ctl-dyad", options=dyads, placeholder="dyad", style={"width": "9em"}
                         ),
-                        dcc.Input(
+                        dbc.Input(
                             id="ctl-value",
                             type="number",
                             min=-1,
                             max=1,
                             step=0.01,
                             placeholder="-1..1",
+                            style={"width": "7em"},
                         ),
-                        dcc.Input(
+                        dbc.Input(
                             id="ctl-reason",
                             type="text",
-                            placeholder="reason (required)",
-                            maxLength=2000,
-                            style={"width": "24em"},
+                            placeholder="reason (required, kept in the record)",
+                            maxlength=2000,
+                            style={"flex": "1 1 14em"},
                         ),
-                        html.Button("Override", id="ctl-override", n_clicks=0),
+                        dbc.Button("Override", id="ctl-override", n_clicks=0, color="warning"),
                     ],
-                    style={**row, "marginTop": "0.5em"},
+                    className="button-row mt-0",
                 ),
             ),
             card(
                 "Inject",
-                dcc.Input(
-                    id="ctl-inject-title",
-                    type="text",
-                    placeholder="title",
-                    maxLength=200,
-                    style={"width": "100%"},
-                ),
-                dcc.Textarea(
-                    id="ctl-inject-text",
-                    placeholder="text",
-                    style={"width": "100%", "height": "5em"},
-                ),
+                dbc.Input(id="ctl-inject-title", type="text", placeholder="title", maxlength=200),
+                dbc.Textarea(id="ctl-inject-text", placeholder="text", rows=3, class_name="mt-2"),
                 html.Div(
                     [
-                        dcc.Dropdown(
+                        dbc.Select(
                             id="ctl-inject-vis",
-                            options=["all", "teams", "control"],
+                            options=[
+                                {"label": "everyone", "value": "all"},
+                                {"label": "these teams", "value": "teams"},
+                                {"label": "white cell only", "value": "control"},
+                            ],
                             value="all",
-                            clearable=False,
                             style={"width": "10em"},
                         ),
-                        dcc.Checklist(id="ctl-inject-teams", options=teams, value=[], inline=True),
-                        html.Button("Send inject", id="ctl-inject", n_clicks=0),
+                        dbc.Checklist(id="ctl-inject-teams", options=teams, value=[], inline=True),
+                        dbc.Button("Send inject", id="ctl-inject", n_clicks=0, color="primary"),
                     ],
-                    style=row,
+                    className="button-row",
                 ),
             ),
             card(
-                "Rollback, fork, report",
+                "Notes",
+                dbc.Textarea(
+                    id="ctl-note-text",
+                    rows=3,
+                    placeholder="a note for the record (the white cell's only; in the report)",
+                ),
+                html.Div(
+                    dbc.Button("Keep note", id="ctl-note", n_clicks=0, color="secondary"),
+                    className="button-row",
+                ),
+            ),
+            card(
+                "Rollback and fork",
                 html.Div(
                     [
-                        dcc.Input(id="ctl-turn", type="number", min=0, step=1, placeholder="turn"),
-                        html.Button("Roll back to turn", id="ctl-rollback", n_clicks=0),
-                        html.Button("Fork from turn", id="ctl-fork", n_clicks=0),
-                        html.Button("After-action report", id="ctl-aar", n_clicks=0),
+                        dbc.Input(
+                            id="ctl-turn",
+                            type="number",
+                            min=0,
+                            step=1,
+                            placeholder="turn",
+                            style={"width": "6em"},
+                        ),
+                        confirmed(
+                            dbc.Button(
+                                "Roll back to turn",
+                                id="ctl-rollback",
+                                n_clicks=0,
+                                color="danger",
+                                outline=True,
+                            ),
+                            "Roll back? Later turns are marked rolled back.",
+                        ),
+                        confirmed(
+                            dbc.Button(
+                                "Fork from turn", id="ctl-fork", n_clicks=0, color="secondary"
+                            ),
+                            "Fork a new game?",
+                        ),
+                        confirmed(
+                            dbc.Button(
+                                "Open the fork", id="ctl-open-fork", n_clicks=0, color="secondary"
+                            ),
+                            "Open the last fork made from this console in place of this game? "
+                            "Every screen switches to it at once; this game stays saved in "
+                            "its file.",
+                        ),
+                    ],
+                    className="button-row mt-0",
+                ),
+                html.P(
+                    "Open the fork plays the last fork made here, on every screen.",
+                    className="form-hint",
+                ),
+            ),
+            card(
+                "End the game",
+                dbc.Input(
+                    id="ctl-end-reason",
+                    type="text",
+                    placeholder="reason (kept in the record)",
+                    maxlength=2000,
+                ),
+                html.Div(
+                    [
+                        confirmed(
+                            dbc.Button(
+                                "End game",
+                                id="ctl-end",
+                                n_clicks=0,
+                                color="danger",
+                                disabled=True,
+                            ),
+                            "End the game?",
+                        ),
+                        html.Span(
+                            "A game ends after a committed turn (in results).",
+                            className="form-hint",
+                        ),
+                    ],
+                    className="button-row",
+                ),
+            ),
+            card(
+                "Report",
+                html.Div(
+                    [
+                        dbc.Button(
+                            "After-action report", id="ctl-aar", n_clicks=0, color="secondary"
+                        ),
                         dcc.Download(id="ctl-download"),
                     ],
-                    style=row,
+                    className="button-row mt-0",
                 ),
-                html.Div(id="ctl-aar-msg"),
+                dbc.Alert(id="ctl-aar-msg", color="secondary", class_name="ws-msg"),
             ),
         ]
     )
 
 
+def role_label(game: Game, role: str) -> str:
+    """The page's role in words, shown at the top of its page."""
+    if role.startswith("team:"):
+        actor = role.partition(":")[2]
+        name = game.teams.get(actor) or actor
+        team = name if name.lower().startswith("team") else f"Team {name}"
+        return f"{team} ({game.scenario.actors[actor].name})"
+    return {"control": "White cell console", "observer": "Observer", "projector": "Projector"}.get(
+        role, role
+    )
+
+
 def shell(game: Game, role: str) -> list[Any]:
     """The static part of ``role``'s page (forms are kept while the live part updates)."""
-    label = {
-        "control": "White cell console",
-        "observer": "Observer",
-        "projector": "Projector",
-    }.get(role, f"Team page: {role.partition(':')[2]}")
-    parts: list[Any] = [html.Div(label, id="role-label", style={"color": "#666"})]
+    parts: list[Any] = []
     if role == "control":
         parts.append(control_forms(game))
     elif role.startswith("team:"):

@@ -6,10 +6,16 @@
   browser says: a code that matches nothing is no role at all. Codes are compared in
   constant time (:func:`hmac.compare_digest`) against every known code, without stopping
   at the first match.
-- **Rates.** A token bucket per code (or per client address when the request carries no
-  code): ``burst`` requests at once, refilled at ``rate`` per second. Over the limit the
-  server answers 429.
+- **Rates.** A token bucket per code and client address (or per address when the
+  request carries no valid code): ``burst`` requests at once, refilled at ``rate`` per
+  second; a poll of ``/api/state`` costs a tenth of a request. Over the limit the server
+  answers 429.
 - **Sizes.** Flask's ``MAX_CONTENT_LENGTH`` bounds a request's body (413 beyond it).
+- **Asset paths.** A path under ``/_dash-component-suites/`` or ``/assets/`` that names
+  no file the app serves (an unregistered file, ``..``, a NUL or other control character,
+  bytes that are not UTF-8, a folder, more than :data:`MAX_ASSET_PATH` characters, a
+  registered file missing from its package) answers 404 with a line of text, not Dash's
+  page and not a 500.
 """
 
 from __future__ import annotations
@@ -22,12 +28,20 @@ import time
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qs
 
+from dash.exceptions import DependencyException
 from flask import Flask, Response, request
 
 CODE_BYTES = 16
 MAX_CONTENT_LENGTH = 64 * 1024
 DEFAULT_RATE, DEFAULT_BURST = 20.0, 60.0
+STATE_PATH = "/api/state"
+STATE_POLL_COST = 0.1
+"""What one poll of ``/api/state`` (a few bytes, nothing built) takes from a bucket: a
+page polls twice a second, and fifteen observer screens on one address stay within it."""
 MAX_BUCKETS = 10_000
+ASSET_PREFIXES = ("/_dash-component-suites/", "/assets/")
+MAX_ASSET_PATH = 512
+NO_FILE = "There is no such file."
 
 
 def new_code() -> str:
@@ -96,18 +110,18 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
-    def allow(self, key: str) -> bool:
-        """Take one token from ``key``'s bucket; False when it is empty."""
+    def allow(self, key: str, cost: float = 1.0) -> bool:
+        """Take ``cost`` tokens from ``key``'s bucket; False when it has fewer."""
         now = self._clock()
         with self._lock:
             if key not in self._buckets and len(self._buckets) >= MAX_BUCKETS:
                 self._buckets.clear()  # bounded memory: unknown keys cannot grow it forever
             tokens, then = self._buckets.get(key, (self.burst, now))
             tokens = min(self.burst, tokens + (now - then) * self.rate)
-            if tokens < 1.0:
+            if tokens < cost:
                 self._buckets[key] = (tokens, now)
                 return False
-            self._buckets[key] = (tokens - 1.0, now)
+            self._buckets[key] = (tokens - cost, now)
             return True
 
 
@@ -149,10 +163,31 @@ def install_guards(
         if length is not None and length > max_bytes:
             return _plain(413, "The request is too large.")
         code = request_code()
-        key = f"code:{code}" if codes.role_for(code) else f"addr:{request.remote_addr}"
-        if not limiter.allow(key):
+        # One bucket per code and client: the laptops of a team, or the observers of a
+        # room, who share a code, do not share a bucket.
+        addr = request.remote_addr
+        key = f"code:{code}@{addr}" if codes.role_for(code) else f"addr:{addr}"
+        cost = STATE_POLL_COST if request.path == STATE_PATH else 1.0
+        if not limiter.allow(key, cost):
             return _plain(429, "Too many requests: wait a moment and try again.")
         return None
+
+    @server.before_request
+    def _assets() -> Response | None:
+        if is_malformed_asset_path(request.path):
+            return _plain(404, NO_FILE)
+        return None
+
+    # Dash raises these for a component-suite path that names no file it registered, or
+    # a registered file its package does not ship (some source maps): the browser asked
+    # for something that does not exist, which is no server error.
+    server.register_error_handler(DependencyException, _handler(404, NO_FILE))
+
+    @server.errorhandler(FileNotFoundError)
+    def _missing(error: FileNotFoundError) -> Response:
+        if request.path.startswith(ASSET_PREFIXES):
+            return _plain(404, NO_FILE)
+        raise error  # anywhere else: Flask's own handling (logged, then the 500 below)
 
     @server.after_request
     def _headers(response: Response) -> Response:
@@ -170,6 +205,24 @@ def install_guards(
         (500, "Something went wrong on the server; the game itself was not changed."),
     ):
         server.register_error_handler(status, _handler(status, text))
+
+
+def is_malformed_asset_path(path: str) -> bool:
+    """Whether ``path`` (a request's decoded path) is under an asset prefix but cannot name
+    a file there: a folder, a ``.`` or ``..`` segment, a control character or backslash,
+    bytes that were not UTF-8 (decoded as U+FFFD), or too long."""
+    if path.rstrip("/") in (p.rstrip("/") for p in ASSET_PREFIXES):
+        return True
+    if not path.startswith(ASSET_PREFIXES):
+        return False
+    if len(path) > MAX_ASSET_PATH or path.endswith("/"):
+        return True
+    if any(ord(c) < 32 or c in "\\\x7f\ufffd" for c in path):
+        return True
+    parts = path.split("/")[2:]  # "/_dash-component-suites/dash/x.js" -> dash, x.js
+    if path.startswith(ASSET_PREFIXES[0]) and len(parts) < 2:
+        return True  # a package and no file in it
+    return any(part in ("", ".", "..") for part in parts)
 
 
 def _handler(status: int, text: str) -> Callable[[object], Response]:

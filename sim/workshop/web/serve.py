@@ -1,31 +1,83 @@
-"""Serving the app: a WSGI server in this process that can be shut down.
+"""Serving the app: a production WSGI server (waitress) in this process that can be stopped.
 
-The engine's SQLite connection belongs to the thread that opened the game (Python's
-``sqlite3`` checks it), so the server answers every request in that same thread: one
-request at a time, which is plenty for a room of a few teams polling once a second.
-:func:`serve_forever` serves in the calling thread (the ``workshop`` command);
-:func:`start` opens the game *and* serves it in a background thread (the tests). Both
-bind to the host given, 127.0.0.1 unless the caller says otherwise.
+A room is thirty screens on one laptop, so requests are answered by a pool of threads
+(``threads``, 16 by default): a page's poll never waits behind another page's. The game
+engine serialises what must be serialised: every action and every read of the game holds
+the :class:`~sim.workshop.game.Game`'s lock, and its SQLite connection is shared by the
+threads under that lock (the engine is the one writer). What pages show is built once per
+change of the game and per role and served from memory (:mod:`sim.workshop.web.views`),
+and long work (the model's proposal) runs off the request path
+(:mod:`sim.workshop.web.jobs`).
+
+:func:`make` binds the server (127.0.0.1 unless the caller says otherwise; port 0: a free
+port); :func:`serve_forever` serves in the calling thread until Ctrl-C (the ``workshop``
+command); :func:`start` opens the game *and* serves it in a background thread (the
+tests).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from dash import Dash
-from werkzeug.serving import BaseWSGIServer, make_server
+from waitress.server import create_server
 
 LOCALHOST = "127.0.0.1"
+THREADS = 16
+"""Request threads: more than the screens that poll at the same moment need."""
+
+
+class Server:
+    """A bound waitress server: ``host`` and ``port`` as bound, :meth:`serve_forever`,
+    :meth:`shutdown` (from any thread) and :meth:`close`."""
+
+    def __init__(self, app: Dash, host: str, port: int, threads: int = THREADS) -> None:
+        # waitress logs every queued request at WARNING when all threads are busy; that is
+        # load, not an error, and it would bury the command's own lines
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+        self._server: Any = create_server(
+            app.server,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="alignsim-workshop",
+            clear_untrusted_proxy_headers=True,
+        )
+        self.host: str = str(self._server.effective_host)
+        self.port: int = int(self._server.effective_port)
+        self._stopped = threading.Event()
+
+    def serve_forever(self) -> None:
+        """Serve until :meth:`shutdown` (or KeyboardInterrupt in this thread)."""
+        try:
+            self._server.run()
+        finally:
+            self._stopped.set()
+
+    def shutdown(self, timeout: float = 10.0) -> None:
+        """Stop serving: close every connection in the server's own loop, which then ends."""
+
+        def close_all() -> None:
+            for dispatcher in list(self._server._map.values()):
+                dispatcher.close()
+
+        self._server.trigger.pull_trigger(close_all)
+        self._stopped.wait(timeout)
+
+    def close(self) -> None:
+        """Stop the request threads (what is running finishes)."""
+        self._server.task_dispatcher.shutdown()
 
 
 @dataclass
 class Running:
     """A server running in a background thread, with what its factory returned."""
 
-    server: BaseWSGIServer
+    server: Server
     thread: threading.Thread
     made: Any
 
@@ -40,19 +92,20 @@ class Running:
         self.thread.join(timeout=10)
 
 
-def make(app: Dash, host: str = LOCALHOST, port: int = 8050) -> BaseWSGIServer:
-    """A single-threaded WSGI server for the app (port 0: a free port)."""
-    return make_server(host, port, app.server, threaded=False)
+def make(app: Dash, host: str = LOCALHOST, port: int = 8050, threads: int = THREADS) -> Server:
+    """A threaded WSGI server for the app, bound and ready to serve (port 0: a free
+    port). Raises OSError when the address is taken."""
+    return Server(app, host, port, threads)
 
 
-def serve_forever(server: BaseWSGIServer) -> None:
-    """Serve in this thread until interrupted (Ctrl-C), then close the socket."""
+def serve_forever(server: Server) -> None:
+    """Serve in this thread until interrupted (Ctrl-C), then stop the request threads."""
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        server.close()
 
 
 def start(
@@ -81,7 +134,7 @@ def start(
         try:
             server.serve_forever()
         finally:
-            server.server_close()
+            server.close()
             if cleanup is not None:
                 cleanup(made)
 

@@ -1,0 +1,193 @@
+"""How fast the workshop server brings thirty screens up to date, without browsers.
+
+    .venv/bin/python benchmarks/workshop_server.py [--screens 30] [--turns 3]
+        [--poll 0.5] [--scenario scenarios/baseline-point.yaml]
+
+``benchmarks/workshop_room.py`` drives real browsers; on this 2-core machine thirty
+chromium pages drawing Plotly charts take most of the CPU the server would need (in a
+room every screen is its own laptop). This benchmark measures the server alone: the game
+is served in this process (:func:`sim.workshop.web.serve.start`, the threaded server),
+and each screen is a thread that does what a page does over HTTP: it asks
+``/api/state`` every ``--poll`` seconds and, when the log position changed, asks for its
+live part (the ``render_live`` callback, as the browser posts it). The screens are the
+room's: 1 console, 12 team screens (4 teams x 3), 2 projectors, 15 observers. The white
+cell acts through the engine's web actions (``sim.workshop.web.actions.control``) in
+this process: next phase to planning, locked, adjudication, propose (in the background;
+the wait is for the proposal's write), commit and next phase to the next briefing, for
+``--turns`` turns.
+
+For every action it prints p50, p95 and max of the latency from the action returning to
+each screen having received its new live part, and the screens stale after 3 s; the
+reference is the same with one screen, in the same run. Loopback only; every wait is
+bounded and the threads stop at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from sim.workshop.game import Game
+from sim.workshop.phases import Phase
+from sim.workshop.web import actions
+from sim.workshop.web.app import create_app
+from sim.workshop.web.serve import start
+
+ROOT = Path(__file__).resolve().parent.parent
+TEAMS = ["JPN", "RUS", "CHN", "USA"]
+STALE_S = 3.0
+WAIT_S = 20.0
+
+
+def room_roles(screens: int) -> list[str]:
+    """The roles of the room's screens: console, 3 per team, 2 projectors, observers."""
+    roles = ["control"] + [f"team:{t}" for t in TEAMS for _ in range(3)] + ["projector"] * 2
+    roles += ["observer"] * max(0, screens - len(roles))
+    return roles[:screens]
+
+
+class Screen(threading.Thread):
+    """One screen: polls the state, fetches its live part when the game changed."""
+
+    def __init__(self, base: str, code: str, poll: float, stop: threading.Event) -> None:
+        super().__init__(daemon=True)
+        self.base, self.code, self.poll, self.stop = base, code, poll, stop
+        self.seen_seq = -1
+        self.updated: dict[int, float] = {}  # seq -> when its live part arrived
+        self.errors = 0
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                with urllib.request.urlopen(
+                    f"{self.base}/api/state?code={self.code}", timeout=30
+                ) as r:
+                    state = json.load(r)
+                if state["seq"] != self.seen_seq:
+                    self.render(state)
+                    self.seen_seq = state["seq"]
+                    self.updated[state["seq"]] = time.monotonic()
+            except Exception:  # a failed request is counted; the page would retry
+                self.errors += 1
+            self.stop.wait(self.poll)
+
+    def render(self, state: dict) -> None:
+        body = {
+            "output": "live.children",
+            "outputs": {"id": "live", "property": "children"},
+            "inputs": [{"id": "seq", "property": "data", "value": state}],
+            "state": [{"id": "url", "property": "search", "value": f"?code={self.code}"}],
+            "changedPropIds": ["seq.data"],
+        }
+        request = urllib.request.Request(
+            f"{self.base}/_dash-update-component",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as r:
+            r.read()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure(scenario: Path, screens: int, turns: int, poll: float, label: str) -> list[float]:
+    """Serve a fresh game to ``screens`` screens, play ``turns`` turns; print and return
+    every latency (s)."""
+    folder = Path(tempfile.mkdtemp(prefix="workshop-server-"))
+    box: dict = {}
+
+    def factory():
+        game = Game.create(folder / "game.sqlite", scenario, None, TEAMS)
+        app, web = create_app(game, out_dir=folder / "aar")
+        box["web"] = web
+        return app, web
+
+    running = start(factory, cleanup=lambda web: web.game.close())
+    web: actions.WebGame = box["web"]
+    codes = {r: web.codes.code(r) for r in web.codes.roles}
+    stop = threading.Event()
+    room = [Screen(running.url, codes[r], poll, stop) for r in room_roles(screens)]
+    for s in room:
+        s.start()
+    ctl = f"?code={codes['control']}"
+    rows: dict[str, list[float]] = {}
+    stale = 0
+    started = time.monotonic()
+
+    def act(kind: str, do) -> None:
+        nonlocal stale
+        message = do()
+        if message.startswith("Refused"):
+            raise SystemExit(f"{label}: {kind} refused: {message}")
+        done, seq = time.monotonic(), web.game.seq
+        end = done + WAIT_S
+        while time.monotonic() < end and any(seq not in s.updated for s in room):
+            time.sleep(0.01)
+        for s in room:
+            got = s.updated.get(seq)
+            if got is None or got - done > STALE_S:
+                stale += 1
+            if got is not None:
+                rows.setdefault(kind, []).append(max(0.0, got - done))
+
+    try:
+        for _ in range(turns):
+            for phase in ("planning", "locked", "adjudication"):
+                act(phase, lambda: actions.control(web, ctl, "advance", {}))
+            actions.control(web, ctl, "propose", {})
+            assert web.jobs.wait(300), "the proposal did not finish"
+            act("commit", lambda: actions.control(web, ctl, "commit", {}))
+            if web.game.phase is Phase.RESULTS and not web.game.finished:
+                act("briefing", lambda: actions.control(web, ctl, "advance", {}))
+    finally:
+        stop.set()
+        for s in room:
+            s.join(timeout=35)
+        running.stop()
+    every = [x for xs in rows.values() for x in xs]
+    print(f"== {label}: {screens} screen(s), {turns} turn(s), poll {poll:g} s ==")
+    print("  action         n     p50     p95     max")
+    for kind, xs in rows.items():
+        p50, p95 = percentile(xs, 0.5), percentile(xs, 0.95)
+        print(f"  {kind:<12} {len(xs):>3}  {p50:6.2f}  {p95:6.2f}  {max(xs):6.2f}")
+    print(
+        f"  all          {len(every):>3}  {percentile(every, 0.5):6.2f}  "
+        f"{percentile(every, 0.95):6.2f}  {max(every):6.2f}"
+    )
+    errors = sum(s.errors for s in room)
+    print(
+        f"  stale after {STALE_S:g} s: {stale}; failed requests: {errors}; views built: "
+        f"{web.views.builds}; time {time.monotonic() - started:.1f} s"
+    )
+    return every
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--screens", type=int, default=30)
+    parser.add_argument("--turns", type=int, default=3)
+    parser.add_argument("--poll", type=float, default=0.5, help="seconds between polls")
+    parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios/baseline-point.yaml")
+    args = parser.parse_args()
+    reference = measure(args.scenario, 1, 1, args.poll, "reference")
+    room = measure(args.scenario, args.screens, args.turns, args.poll, "room")
+    ratio = percentile(room, 0.95) / max(percentile(reference, 0.95), 1e-9)
+    print(f"p95 of the room against one screen: x{ratio:.1f}")
+    print(
+        "command:", shlex.join([".venv/bin/python", "benchmarks/workshop_server.py", *sys.argv[1:]])
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

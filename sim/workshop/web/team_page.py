@@ -1,0 +1,114 @@
+"""The team page's callbacks: the moves open to the team, its form, submit, ready and
+withdraw. Every callback maps the page's code to its role first; the engine decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
+
+from sim.workshop.web import actions
+from sim.workshop.web.actions import succeeded
+
+
+def register(app: Dash, web: actions.WebGame) -> None:
+    """Add the team page's callbacks to ``app`` (they read ``web.game`` at every call)."""
+
+    @app.callback(
+        Output("team-move", "options"),
+        Output("team-move", "placeholder"),
+        Input("seq", "data"),
+        State("url", "search"),
+    )
+    def team_moves(_seen: Any, search: str | None) -> Any:
+        role = web.codes.role_for_search(search)
+        if role is None or not role.startswith("team:"):
+            return [], no_update
+        try:
+            moves = web.game.legal_moves(role)
+        except Exception:
+            return [], "(moves cannot be listed now)"
+        if not moves:
+            over = web.game.finished
+            return [], "(the game has ended)" if over else "(moves open in planning)"
+        return [{"label": m.label, "value": m.move} for m in moves], "choose a move"
+
+    @app.callback(
+        Output("team-target", "options"),
+        Output("team-intensity", "options"),
+        Output("team-intensity", "value"),
+        Output("team-move-help", "children"),
+        Input("team-move", "value"),
+        State("url", "search"),
+    )
+    def team_move_details(move: str | None, search: str | None) -> tuple[Any, Any, Any, Any]:
+        role = web.codes.role_for_search(search)
+        if role is None or not role.startswith("team:") or not move:
+            return [], [], None, ""
+        try:
+            legal = {m.move: m for m in web.game.legal_moves(role)}
+        except Exception:
+            legal = {}
+        m = legal.get(move)
+        if m is None:
+            return [], [], None, "This move is not open now."
+        need = "a rationale is required" if m.rationale_required else "rationale optional"
+        help_text = f"{m.description} ({need}, at most {m.rationale_max_length} characters)"
+        return m.targets, m.intensities, m.intensities[0] if m.intensities else None, help_text
+
+    # A successful submit clears the form: move, target and rationale here; the move's
+    # clearing resets the targets and intensities (team_move_details).
+    @app.callback(
+        Output("team-msg", "children"),
+        Output("team-move", "value"),
+        Output("team-target", "value"),
+        Output("team-rationale", "value"),
+        Input("team-submit", "n_clicks"),
+        Input("team-ready", "n_clicks"),
+        Input("team-unready", "n_clicks"),
+        State("url", "search"),
+        State("team-move", "value"),
+        State("team-target", "value"),
+        State("team-intensity", "value"),
+        State("team-rationale", "value"),
+        State("seq", "data"),
+        prevent_initial_call=True,
+    )
+    def team_action(
+        _submit: Any,
+        _ready: Any,
+        _unready: Any,
+        search: str | None,
+        move: Any,
+        target: Any,
+        intensity: Any,
+        rationale: Any,
+        seen: Any,
+    ) -> Any:
+        trigger = ctx.triggered_id
+        keep = (no_update, no_update, no_update)
+        if trigger == "team-submit":
+            text = actions.submit(web, search, move, target, intensity, rationale, seen)
+            return (text, None, None, "") if succeeded(text) else (text, *keep)
+        if trigger == "team-ready":
+            return actions.ready(web, search, True, seen), *keep
+        if trigger == "team-unready":
+            return actions.ready(web, search, False, seen), *keep
+        return no_update, *keep
+
+    # Withdraw buttons come and go with every refresh of the live view, and each new one
+    # fires its callback once. In a callback of its own (writing the same message), that
+    # firing cannot supersede a click on Submit or Ready made at the same moment: Dash
+    # drops the older of two pending requests of one callback, so a shared callback lost
+    # such clicks.
+    @app.callback(
+        Output("team-msg", "children", allow_duplicate=True),
+        Input({"type": "withdraw", "order": ALL}, "n_clicks"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def team_withdraw(_withdraws: Any, search: str | None) -> Any:
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
+            return no_update  # a button that just appeared
+        return actions.withdraw(web, search, trigger.get("order"))
