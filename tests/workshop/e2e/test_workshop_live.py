@@ -1,0 +1,211 @@
+"""The pages stay with the game in a real browser: a restart, and two white-cell tabs.
+
+The first test runs ``run.py workshop`` as a subprocess on a fixed port, stops it with
+SIGTERM while a console and an observer page are open, and starts it again on the same
+game file and port: the pages say "reconnecting" meanwhile and "live" again after, without
+a reload, and the console's next action works against the new server. The second test
+clicks Next phase on two consoles that both show the briefing: one advances the game, the
+other is refused because the game has moved on. Every wait is on a state the page shows
+(or a line the server prints), never a fixed sleep; everything runs over loopback.
+Skipped like the other browser tests when chromium or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+# Importing the browser tests' module skips this one too when chromium or Playwright is
+# missing (its module-level checks), and shares its launch flags and page helpers.
+from test_workshop_browser import ARGS, CHROMIUM, LAUNCH_MS, open_page, sync_api
+from workshop_support import ROOT, make_game
+
+from sim.workshop.web.app import create_app
+from sim.workshop.web.serve import LOCALHOST, start
+
+# A bound that ends the test if a page never gets there, not a speed target.
+WAIT_MS = 60_000
+# Seconds: the command imports the model and dash on a shared machine before it listens.
+START_S = 180.0
+ENV = {
+    **os.environ,
+    "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}",
+    "PYTHONUNBUFFERED": "1",
+}
+URL_LINE = r"^\s+(\S+)\s+(http://127\.0\.0\.1:\d+/play\?code=\S+)$"
+LIVE = "live · updated"
+RECONNECTING = "reconnecting"
+
+
+class Lines:
+    """The lines a subprocess prints, read in a thread so that waiting can be bounded."""
+
+    def __init__(self, stream) -> None:
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+
+    def _pump(self, stream) -> None:
+        for line in stream:
+            self._queue.put(line.rstrip("\n"))
+        self._queue.put(None)
+
+    def wait_for(self, pattern: str, timeout: float = START_S) -> re.Match[str]:
+        """The first line (from now on) matching ``pattern``; fails at EOF or timeout."""
+        while True:
+            try:
+                line = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                raise AssertionError(f"no line matching {pattern!r}; saw {self.seen}") from None
+            if line is None:
+                raise AssertionError(f"the process ended before {pattern!r}; saw {self.seen}")
+            self.seen.append(line)
+            found = re.search(pattern, line)
+            if found:
+                return found
+
+
+def free_port() -> int:
+    """A port nobody listens on now (the server binds it itself, twice in a row)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOCALHOST, 0))
+        return probe.getsockname()[1]
+
+
+def serve(game: Path, port: int) -> tuple[subprocess.Popen[str], Lines, dict[str, str]]:
+    """``run.py workshop`` on ``game`` and ``port``; returned once it serves, with the
+    join URL it printed for each role."""
+    command = [sys.executable, "run.py", "workshop", "scenarios/baseline.yaml"]
+    proc = subprocess.Popen(
+        [*command, "--teams", "JPN,RUS", "--port", str(port), "--game", str(game)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # a refusal to start shows in the lines seen
+        text=True,
+        env=ENV,
+        cwd=ROOT,
+    )
+    lines = Lines(proc.stdout)
+    urls: dict[str, str] = {}
+    while not (found := lines.wait_for(f"{URL_LINE}|^serving")).group(0).startswith("serving"):
+        urls[found.group(1)] = found.group(2)
+    return proc, lines, urls
+
+
+def finish(proc: subprocess.Popen[str] | None) -> None:
+    if proc is not None and proc.poll() is None:
+        proc.kill()
+    if proc is not None:
+        proc.wait(timeout=START_S)
+
+
+def join(browser, url: str, dialogs: list[str]):
+    """A page in its own context, joined with the code in ``url``; the dialogs it
+    raises are recorded in ``dialogs`` (none should be)."""
+    base, code = url.split("/play?code=")
+    page = open_page(browser, base, code, dialogs)
+    page.set_default_timeout(WAIT_MS)
+    return page
+
+
+def expect(locator, text: str) -> None:
+    sync_api.expect(locator).to_contain_text(text, timeout=WAIT_MS)
+
+
+@pytest.fixture
+def browser():
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=LAUNCH_MS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def test_the_pages_say_reconnecting_while_the_server_is_down_and_catch_up_after(tmp_path, browser):
+    game, port = tmp_path / "game.sqlite", free_port()
+    first = second = None
+    try:
+        first, lines, urls = serve(game, port)
+        assert {"control", "observer"} <= urls.keys(), lines.seen
+        dialogs: list[str] = []
+        control = join(browser, urls["control"], dialogs)
+        observer = join(browser, urls["observer"], dialogs)
+        for page in (control, observer):
+            expect(page.locator("#link"), LIVE)
+            expect(page.locator("#turn-label"), "briefing")
+
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(timeout=START_S) == 0, lines.seen
+        lines.wait_for("^stopped")
+        for page in (control, observer):
+            expect(page.locator("#link"), RECONNECTING)
+
+        second, lines, again = serve(game, port)
+        assert again == urls  # the codes kept beside the game file: the same URLs
+        for page in (control, observer):  # the same pages, not reloaded
+            expect(page.locator("#link"), LIVE)
+        expect(control.locator("#turn-label"), "briefing")
+        control.locator("#ctl-advance").click()
+        expect(control.locator("#ctl-msg"), "Phase: planning")
+        expect(observer.locator("#turn-label"), "planning")
+        assert dialogs == []
+    finally:
+        finish(first)
+        finish(second)
+
+
+def test_two_consoles_that_showed_the_briefing_advance_the_game_once(tmp_path, browser):
+    running = start(
+        lambda: create_app(make_game(tmp_path), out_dir=tmp_path / "aar"),
+        cleanup=lambda web: web.game.close(),
+    )
+    try:
+        web, url = running.made, running.url
+        control_url = f"{url}/play?code={web.codes.code('control')}"
+        dialogs: list[str] = []
+        tabs = [join(browser, control_url, dialogs), join(browser, control_url, dialogs)]
+        for tab in tabs:
+            expect(tab.locator("#turn-label"), "briefing")
+            expect(tab.locator("#link"), LIVE)
+        # Both tabs keep showing the briefing until both have clicked: their polls fail
+        # from now on (they say "reconnecting" once one has), so neither can learn of the
+        # other's click in between, however the clicks and polls interleave.
+        for tab in tabs:
+            tab.route("**/api/state*", lambda route: route.abort())
+        for tab in tabs:
+            expect(tab.locator("#link"), RECONNECTING)
+            expect(tab.locator("#turn-label"), "briefing")
+        for tab in tabs:  # one right after the other: the two actions are in flight at once
+            tab.locator("#ctl-advance").click()
+        for tab in tabs:
+            answered = sync_api.expect(tab.locator("#ctl-msg"))
+            answered.to_have_text(re.compile(r"\S"), timeout=WAIT_MS)
+        messages = [tab.locator("#ctl-msg").inner_text() for tab in tabs]
+        refused = [m for m in messages if m.startswith("Refused:")]
+        assert [m for m in messages if m not in refused] == ["Phase: planning."], messages
+        assert len(refused) == 1, messages
+        assert refused[0].startswith("Refused: this page showed turn 1 (briefing), "), messages
+        assert "but the game has moved on to turn 1 (planning)" in refused[0], messages
+
+        for tab in tabs:
+            tab.unroute("**/api/state*")
+        for tab in tabs:  # both catch up with the one change made
+            expect(tab.locator("#link"), LIVE)
+            expect(tab.locator("#turn-label"), "planning")
+        observer = join(browser, f"{url}/play?code={web.codes.code('observer')}", dialogs)
+        expect(observer.locator("#turn-label"), "Turn 1 of")
+        expect(observer.locator("#turn-label"), "planning")
+        state = observer.request.get(f"{url}/api/state?code={web.codes.code('observer')}")
+        assert (state.json()["turn"], state.json()["phase"]) == (1, "planning")
+        assert dialogs == []
+    finally:
+        running.stop()
