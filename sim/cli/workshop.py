@@ -3,7 +3,7 @@
 Usage::
 
     python run.py workshop FILE [--host 127.0.0.1] [--port 8050] [--teams JPN,RUS]
-                           [--game PATH] [--catalogue FILE]
+                           [--game PATH] [--catalogue FILE] [--poll SECONDS]
 
 Creates a game on the scenario FILE (or reopens ``--game``), prints one URL with a random
 join code for each role (control, one per team, observer, projector) and serves the web
@@ -46,6 +46,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("scenario", type=Path, metavar="FILE", help="the scenario file")
     p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8050, help="port (default 8050)")
+    p.add_argument(
+        "--poll",
+        type=float,
+        default=0.5,
+        metavar="SECONDS",
+        help="how often each page asks whether the game changed (default 0.5; 0.2 to 10)",
+    )
     p.add_argument(
         "--teams", default="", metavar="JPN,RUS", help="the states played by teams (new game)"
     )
@@ -104,6 +111,8 @@ def _serve(args: argparse.Namespace) -> int:
     from sim.workshop.web.serve import LOCALHOST, make, serve_forever  # deferred: heavy
 
     host = args.host or LOCALHOST
+    if not 0.2 <= args.poll <= 10:
+        return fail(f"--poll {args.poll:g}: expected 0.2 to 10 seconds")
     if not 0 <= args.port <= 65535:
         return fail(f"--port {args.port}: expected 0..65535")
     try:
@@ -113,7 +122,7 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         return fail(f"cannot start the workshop: {exc.strerror or exc}")
     try:
-        app, web = create_app(game)
+        app, web = create_app(game, poll_ms=round(args.poll * 1000))
         try:
             server = make(app, host, args.port)
         except OSError as exc:

@@ -394,6 +394,15 @@ def test_the_workshop_command_refuses_a_corrupted_game(tmp_path, capsys):
     assert bad.read_bytes() == before
 
 
+def test_the_workshop_command_refuses_a_poll_out_of_range(tmp_path, capsys):
+    from sim.cli.main import main
+
+    game = tmp_path / "g.sqlite"
+    code = main(["workshop", "scenarios/baseline.yaml", "--game", str(game), "--poll", "0.05"])
+    assert code == 2 and "--poll 0.05: expected 0.2 to 10 seconds" in capsys.readouterr().err
+    assert not game.exists()  # refused before anything was created
+
+
 def test_a_page_that_showed_another_phase_is_refused_and_told(served):
     """Two consoles click Next phase at once: the first moves the game, the second (which
     still shows the old phase) is refused, and so is a team page left on a past turn."""
