@@ -6,6 +6,9 @@ look-ahead is short and thin so that the tests stay fast.
 
 from __future__ import annotations
 
+import queue
+import re
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -72,3 +75,33 @@ def play_turn(game: Game, orders: list[tuple] = (), overrides: dict | None = Non
 def next_turn(game: Game) -> None:
     """From the results of a turn to the next turn's briefing."""
     game.advance("control")
+
+
+class Lines:
+    """The lines a subprocess prints, read in a thread so that waiting can be bounded;
+    ``timeout``: how long :meth:`wait_for` waits for a line by default (seconds)."""
+
+    def __init__(self, stream, timeout: float) -> None:
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self.seen: list[str] = []
+        self.timeout = timeout
+        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+
+    def _pump(self, stream) -> None:
+        for line in stream:
+            self._queue.put(line.rstrip("\n"))
+        self._queue.put(None)
+
+    def wait_for(self, pattern: str, timeout: float | None = None) -> re.Match[str]:
+        """The first line (from now on) matching ``pattern``; fails at EOF or timeout."""
+        while True:
+            try:
+                line = self._queue.get(timeout=self.timeout if timeout is None else timeout)
+            except queue.Empty:
+                raise AssertionError(f"no line matching {pattern!r}; saw {self.seen}") from None
+            if line is None:
+                raise AssertionError(f"the process ended before {pattern!r}; saw {self.seen}")
+            self.seen.append(line)
+            found = re.search(pattern, line)
+            if found:
+                return found

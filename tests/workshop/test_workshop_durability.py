@@ -10,18 +10,16 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import queue
 import re
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
-from workshop_support import ROOT, make_game, play_turn, to_phase
+from workshop_support import ROOT, Lines, make_game, play_turn, to_phase
 
 from sim.workshop import Game, Phase
 from sim.workshop.errors import GameInUse
@@ -48,34 +46,6 @@ print("closed", flush=True)
 """
 
 
-class Lines:
-    """The lines a subprocess prints, read in a thread so that waiting can be bounded."""
-
-    def __init__(self, stream) -> None:
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
-
-    def _pump(self, stream) -> None:
-        for line in stream:
-            self._queue.put(line.rstrip("\n"))
-        self._queue.put(None)
-
-    def wait_for(self, pattern: str, timeout: float = WAIT) -> re.Match[str]:
-        """The first line (from now on) matching ``pattern``; fails at EOF or timeout."""
-        while True:
-            try:
-                line = self._queue.get(timeout=timeout)
-            except queue.Empty:
-                raise AssertionError(f"no line matching {pattern!r}; saw {self.seen}") from None
-            if line is None:
-                raise AssertionError(f"the process ended before {pattern!r}; saw {self.seen}")
-            self.seen.append(line)
-            found = re.search(pattern, line)
-            if found:
-                return found
-
-
 def hold(path: Path) -> tuple[subprocess.Popen[str], Lines, int]:
     """A subprocess holding ``path`` for writing; returns it once it holds the game."""
     proc = subprocess.Popen(
@@ -87,7 +57,7 @@ def hold(path: Path) -> tuple[subprocess.Popen[str], Lines, int]:
         env=ENV,
         cwd=ROOT,
     )
-    lines = Lines(proc.stdout)
+    lines = Lines(proc.stdout, WAIT)
     seq = int(lines.wait_for(r"^holding (\d+)").group(1))
     return proc, lines, seq
 
@@ -260,7 +230,7 @@ def test_a_second_server_is_refused_and_sigterm_stops_the_first_cleanly(tmp_path
         seq = game.seq
     server = workshop("--game", str(path), "--port", "0", "--teams", "JPN,RUS")
     try:
-        out = Lines(server.stdout)
+        out = Lines(server.stdout, WAIT)
         control = out.wait_for(r"control\s+(http://127\.0\.0\.1:\d+/play\?code=\S+)").group(1)
         out.wait_for("^serving")
         status, body = get(control.replace("/play?", "/api/state?"))

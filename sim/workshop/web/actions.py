@@ -22,6 +22,7 @@ from sim.workshop.errors import WorkshopError
 from sim.workshop.game import Game
 from sim.workshop.web.codes_file import keep_codes
 from sim.workshop.web.jobs import Jobs
+from sim.workshop.web.layouts import live
 from sim.workshop.web.security import JoinCodes
 from sim.workshop.web.views import RoleViews
 
@@ -59,8 +60,6 @@ class WebGame:
     views: RoleViews = field(init=False)
 
     def __post_init__(self) -> None:
-        from sim.workshop.web.layouts import live  # deferred: layouts imports this module
-
         self.views = RoleViews(self.game, live)
 
     def role(self, search: str | None) -> str:

@@ -13,13 +13,11 @@ Skipped like the other browser tests when chromium or Playwright is missing.
 from __future__ import annotations
 
 import os
-import queue
 import re
 import signal
 import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -27,7 +25,7 @@ import pytest
 # Importing the browser tests' module skips this one too when chromium or Playwright is
 # missing (its module-level checks), and shares its launch flags and page helpers.
 from test_workshop_browser import ARGS, CHROMIUM, LAUNCH_MS, open_page, sync_api
-from workshop_support import ROOT, make_game
+from workshop_support import ROOT, Lines, make_game
 
 from sim.workshop.web.app import create_app
 from sim.workshop.web.serve import LOCALHOST, start
@@ -44,34 +42,6 @@ ENV = {
 URL_LINE = r"^\s+(\S+)\s+(http://127\.0\.0\.1:\d+/play\?code=\S+)$"
 LIVE = "live · updated"
 RECONNECTING = "reconnecting"
-
-
-class Lines:
-    """The lines a subprocess prints, read in a thread so that waiting can be bounded."""
-
-    def __init__(self, stream) -> None:
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
-
-    def _pump(self, stream) -> None:
-        for line in stream:
-            self._queue.put(line.rstrip("\n"))
-        self._queue.put(None)
-
-    def wait_for(self, pattern: str, timeout: float = START_S) -> re.Match[str]:
-        """The first line (from now on) matching ``pattern``; fails at EOF or timeout."""
-        while True:
-            try:
-                line = self._queue.get(timeout=timeout)
-            except queue.Empty:
-                raise AssertionError(f"no line matching {pattern!r}; saw {self.seen}") from None
-            if line is None:
-                raise AssertionError(f"the process ended before {pattern!r}; saw {self.seen}")
-            self.seen.append(line)
-            found = re.search(pattern, line)
-            if found:
-                return found
 
 
 def free_port() -> int:
@@ -93,7 +63,7 @@ def serve(game: Path, port: int) -> tuple[subprocess.Popen[str], Lines, dict[str
         env=ENV,
         cwd=ROOT,
     )
-    lines = Lines(proc.stdout)
+    lines = Lines(proc.stdout, START_S)
     urls: dict[str, str] = {}
     while not (found := lines.wait_for(f"{URL_LINE}|^serving")).group(0).startswith("serving"):
         urls[found.group(1)] = found.group(2)
