@@ -3,10 +3,11 @@
 A dyad is an unordered pair of actors written ``A-B`` with the two actor ids joined by
 ``-`` (``RUS-JPN``); ``JPN-RUS`` names the same dyad, and a scenario file, a form or a
 command line may use either. Its **canonical order** is the order in which the scenario
-lists its actors: the loader renames dyad keys to it, and tables, figures and the
-workshop show dyads in it. The baseline lists USA, CHN, JPN, RUS, so its Russia-Japan
-dyad is shown as ``JPN-RUS`` although the file and the docs write ``RUS-JPN``. This is
-the one place that splits, joins and orders dyad names.
+lists its actors: the loader renames dyad keys to it, and tables, figures, exports and
+the workshop show dyads in it. The baseline lists USA, RUS, CHN, JPN, so its dyads are
+shown as its file and the docs write them: ``USA-RUS``, ``USA-CHN``, ``USA-JPN``,
+``RUS-CHN``, ``RUS-JPN``, ``CHN-JPN``. This is the one place that splits, joins and
+orders dyad names.
 """
 
 from __future__ import annotations

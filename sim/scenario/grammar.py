@@ -3,7 +3,7 @@
 One grammar (lark, LALR) reads every expression a scenario or an analysis writes::
 
     RUS-CHN > 0.6 and RUS-JPN is hostile                 a condition (events, end-states)
-    actors.CHN.assertiveness >= 0.7 or not (JPN-CHN is rivalry or JPN-CHN is hostile)
+    actors.CHN.assertiveness >= 0.7 or not (CHN-JPN is rivalry or CHN-JPN is hostile)
     together(RUS, CHN) and blocs == 2
     RUS-JPN@20   P(russia_japan_rapprochement)   P(RUS-CHN is allied)@12     outcomes
 

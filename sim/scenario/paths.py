@@ -2,7 +2,7 @@
 
 Events change the world through dotted paths, the same paths a what-if uses to override a
 scenario and that uncertain parameters and sweeps name (``actors.CHN.assertiveness``,
-``dyads.RUS-JPN.disputes.kurils``, ``dyads.RUS-USA.irritants.missile_defence.RUS``,
+``dyads.RUS-JPN.disputes.kurils``, ``dyads.USA-RUS.irritants.missile_defence.RUS``,
 ``weights.shared_threat``). :func:`parse_target` turns such a path into a
 :class:`Target`, or says what is wrong; :func:`bounds` gives the valid range of the
 quantity it names. A path of an event may also name a group of actors; it is expanded to

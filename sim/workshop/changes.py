@@ -1,7 +1,7 @@
 """Parameter changes: what a move or an inject does to the world, by parameter path.
 
 A change sets or shifts one quantity named by the scenario's parameter paths
-(docs/scenarios.md, "events"): ``dyads.JPN-RUS.interdependence``, ``actors.CHN.assertiveness``,
+(docs/scenarios.md, "events"): ``dyads.RUS-JPN.interdependence``, ``actors.CHN.assertiveness``,
 ``dyads.RUS-JPN.disputes.kurils`` ... In the move catalogue a path may hold the
 placeholders SELF (the acting state) and TARGET (the state the move is aimed at), filled
 in when a team plays the move. Values are kept in the quantity's range, as events keep

@@ -23,7 +23,7 @@ from sim.scenario import load_scenario
 
 # The point-estimate baseline: its only uncertain parameters are the ones a test adds.
 BASELINE = REPO_ROOT / "scenarios" / "baseline-point.yaml"
-KURILS = "dyads.JPN-RUS.disputes.kurils"  # the baseline lists JPN before RUS
+KURILS = "dyads.RUS-JPN.disputes.kurils"  # the baseline lists RUS before JPN
 INJECTION = "<script>alert('x')</script>"
 
 
@@ -59,7 +59,7 @@ def test_box_restricts_kurils_from_above(found) -> None:
     assert box.loc[KURILS, "qp_high"] < 0.05
     stats = found.box_stats
     assert stats["meets_threshold"] and stats["density"] >= 0.8 and stats["coverage"] > 0.9
-    assert "kurils dispute's salience (Japan-Russia) is below" in found.description
+    assert "kurils dispute's salience (Russia-Japan) is below" in found.description
     assert "follows in" in found.description and "(coverage)" in found.description
     # the feature scores agree: the Kurils first
     assert found.feature_scores.iloc[0]["parameter"] == KURILS

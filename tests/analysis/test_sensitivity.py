@@ -132,7 +132,7 @@ def test_factors_from_distributions(tmp_path: Path) -> None:
     assert by["weights.shared_threat"].salib_bounds == pytest.approx([2.5, 4.5, 0.5])
     assert by["weights.threat"].salib_dist == "truncnorm"
     assert by["weights.threat"].salib_bounds == pytest.approx([0.2, 0.9, 0.5, 0.1])
-    assert by["dyads.JPN-RUS.relation"].salib_dist == "unif"  # SALib: negative high end
+    assert by["dyads.RUS-JPN.relation"].salib_dist == "unif"  # SALib: negative high end
     assert by["weights.balance"].source == "vary"
     text = " ".join(notes)
     assert "cut at 0.9" in text and "needs a high end >= 0" in text

@@ -14,7 +14,7 @@ from sim.model.events import ModelState
 from sim.model.world import build_world
 from sim.scenario.grammar import parse_condition
 
-IDS = ["USA", "CHN", "JPN", "RUS"]
+IDS = ["USA", "RUS", "CHN", "JPN"]  # the baseline's actors, in its order
 
 
 def relations(pairs: dict[str, float]) -> np.ndarray:
@@ -68,17 +68,17 @@ def test_step_is_the_current_step():
 
 
 def test_blocs_are_the_groups_in_which_every_pair_is_aligned():
-    pairs = {"USA-JPN": 0.8, "CHN-RUS": 0.4, "USA-CHN": -0.3, "JPN-RUS": 0.1}
+    pairs = {"USA-JPN": 0.8, "RUS-CHN": 0.4, "USA-CHN": -0.3, "RUS-JPN": 0.1}
     assert holds_at("together(USA, JPN) and together(CHN, RUS)", pairs)
     assert holds_at("blocs == 2", pairs)
     assert not holds_at("together(JPN, RUS)", pairs)
     # Japan and Russia aligned make a chain of four. It used to be one bloc (connected
     # components); a bloc is now a clique of aligned pairs (sim.model.blocs), and
     # USA-CHN is in rivalry, so the two blocs stay apart.
-    pairs["JPN-RUS"] = 0.25
+    pairs["RUS-JPN"] = 0.25
     assert holds_at("not together(USA, CHN) and not together(JPN, RUS) and blocs == 2", pairs)
     # Every pair aligned: one bloc of four.
-    warm = {d: 0.3 for d in ("USA-CHN", "USA-JPN", "USA-RUS", "CHN-JPN", "CHN-RUS", "JPN-RUS")}
+    warm = {d: 0.3 for d in ("USA-RUS", "USA-CHN", "USA-JPN", "RUS-CHN", "RUS-JPN", "CHN-JPN")}
     assert holds_at("together(USA, CHN) and blocs == 1", warm)
     # bloc_labels itself (labels, cliques, ties): tests/model/test_blocs.py
 

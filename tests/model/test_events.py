@@ -11,7 +11,7 @@ from factories import baseline_dict, scenario
 from sim.model.model import AlignmentModel
 from sim.scenario import ScenarioError, load_scenario_text
 
-CHN = 1  # actor order in the baseline: USA, CHN, JPN, RUS
+USA, RUS, CHN, JPN = 0, 1, 2, 3  # actor order in the baseline
 
 
 def model_with(events: dict, replicates: int = 4, seed: int = 0, **kwargs) -> AlignmentModel:
@@ -158,7 +158,7 @@ def test_a_relation_shock_applies_only_where_the_event_fires():
         parameters={"dyads.RUS-CHN.relation": np.array([-0.1, 0.5])},
     )
     model.step()
-    rus_chn = model.relations[:, 3, 1]
+    rus_chn = model.relations[:, RUS, CHN]
     assert rus_chn[0] <= -0.8 + 1e-9 and rus_chn[1] >= 0.4 - 1e-9
 
 
@@ -214,8 +214,6 @@ def test_bad_events_are_refused_with_file_line_and_key(tmp_path, body, message):
 
 # --- groups, ramps, repeats, events after the end -------------------------------------------
 
-USA, JPN, RUS = 0, 2, 3
-
 
 def model_with_groups(events: dict, groups: dict, replicates: int = 2) -> AlignmentModel:
     data = baseline_dict()
@@ -232,7 +230,7 @@ def test_a_group_event_changes_every_member_and_only_them():
     before = np.broadcast_to(model.world.assertiveness, (2, 4)).copy()
     model.step()
     after = np.broadcast_to(model.world.assertiveness, (2, 4))
-    np.testing.assert_allclose(after - before, [[0.1, 0.0, 0.1, 0.0]] * 2)
+    np.testing.assert_allclose(after - before, [[0.1, 0.0, 0.0, 0.1]] * 2)  # USA and JPN
     assert fired(model, "g7_alarm") == [(1, [0, 1])]
 
 

@@ -12,12 +12,14 @@ from factories import baseline, baseline_dict, scenario, six_actor_dict
 from sim.model.agents import StateAgent
 from sim.model.model import AlignmentModel
 
+USA, RUS, CHN, JPN = 0, 1, 2, 3  # actor order in the baseline
+
 
 def test_one_agent_per_actor_and_one_model_for_all_replicates():
     model = AlignmentModel(baseline(), replicates=50, seed=1)
     assert len(model.agents) == 4
     assert all(isinstance(a, StateAgent) for a in model.agents)
-    assert [a.actor_id for a in model.agents] == ["USA", "CHN", "JPN", "RUS"]
+    assert [a.actor_id for a in model.agents] == ["USA", "RUS", "CHN", "JPN"]
     model.run()
     assert model.steps == 40
     assert model.history.shape == (41, 50, 6)
@@ -54,7 +56,7 @@ def test_relations_stay_symmetric_and_in_range():
 
 def test_six_actors_run_without_code_changes():
     model = AlignmentModel(scenario(six_actor_dict()), replicates=20, seed=2).run()
-    assert model.actor_ids == ["USA", "CHN", "JPN", "RUS", "VNM", "KOR"]
+    assert model.actor_ids == ["USA", "RUS", "CHN", "JPN", "VNM", "KOR"]
     assert model.history.shape == (41, 20, 15)
     assert np.isfinite(model.history).all()
 
@@ -106,7 +108,7 @@ def test_a_relation_shock_moves_the_relation_at_once():
     data = _event_data(step=1, set={"dyads.RUS-JPN.relation": -0.9})
     model = AlignmentModel(scenario(data), replicates=4, seed=0)
     model.step()
-    d = model.dyads.index((2, 3))
+    d = model.dyads.index((RUS, JPN))
     assert np.all(model.history[1, :, d] <= -0.9 + 0.1 + 1e-12)
 
 
@@ -114,8 +116,8 @@ def test_add_keeps_values_in_their_range():
     data = _event_data(step=1, add={"dyads.USA-JPN.treaty": 5.0, "actors.RUS.autonomy": -9})
     model = AlignmentModel(scenario(data), replicates=1, seed=0)
     model.step()
-    assert model.world.treaty[0, 0, 2] == 1.0
-    assert model.world.autonomy[0, 3] == 0.0
+    assert model.world.treaty[0, USA, JPN] == 1.0
+    assert model.world.autonomy[0, RUS] == 0.0
 
 
 def test_parameters_can_differ_per_replicate():
@@ -210,11 +212,11 @@ def test_a_fork_goes_on_from_the_current_state():
     assert fan.steps == 3 and fan.replicates == 200
     np.testing.assert_array_equal(fan.relations, np.repeat(game.relations, 200, axis=0))
     np.testing.assert_array_equal(fan.history[:4], np.repeat(game.history[:4], 200, axis=1))
-    assert fan.world.assertiveness[0, 1] == pytest.approx(0.9)
+    assert fan.world.assertiveness[0, CHN] == pytest.approx(0.9)
     fan.run()
     assert fan.steps == 40
     # The crisis still unwinds in the fork, at step 6, in every replicate.
-    assert np.allclose(fan.world.assertiveness[:, 1], 0.6)
+    assert np.allclose(fan.world.assertiveness[:, CHN], 0.6)
     # Replicates spread from the common start; the game itself is untouched.
     assert fan.history[-1].std(axis=0).max() > 0
     assert game.steps == 3
@@ -277,6 +279,6 @@ def test_apply_change_between_steps():
     model.step()
     model.apply_change("actors.CHN.assertiveness", "set", 0.9)
     model.apply_change("dyads.RUS-JPN.relation", "add", 0.2)
-    assert np.allclose(np.broadcast_to(model.world.assertiveness[:, 1], 2), 0.9)
+    assert np.allclose(np.broadcast_to(model.world.assertiveness[:, CHN], 2), 0.9)
     model.step()
     assert model.steps == 2

@@ -3,7 +3,10 @@
 The hashes were recorded with ``python run.py run scenarios/baseline.yaml --reps 200
 --seed 7 --workers 1``, last on 2 December 2026 after issue 10 changed the model on purpose
 (aimed threat, responsive autonomy, dynamic trade and sanctions, distinct candidate
-levels, the baseline's uncertain judgements and its recalibration). A change that moves
+levels, the baseline's uncertain judgements and its recalibration), and again the same day
+when the baseline came to list its actors USA, RUS, CHN, JPN (so dyads read as the files
+write them; the draws are indexed by actor position, so the numbers moved by noise and
+the old order still reproduces the old hashes). A change that moves
 code must leave them alone; a change that means to alter the model's numbers updates them
 here and says why in its commit.
 
@@ -23,9 +26,9 @@ import pandas as pd
 import pyarrow
 from conftest import REPO_ROOT
 
-OUTCOMES_SHA256 = "222ebd9dfb1f933af984e00e3bfd54380f60d75ce36561c1a7bd6bb6ce9d7d2c"
-TRAJECTORIES_SHA256 = "5630710b156de1d5387d2b8a2ace30f31b5cd8608cab2e04e61b35f461e98bd7"
-TRAJECTORIES_ROWS_SHA256 = "622a6cf58b29c59864ac91ceb54e5f48bfc7a086fef6c8d2ac811adeb0a81e38"
+OUTCOMES_SHA256 = "f65ad83c2dd59b435ce4204e217ec47e0c303528590a0a9797401579eb951b8c"
+TRAJECTORIES_SHA256 = "df0a798cb6688909993c928b1d8d8d656221971db7e1011df110cc550d3a83fa"
+TRAJECTORIES_ROWS_SHA256 = "efe3300564e62517e620a4c4693ebf9d65dd097480fbee3f6c2588b4b46c2e9b"
 RECORDED_WITH_PYARROW = "26.0.1"
 
 

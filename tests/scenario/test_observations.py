@@ -101,8 +101,8 @@ def test_the_shipped_codings_say_the_decade_in_brief() -> None:
     found = load_observations(SHIPPED, load_scenario(HISTORY))
     by = {(str(o.dyad), o.date.isoformat()): o for o in found}
     assert (by["USA-JPN", "2023-08-18"].low, by["USA-JPN", "2023-08-18"].high) == (0.6, 1.0)
-    assert (by["CHN-RUS", "2022-02-04"].low, by["CHN-RUS", "2022-02-04"].high) == (0.2, 0.6)
-    assert by["JPN-RUS", "2022-03-21"].high == -0.2
+    assert (by["RUS-CHN", "2022-02-04"].low, by["RUS-CHN", "2022-02-04"].high) == (0.2, 0.6)
+    assert by["RUS-JPN", "2022-03-21"].high == -0.2
     assert by["USA-RUS", "2014-12-31"].high == -0.2
 
 

@@ -41,7 +41,7 @@ def test_baseline_loads() -> None:
     s = load_scenario(BASELINE)
     assert isinstance(s, Scenario)
     assert s.name == "baseline"
-    assert list(s.actors) == ["USA", "CHN", "JPN", "RUS"]
+    assert list(s.actors) == ["USA", "RUS", "CHN", "JPN"]
     assert s.actors["RUS"].capabilities is not None
     assert s.run.start == dt.date(2014, 1, 1)
     assert s.dyads["USA-JPN"].treaty == 1.0
@@ -54,8 +54,9 @@ def test_baseline_dyads_follow_the_actor_order() -> None:
     for key in s.dyads:
         a, b = key.split("-")
         assert order.index(a) < order.index(b), key
-    # The file writes RUS-JPN and RUS-CHN; the actors list JPN and CHN before RUS.
-    assert s.dyads["JPN-RUS"].disputes == {"kurils": 0.5}
+    # The actors are listed USA, RUS, CHN, JPN, the order the file writes its dyads in.
+    assert list(s.dyads) == ["USA-JPN", "USA-CHN", "USA-RUS", "CHN-JPN", "RUS-CHN", "RUS-JPN"]
+    assert s.dyads["RUS-JPN"].disputes == {"kurils": 0.5}
     assert s.outcomes["russia_china_entente"].when == "RUS-CHN is allied"
 
 
@@ -68,17 +69,17 @@ def test_whatif_merges_dotted_keys_nulls_and_reversed_dyads() -> None:
     assert s.actors["CHN"].name == "China"  # untouched fields come from the base
     assert s.actors["CHN"].capabilities == base.actors["CHN"].capabilities
     # 'JPN-RUS' in the what-if updated the base's 'RUS-JPN': one dyad, merged key by key.
-    assert "RUS-JPN" not in s.dyads
-    assert s.dyads["JPN-RUS"].disputes == {"kurils": 0.3}
-    assert s.dyads["JPN-RUS"].proximity == base.dyads["JPN-RUS"].proximity
-    assert s.dyads["JPN-RUS"].irritants == base.dyads["JPN-RUS"].irritants
+    assert "JPN-RUS" not in s.dyads
+    assert s.dyads["RUS-JPN"].disputes == {"kurils": 0.3}
+    assert s.dyads["RUS-JPN"].proximity == base.dyads["RUS-JPN"].proximity
+    assert s.dyads["RUS-JPN"].irritants == base.dyads["RUS-JPN"].irritants
     # null deleted one dispute of the base, keeping the other.
     assert s.dyads["CHN-JPN"].disputes == {"senkaku": 0.8}
     assert s.run.steps == 20
     assert s.run.seed == base.run.seed
     # A list replaces the base's list; the outcome's description stays.
     outcome = s.outcomes["russia_japan_rapprochement"]
-    assert [c.dyad for c in outcome.all] == ["JPN-RUS"]
+    assert [c.dyad for c in outcome.all] == ["RUS-JPN"]
     assert outcome.all[0].above == 0.3
     assert outcome.description == base.outcomes["russia_japan_rapprochement"].description
 
@@ -217,7 +218,7 @@ def test_resolve_scenario_dict_is_the_merged_mapping() -> None:
     assert data["name"] == "adiz_whatif"
     assert data["actors"]["CHN"]["assertiveness"] == 0.8
     assert data["actors"]["CHN"]["name"] == "China"
-    assert data["dyads"]["JPN-RUS"]["disputes"] == {"kurils": 0.3}
+    assert data["dyads"]["RUS-JPN"]["disputes"] == {"kurils": 0.3}
     assert "adiz" not in data["dyads"]["CHN-JPN"]["disputes"]
     assert data["run"]["start"] == dt.date(2014, 1, 1)
     assert Scenario.model_validate(data) == load_scenario(WHATIF)

@@ -30,7 +30,7 @@ def played(tmp_path_factory):
     play_turn(
         game,
         [("team:RUS", "RUS", "offer_investment", "JPN", "Gas")],
-        overrides={"JPN-RUS": (0.3, f"Summit {EVIL}")},
+        overrides={"RUS-JPN": (0.3, f"Summit {EVIL}")},
     )
     game.advance("control")
     game.rollback("control", 2)  # nothing to undo but the phase change
@@ -80,7 +80,7 @@ def test_the_zip_holds_what_it_says(played, report):
         assert {r["turn"] for r in relations} == {"0", "1", "2"} and len(relations) == 18
         edited = [r for r in relations if r["overridden"] == "True"]
         assert [(r["turn"], r["dyad"], r["reason"]) for r in edited] == [
-            ("2", "JPN-RUS", f"Summit {EVIL}")
+            ("2", "RUS-JPN", f"Summit {EVIL}")
         ]
         moves = list(csv.DictReader(io.StringIO(z.read("turns/turn-01-moves.csv").decode())))
         japan = [m for m in moves if m["actor"] == "JPN" and m["toward"] == "CHN"]

@@ -37,7 +37,7 @@ def test_a_full_turn_with_two_teams_and_two_model_played_states(tmp_path):
         for side in (s for s in kinds.values() if s.actor == actor):
             assert side.source == "model" and side.played == side.model_choice
     # warming needs both: both engaged, so Russia-Japan warms by one step
-    rus_jpn = proposal.dyad("JPN-RUS")
+    rus_jpn = proposal.dyad("RUS-JPN")
     assert rus_jpn.proposed == pytest.approx(rus_jpn.before + 0.05)
     # the explanation: terms sum to the propensity, and the desired level is tanh(beta p)
     for side in kinds.values():
@@ -45,7 +45,7 @@ def test_a_full_turn_with_two_teams_and_two_model_played_states(tmp_path):
         beta = game.scenario.model.responsiveness
         assert side.desired == pytest.approx(math.tanh(beta * side.propensity))
         assert sum(side.probabilities.values()) == pytest.approx(1.0)
-    assert "Japan-Russia" in rus_jpn.words and "engaged (team" in rus_jpn.words
+    assert "Russia-Japan" in rus_jpn.words and "engaged (team" in rus_jpn.words
     committed = game.commit("control")
     assert committed == proposal.relations
     assert game.relations == proposal.relations
@@ -71,7 +71,7 @@ def test_warming_needs_both_sides(tmp_path):
             ("team:RUS", "RUS", "hold", "JPN", "Not yet"),
         ],
     )
-    change = proposal.dyad("JPN-RUS")
+    change = proposal.dyad("RUS-JPN")
     assert change.proposed == pytest.approx(change.before)
     assert change.held_back_by == "RUS"
     assert "Russia held back the warming" in change.words
@@ -85,7 +85,7 @@ def test_a_teams_silence_can_mean_hold(tmp_path):
         if actor in ("JPN", "RUS"):
             assert side.source == "hold" and side.change == 0.0
     # with both sides of Russia-Japan holding, it cannot warm
-    assert proposal.dyad("JPN-RUS").proposed <= proposal.dyad("JPN-RUS").before
+    assert proposal.dyad("RUS-JPN").proposed <= proposal.dyad("RUS-JPN").before
 
 
 def test_parameter_changes_land_before_the_turn(tmp_path):
@@ -96,7 +96,7 @@ def test_parameter_changes_land_before_the_turn(tmp_path):
     )
     (applied,) = proposal.changes
     assert applied.change.path == "dyads.JPN-RUS.interdependence"
-    japan = next(s for s in proposal.dyad("JPN-RUS").sides if s.actor == "JPN")
+    japan = next(s for s in proposal.dyad("RUS-JPN").sides if s.actor == "JPN")
     # interdependence 0.07 + 0.02 (modest is the default intensity), times its weight
     weight = game.scenario.weights.interdependence
     assert japan.terms["interdependence"] == pytest.approx(weight * 0.09)
@@ -155,13 +155,13 @@ def test_overrides_need_a_reason_and_a_relation(tmp_path):
     with pytest.raises(Exception, match="is not a dyad"):
         game.override("control", "RUS-KOR", 0.1, "why")
     override = game.override("control", "RUS-JPN", 0.3, "The summit went well")
-    assert override.dyad == "JPN-RUS" and override.proposed == proposal.relations["JPN-RUS"]
+    assert override.dyad == "RUS-JPN" and override.proposed == proposal.relations["RUS-JPN"]
     relations = game.commit("control")
-    assert relations["JPN-RUS"] == pytest.approx(0.3)
-    others = {k: v for k, v in relations.items() if k != "JPN-RUS"}
-    assert others == {k: v for k, v in proposal.relations.items() if k != "JPN-RUS"}
+    assert relations["RUS-JPN"] == pytest.approx(0.3)
+    others = {k: v for k, v in relations.items() if k != "RUS-JPN"}
+    assert others == {k: v for k, v in proposal.relations.items() if k != "RUS-JPN"}
     turn = game.committed[1]
-    assert turn.overrides["JPN-RUS"].reason == "The summit went well"
+    assert turn.overrides["RUS-JPN"].reason == "The summit went well"
 
 
 def test_a_played_turn_moves_on(tmp_path):

@@ -64,7 +64,7 @@ def test_paths_are_checked_for_every_player_and_target():
     )
     msg = problems(text)
     assert "moves.yaml:7: moves.invest.add.dyads.SELF-TARGET.interdependance:" in msg
-    assert "with SELF=USA, TARGET=CHN" in msg and "did you mean 'interdependence'" in msg
+    assert "with SELF=USA, TARGET=RUS" in msg and "did you mean 'interdependence'" in msg
 
 
 def test_a_move_aimed_at_oneself_cannot_name_a_dyad_or_move_a_relation():

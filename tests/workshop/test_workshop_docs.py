@@ -19,7 +19,7 @@ def test_the_guides_example_runs(tmp_path, monkeypatch):
     exec(compile(snippet, "docs/workshop.md", "exec"), namespace)
     game = namespace["game"]
     assert game.phase is Phase.RESULTS
-    assert game.relations["JPN-RUS"] == 0.10
+    assert game.relations["RUS-JPN"] == 0.10
     game.close()
 
 

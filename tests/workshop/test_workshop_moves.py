@@ -22,7 +22,7 @@ def test_a_team_submits_revises_withdraws_and_marks_ready(game):
     assert [c.path for c in order.changes] == ["dyads.JPN-RUS.interdependence"]
     assert order.changes[0].value == pytest.approx(0.04)
     game.mark_ready("team:JPN", "JPN")
-    assert game.view("control")["actors"][2]["ready"]
+    assert game.view("control")["actors"][3]["ready"]
     revised = game.revise_move("team:JPN", order.id, intensity="modest")
     assert revised.id == order.id and revised.changes[0].value == pytest.approx(0.02)
     assert revised.rationale == "Open Sakhalin"

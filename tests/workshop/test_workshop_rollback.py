@@ -83,7 +83,7 @@ def test_a_fork_is_a_counterfactual_from_turn_k(tmp_path):
     # the counterfactual goes its own way; the source game is untouched
     fork.inject("control", "News 2", changes=[("actors.CHN.offense", "add", 0.01)])
     different = play_turn(fork, RUSSIA_PRESSES)
-    assert different["JPN-RUS"] < seen[2]["JPN-RUS"]
+    assert different["RUS-JPN"] < seen[2]["RUS-JPN"]
     assert game.turn == 3 and game.relations == seen[3]
     fork.close()
     assert Game.open(tmp_path / "fork.sqlite").relations == different

@@ -21,14 +21,14 @@ def test_views_are_json_and_filtered_by_role(tmp_path):
     for view in views.values():
         json.dumps(view)  # the web layer sends it as it is
         assert view["phase"] == "planning" and view["period"] == "2014-Q1"
-        assert [a["ready"] for a in view["actors"]] == [False, False, False, True]
+        assert [a["ready"] for a in view["actors"]] == [False, True, False, False]
     assert len(views["control"]["orders"]) == 2
     assert [o["actor"] for o in views["team:JPN"]["orders"]] == ["JPN"]
     assert views["observer"]["orders"] == [] and views["projector"]["orders"] == []
     assert "legal_moves" in views["team:JPN"] and "legal_moves" not in views["observer"]
     assert "proposal" in views["control"] and "proposal" not in views["team:JPN"]
     assert [a["played_by"] for a in views["projector"]["actors"]] == [
-        "model", "model", "team", "team"
+        "model", "team", "model", "team"
     ]  # fmt: skip
 
 
@@ -49,4 +49,4 @@ def test_committed_turns_show_moves_but_keep_reasons_private(tmp_path):
         assert override["value"] == 0.0
         assert ("reason" in override) is (role in ("control", "observer"))
         assert result["relations"] == game.relations
-        assert "JPN-RUS" in result["explanations"]
+        assert "RUS-JPN" in result["explanations"]

@@ -358,11 +358,11 @@ def test_a_full_turn_through_the_actions(served, tmp_path):
     text = actions.control(
         web, ctl, "override", {"dyad": "RUS-JPN", "value": 0.1, "reason": "a good summit"}
     )
-    assert text == "Override: JPN-RUS set to +0.10."
+    assert text == "Override: RUS-JPN set to +0.10."
     control_page = json.dumps(layouts.live(game, "control"), default=str)
     assert "a good summit" in control_page and "Look-ahead fan" in control_page
     assert actions.control(web, ctl, "commit", {}) == "Turn 1 committed."
-    assert game.phase is Phase.RESULTS and game.relations["JPN-RUS"] == pytest.approx(0.1)
+    assert game.phase is Phase.RESULTS and game.relations["RUS-JPN"] == pytest.approx(0.1)
     for role in ("projector", "observer", "team:JPN", "team:RUS"):
         page = layouts.live(game, role)
         text = json.dumps(page, default=lambda c: c.to_plotly_json())
@@ -483,9 +483,10 @@ def test_the_move_placeholder_says_whether_moves_are_open(served):
 def test_the_proposal_is_summarised_and_the_end_shows_on_every_page(served):
     game, _, web = served
     play_turn(game, [("team:JPN", "JPN", "engage", "RUS", "talks")])
-    summary = components.dyad_summary(game.committed[1].proposal.dyads[-1])
+    rus_jpn = game.committed[1].proposal.dyad("RUS-JPN")
+    summary = components.dyad_summary(rus_jpn)
     assert summary.startswith(("+", "-")) and "JPN engaged (team)" in summary
-    assert "drivers: " in summary and len(summary) < len(game.committed[1].proposal.dyads[-1].words)
+    assert "drivers: " in summary and len(summary) < len(rus_jpn.words)
     team = json.dumps(layouts.live(game, "team:JPN"), default=lambda c: c.to_plotly_json())
     assert "No moves yet" not in team  # a committed turn
     ctl = search(web, "control")
