@@ -14,16 +14,24 @@ from sim.workshop.web.actions import succeeded
 def register(app: Dash, web: actions.WebGame) -> None:
     """Add the team page's callbacks to ``app`` (they read ``web.game`` at every call)."""
 
+    # Every change of the game asks; the options are sent only when they changed.
     @app.callback(
         Output("team-move", "options"),
         Output("team-move", "placeholder"),
         Input("seq", "data"),
         State("url", "search"),
+        State("team-move", "options"),
+        State("team-move", "placeholder"),
     )
-    def team_moves(_seen: Any, search: str | None) -> Any:
+    def team_moves(_seen: Any, search: str | None, shown: Any, said: Any) -> Any:
         role = web.codes.role_for_search(search)
         if role is None or not role.startswith("team:"):
             return [], no_update
+        now = open_moves(role)
+        return (no_update, no_update) if now == (shown, said) else now
+
+    def open_moves(role: str) -> tuple[list[dict[str, str]], str]:
+        """The moves open to ``role`` now as options, and the placeholder that says so."""
         try:
             moves = web.game.legal_moves(role)
         except Exception:
