@@ -108,7 +108,11 @@ def _text(value: Any, limit: int = 20_000) -> str:
     return text
 
 
-def _number(value: Any, what: str) -> float:
+def _number(value: Any, what: str, expected: str = "") -> float:
+    """``value`` as a finite number; refused in words naming ``what`` and, when given,
+    the ``expected`` range ('from -1 to 1')."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise WorkshopError(f"enter {what}" + (f": a number {expected}" if expected else ""))
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -130,7 +134,7 @@ def seen_state(seen: Any) -> tuple[Any, Any]:
 
 
 def _turn(value: Any) -> int:
-    number = _number(value, "the turn")
+    number = _number(value, "the turn", "(a whole number, 0 for the start)")
     if number != int(number):
         raise WorkshopError(f"the turn must be a whole number, got {value!r}")
     return int(number)
@@ -161,9 +165,10 @@ def submit(
 
     def run() -> str:
         role, actor = team_actor(web, search)
-        if not move or not target:
-            raise WorkshopError("choose a move and a target")
         with web.game.as_seen(*seen_state(seen)):
+            web.game.check_submit(role, actor)  # moves locked: say so, not "choose a move"
+            if not move or not target:
+                raise WorkshopError("choose a move and a target")
             order = web.game.submit_move(
                 role, actor, str(move), str(target), intensity or None, _text(rationale)
             )
@@ -260,7 +265,7 @@ def _control(web: WebGame, role: str, action: str, form: ControlForm) -> str:
             f"the model is proposing turn {game.turn}", lambda: _propose(web, role)
         )
     if action == "override":
-        value = _number(form.value, "the relation")
+        value = _number(form.value, "the relation", "from -1 to 1")
         o = game.override(role, str(form.dyad or ""), value, _text(form.override_reason))
         return f"Override: {o.dyad} set to {o.value:+.2f}."
     if action == "commit":
@@ -295,7 +300,7 @@ def _control(web: WebGame, role: str, action: str, form: ControlForm) -> str:
     if action == "timer":
         if role != "control":
             raise WorkshopError(f"only the white cell (control) may set the timer; not {role}")
-        minutes = _number(form.minutes, "the minutes")
+        minutes = _number(form.minutes, "the minutes", f"from 0 to {MAX_TIMER_MINUTES}")
         if not 0 <= minutes <= MAX_TIMER_MINUTES:
             raise WorkshopError(f"a timer runs 0 to {MAX_TIMER_MINUTES} minutes")
         if minutes == 0:

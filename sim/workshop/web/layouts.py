@@ -214,11 +214,12 @@ def control_forms(game: Game) -> html.Div:
                 ),
                 html.Div(
                     [
+                        # No min, max or step on the number fields: the browser sends
+                        # nothing for a value outside them, and the refusal would not say
+                        # the range; the server checks it and says so.
                         dbc.Input(
                             id="ctl-minutes",
                             type="number",
-                            min=0,
-                            max=240,
                             value=10,
                             style={"width": "6em"},
                         ),
@@ -252,9 +253,6 @@ def control_forms(game: Game) -> html.Div:
                         dbc.Input(
                             id="ctl-value",
                             type="number",
-                            min=-1,
-                            max=1,
-                            step=0.01,
                             placeholder="-1..1",
                             style={"width": "7em"},
                         ),
@@ -311,8 +309,6 @@ def control_forms(game: Game) -> html.Div:
                         dbc.Input(
                             id="ctl-turn",
                             type="number",
-                            min=0,
-                            step=1,
                             placeholder="turn",
                             style={"width": "6em"},
                         ),

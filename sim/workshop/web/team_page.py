@@ -37,8 +37,7 @@ def register(app: Dash, web: actions.WebGame) -> None:
         except Exception:
             return [], "(moves cannot be listed now)"
         if not moves:
-            over = web.game.finished
-            return [], "(the game has ended)" if over else "(moves open in planning)"
+            return [], closed_moves(web.game)
         return [{"label": m.label, "value": m.move} for m in moves], "choose a move"
 
     @app.callback(
@@ -120,3 +119,16 @@ def register(app: Dash, web: actions.WebGame) -> None:
         if not isinstance(trigger, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
             return no_update  # a button that just appeared
         return actions.withdraw(web, search, trigger.get("order"))
+
+
+def closed_moves(game: Any) -> str:
+    """Why a team has no moves to choose now, in words true at this moment."""
+    if game.finished:
+        return "(the game has ended)"
+    if game.phase.value == "briefing":
+        return "(moves open in planning)"
+    if game.phase.value == "planning":
+        return "(no move is open to your state now)"
+    if game.phase.value == "results":
+        return "(moves open in the next turn's planning)"
+    return "(moves are locked until the next turn)"
