@@ -38,6 +38,7 @@ from sim.workshop.game import Game
 from sim.workshop.phases import Phase
 from sim.workshop.web import actions
 from sim.workshop.web.app import create_app
+from sim.workshop.web.layouts import PARTS
 from sim.workshop.web.serve import start
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,8 @@ class Screen(threading.Thread):
         self.seen_seq = -1
         self.updated: dict[int, float] = {}  # seq -> when its live part arrived
         self.errors = 0
+        self.drawn: dict | None = None  # the fingerprints of the parts it shows
+        self.received = 0  # parts sent to it (a part unchanged is not sent)
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -79,11 +82,18 @@ class Screen(threading.Thread):
             self.stop.wait(self.poll)
 
     def render(self, state: dict) -> None:
+        """Ask for the live part as the page does: with the fingerprints of the parts it
+        drew, so that only the changed parts come back."""
+        outputs = [{"id": f"part-{name}", "property": "children"} for name in PARTS]
+        outputs.append({"id": "drawn", "property": "data"})
         body = {
-            "output": "live.children",
-            "outputs": {"id": "live", "property": "children"},
+            "output": "...".join(f"{o['id']}.{o['property']}" for o in outputs).join(["..", ".."]),
+            "outputs": outputs,
             "inputs": [{"id": "seq", "property": "data", "value": state}],
-            "state": [{"id": "url", "property": "search", "value": f"?code={self.code}"}],
+            "state": [
+                {"id": "url", "property": "search", "value": f"?code={self.code}"},
+                {"id": "drawn", "property": "data", "value": self.drawn},
+            ],
             "changedPropIds": ["seq.data"],
         }
         request = urllib.request.Request(
@@ -92,7 +102,9 @@ class Screen(threading.Thread):
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=30) as r:
-            r.read()
+            answer = json.load(r)
+        self.received += sum(1 for k in answer.get("response", {}) if k != "drawn")
+        self.drawn = answer.get("response", {}).get("drawn", {}).get("data", self.drawn)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -165,9 +177,12 @@ def measure(scenario: Path, screens: int, turns: int, poll: float, label: str) -
         f"{percentile(every, 0.95):6.2f}  {max(every):6.2f}"
     )
     errors = sum(s.errors for s in room)
+    renders = sum(len(s.updated) for s in room)
+    sent = sum(s.received for s in room) / max(1, renders)
     print(
         f"  stale after {STALE_S:g} s: {stale}; failed requests: {errors}; views built: "
-        f"{web.views.builds}; time {time.monotonic() - started:.1f} s"
+        f"{web.views.builds}; parts sent per update: {sent:.1f} of {len(PARTS)}; "
+        f"time {time.monotonic() - started:.1f} s"
     )
     return every
 

@@ -370,6 +370,15 @@ class Game:
             self._write(r, "move", {"order": order.model_dump(mode="json")})
             return order
 
+    def check_submit(self, role: str | Role, actor: str) -> None:
+        """Refuse (as :meth:`submit_move` would, before looking at the move) unless
+        ``role`` may submit a move for ``actor`` now: a page with no move chosen in
+        adjudication is told that moves are locked, not to choose a move."""
+        with self._lock:
+            self._may_act_for(self._role(role), actor, "submit a move for")
+            self._writable()
+            self._planning()
+
     def revise_move(
         self,
         role: str | Role,

@@ -215,7 +215,7 @@ def test_the_state_route_is_tiny_and_needs_a_code(served):
 def test_a_view_is_built_once_per_change_and_role(served):
     game, app, web = served
     client = app.server.test_client()
-    out = "live.children"
+    out = "part-header.children"
     values = {"url.search": search(web, "projector"), "seq.data": {"seq": game.seq}}
     first = message(callback(client, app, out, values, "seq.data"), out)
     for _ in range(5):  # five more projector screens ask: the view is not built again
@@ -227,6 +227,44 @@ def test_a_view_is_built_once_per_change_and_role(served):
     observer = {**values, "url.search": search(web, "observer")}
     message(callback(client, app, out, observer, "seq.data"), out)
     assert web.views.builds == 3  # another role: its own view
+
+
+def redrawn(
+    client: Any, app: Any, web: actions.WebGame, role: str, drawn: Any
+) -> tuple[dict[str, Any], Any]:
+    """The parts a page of ``role`` that drew ``drawn`` is sent now (name: children),
+    and the fingerprints it keeps after."""
+    values = {"url.search": search(web, role), "seq.data": {}, "drawn.data": drawn}
+    response = callback(client, app, "drawn.data", values, "seq.data")
+    assert response.status_code == 200, response.data
+    data = response.get_json()["response"]
+    kept = data.pop("drawn")["data"]
+    return {k.removeprefix("part-"): v["children"] for k, v in data.items()}, kept
+
+
+def test_a_page_is_sent_only_the_parts_that_changed(served):
+    game, app, web = served
+    client = app.server.test_client()
+    sent, projector = redrawn(client, app, web, "projector", None)
+    assert set(sent) == set(layouts.PARTS)  # a new page draws everything
+    assert sent["charts"] is not None and sent["relations"] is None  # not on a projector
+    sent, team = redrawn(client, app, web, "team:JPN", None)
+    assert sent["orders"] is not None and sent["charts"] is None
+    # nothing changed: nothing is sent again
+    assert redrawn(client, app, web, "projector", projector) == ({}, projector)
+    game.advance("control")
+    sent, projector = redrawn(client, app, web, "projector", projector)
+    assert "header" in sent and "charts" not in sent  # the phase, not the charts
+    sent, team = redrawn(client, app, web, "team:JPN", team)
+    assert "header" in sent and "relations" not in sent
+    game.submit_move("team:JPN", "JPN", "engage", "RUS", None, "talks")
+    sent, team = redrawn(client, app, web, "team:JPN", team)
+    assert set(sent) == {"orders"} and "talks" in json.dumps(sent)
+    assert redrawn(client, app, web, "projector", projector)[0] == {}  # it shows no orders
+    assert redrawn(client, app, web, "team:RUS", None)[0]["orders"] is not None
+    play_turn(game)
+    sent, projector = redrawn(client, app, web, "projector", projector)
+    assert {"header", "charts", "lookahead"} <= set(sent)  # a committed turn
 
 
 def test_the_join_codes_survive_a_restart(tmp_path):
@@ -342,7 +380,10 @@ def test_a_full_turn_through_the_actions(served, tmp_path):
     assert actions.ready(web, jpn, True) == "Marked ready."
     assert actions.ready(web, rus, True) == "Marked ready."
     msg = actions.control(
-        web, ctl, "inject", {"title": "<b>Summit</b>", "text": "<img src=x>", "visibility": "all"}
+        web,
+        ctl,
+        "inject",
+        {"inject_title": "<b>Summit</b>", "inject_text": "<img src=x>", "visibility": "all"},
     )
     assert msg.startswith("Inject")
     assert web.timer_text() == "planning: 4:5" or web.timer_text().startswith("planning:")
@@ -356,7 +397,7 @@ def test_a_full_turn_through_the_actions(served, tmp_path):
     assert web.jobs.wait(300)
     assert web.jobs.status() == "The model proposed turn 1: read it below."
     text = actions.control(
-        web, ctl, "override", {"dyad": "RUS-JPN", "value": 0.1, "reason": "a good summit"}
+        web, ctl, "override", {"dyad": "RUS-JPN", "value": 0.1, "override_reason": "a good summit"}
     )
     assert text == "Override: RUS-JPN set to +0.10."
     control_page = json.dumps(layouts.live(game, "control"), default=str)
@@ -443,6 +484,18 @@ def test_the_console_opens_a_fork_in_place_of_the_game(tmp_path):
     web.game.close()
 
 
+def test_each_console_field_is_its_own_value(served):
+    """The note's text and the inject's text, the override's reason and the end's reason
+    are different fields: a name that is none of the console's fields is an error."""
+    _, _, web = served
+    ctl = search(web, "control")
+    with pytest.raises(TypeError):
+        actions.control(web, ctl, "note", {"text": "a note"})
+    form = actions.ControlForm(note="the note", inject_text="the inject", end_reason="why")
+    assert actions.control(web, ctl, "note", form) == "Note kept."
+    assert [n.text for n in web.game.notes("control")] == ["the note"]
+
+
 def test_a_form_is_cleared_only_after_its_action_succeeded(served):
     game, app, web = served
     client = app.server.test_client()
@@ -490,7 +543,9 @@ def test_the_proposal_is_summarised_and_the_end_shows_on_every_page(served):
     team = json.dumps(layouts.live(game, "team:JPN"), default=lambda c: c.to_plotly_json())
     assert "No moves yet" not in team  # a committed turn
     ctl = search(web, "control")
-    assert actions.control(web, ctl, "end", {"reason": "time is up"}).startswith("The game ended")
+    assert actions.control(web, ctl, "end", {"end_reason": "time is up"}).startswith(
+        "The game ended"
+    )
     for role in ("control", "team:JPN", "observer", "projector"):
         page = json.dumps(layouts.live(game, role), default=lambda c: c.to_plotly_json())
         assert "ended-banner" in page and "ended it after turn 1: time is up" in page

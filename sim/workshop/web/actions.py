@@ -12,7 +12,7 @@ import logging
 import math
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,9 +22,8 @@ from sim.workshop.errors import WorkshopError
 from sim.workshop.game import Game
 from sim.workshop.web.codes_file import keep_codes
 from sim.workshop.web.jobs import Jobs
-from sim.workshop.web.layouts import live
 from sim.workshop.web.security import JoinCodes
-from sim.workshop.web.views import RoleViews
+from sim.workshop.web.views import RoleViews, screen
 
 log = logging.getLogger(__name__)
 MAX_TIMER_MINUTES = 240
@@ -60,7 +59,7 @@ class WebGame:
     views: RoleViews = field(init=False)
 
     def __post_init__(self) -> None:
-        self.views = RoleViews(self.game, live)
+        self.views = RoleViews(self.game, screen)
 
     def role(self, search: str | None) -> str:
         """The role of the page's code; NoRole when the code is missing or wrong."""
@@ -109,7 +108,11 @@ def _text(value: Any, limit: int = 20_000) -> str:
     return text
 
 
-def _number(value: Any, what: str) -> float:
+def _number(value: Any, what: str, expected: str = "") -> float:
+    """``value`` as a finite number; refused in words naming ``what`` and, when given,
+    the ``expected`` range ('from -1 to 1')."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise WorkshopError(f"enter {what}" + (f": a number {expected}" if expected else ""))
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -131,7 +134,7 @@ def seen_state(seen: Any) -> tuple[Any, Any]:
 
 
 def _turn(value: Any) -> int:
-    number = _number(value, "the turn")
+    number = _number(value, "the turn", "(a whole number, 0 for the start)")
     if number != int(number):
         raise WorkshopError(f"the turn must be a whole number, got {value!r}")
     return int(number)
@@ -162,9 +165,10 @@ def submit(
 
     def run() -> str:
         role, actor = team_actor(web, search)
-        if not move or not target:
-            raise WorkshopError("choose a move and a target")
         with web.game.as_seen(*seen_state(seen)):
+            web.game.check_submit(role, actor)  # moves locked: say so, not "choose a move"
+            if not move or not target:
+                raise WorkshopError("choose a move and a target")
             order = web.game.submit_move(
                 role, actor, str(move), str(target), intensity or None, _text(rationale)
             )
@@ -204,71 +208,99 @@ CHECKED = frozenset({"advance", "set_phase", "propose", "override", "commit", "e
 game's: two consoles clicking at once, one wins and the other is told."""
 
 
+@dataclass(frozen=True)
+class ControlForm:
+    """What the console's fields hold when a white-cell button is pressed: one field per
+    form field, so that no two actions share a value (each action reads its own). Values
+    are as the browser sent them; the action checks them."""
+
+    phase: Any = None
+    minutes: Any = None
+    dyad: Any = None
+    value: Any = None
+    override_reason: Any = None
+    inject_title: Any = None
+    inject_text: Any = None
+    visibility: Any = None
+    teams: Any = None
+    note: Any = None
+    turn: Any = None
+    end_reason: Any = None
+    fork: Any = None
+
+
 def control(
-    web: WebGame, search: str | None, action: str, values: dict[str, Any], seen: Any = None
+    web: WebGame,
+    search: str | None,
+    action: str,
+    form: ControlForm | Mapping[str, Any] | None = None,
+    seen: Any = None,
 ) -> str:
-    """One white-cell action by name, with the form's values. The engine refuses every
-    one of them to a role other than control; the timer is checked here. ``seen``: the
-    turn and phase the console showed (:func:`seen_state`), checked for :data:`CHECKED`."""
+    """One white-cell action by name, with the console's fields (a :class:`ControlForm`,
+    or a mapping of its field names). The engine refuses every one of them to a role other
+    than control; the timer is checked here. ``seen``: the turn and phase the console
+    showed (:func:`seen_state`), checked for :data:`CHECKED`."""
+    if not isinstance(form, ControlForm):
+        form = ControlForm(**(form or {}))  # an unknown field name is a TypeError
 
     def run() -> str:
         role = web.role(search)
         expect = seen_state(seen) if action in CHECKED else (None, None)
         with web.game.as_seen(*expect):
-            return _control(web, role, action, values)
+            return _control(web, role, action, form)
 
     return attempt(run)
 
 
-def _control(web: WebGame, role: str, action: str, values: dict[str, Any]) -> str:
+def _control(web: WebGame, role: str, action: str, form: ControlForm) -> str:
     """The white-cell action ``action`` (see :func:`control`), as ``role``."""
     game = web.game
     if action == "advance":
         return f"Phase: {game.advance(role).value}."
     if action == "set_phase":
-        return f"Phase: {game.set_phase(role, str(values.get('phase') or '')).value}."
+        return f"Phase: {game.set_phase(role, str(form.phase or '')).value}."
     if action == "propose":
         game.check_propose(role)  # refused now, in the engine's words, not in the background
         return web.jobs.start(
             f"the model is proposing turn {game.turn}", lambda: _propose(web, role)
         )
     if action == "override":
-        value = _number(values.get("value"), "the relation")
-        o = game.override(role, str(values.get("dyad") or ""), value, _text(values.get("reason")))
+        value = _number(form.value, "the relation", "from -1 to 1")
+        o = game.override(role, str(form.dyad or ""), value, _text(form.override_reason))
         return f"Override: {o.dyad} set to {o.value:+.2f}."
     if action == "commit":
         game.commit(role)
         return f"Turn {game.turn} committed."
     if action == "inject":
-        teams = values.get("teams") or []
+        teams = form.teams or []
         inject = game.inject(
             role,
-            _text(values.get("title")),
-            _text(values.get("text")),
-            visibility=str(values.get("visibility") or "all"),
+            _text(form.inject_title),
+            _text(form.inject_text),
+            visibility=str(form.visibility or "all"),
             teams=[str(t) for t in teams] if isinstance(teams, list) else [],
         )
         return f"Inject {inject.id} sent ({inject.visibility})."
     if action == "note":
-        game.note(role, _text(values.get("text")))
+        game.note(role, _text(form.note))
         return "Note kept."
     if action == "rollback":
-        turn = _turn(values.get("turn"))
+        turn = _turn(form.turn)
         game.rollback(role, turn)
         return f"Rolled back to turn {turn}: now turn {game.turn}, {game.phase.value}."
     if action == "fork":
-        turn = _turn(values.get("turn"))
+        turn = _turn(form.turn)
         path = _fork_path(web, turn)
         fork = game.fork(role, turn, path)
         fork.close()
         web.forks.append(path)
         return f"Forked at turn {turn} into {path.name}: Open the fork to play it here."
     if action == "open_fork":
-        return open_fork(web, role, values.get("fork"))
+        return open_fork(web, role, form.fork)
     if action == "timer":
         if role != "control":
             raise WorkshopError(f"only the white cell (control) may set the timer; not {role}")
-        minutes = _number(values.get("minutes"), "the minutes")
+        minutes = _number(form.minutes, "the minutes", f"from 0 to {MAX_TIMER_MINUTES}")
         if not 0 <= minutes <= MAX_TIMER_MINUTES:
             raise WorkshopError(f"a timer runs 0 to {MAX_TIMER_MINUTES} minutes")
         if minutes == 0:
@@ -277,7 +309,7 @@ def _control(web: WebGame, role: str, action: str, values: dict[str, Any]) -> st
         web.timer = Timer(game.turn, game.phase.value, web.clock() + minutes * 60.0, minutes)
         return f"Timer: {minutes:g} minutes for {game.phase.value}."
     if action == "end":
-        game.end(role, _text(values.get("reason")))
+        game.end(role, _text(form.end_reason))
         return f"The game ended after turn {game.turn}."
     raise WorkshopError(f"unknown action {action!r}")
 

@@ -9,11 +9,14 @@ the engine, which decides what is allowed.
 callback: a request of a few bytes that builds nothing): the game's log position
 (``seq``), the timer and, on the console, the background work. Only when ``seq`` changed
 (or the server restarted) does the page ask for its live part, which is built once per
-change and role and served from memory (:mod:`sim.workshop.web.views`). The top bar says
-"live · updated n s ago", or "reconnecting" while the server does not answer; the join
-codes are kept beside the game file (:mod:`sim.workshop.web.codes_file`), so after a
-restart on the same file every page picks up where it was. Dash's and Plotly's scripts are
-served by the app itself (``serve_locally``): the game runs offline on one laptop.
+change and role and served from memory (:mod:`sim.workshop.web.views`); the page sends
+the fingerprints of the parts it shows and gets back only the parts that changed. The top
+bar says "live · updated n s ago", or "reconnecting" while the server does not answer,
+and a click that did not reach the server says so (``assets/not_sent.js``). A team's
+message is cleared when the phase moves on. The join codes are kept beside the game file
+(:mod:`sim.workshop.web.codes_file`), so after a restart on the same file every page
+picks up where it was. Dash's and Plotly's scripts are served by the app itself
+(``serve_locally``): the game runs offline on one laptop.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, dcc, html
+from dash import Dash, Input, Output, State, dcc, html, no_update
 from flask import Response, jsonify, request
 
 from sim.workshop.game import Game
@@ -39,6 +42,7 @@ from sim.workshop.web.security import (
     game_roles,
     install_guards,
 )
+from sim.workshop.web.views import changed
 
 log = logging.getLogger(__name__)
 POLL_MS = 500
@@ -83,6 +87,7 @@ def create_app(
             dcc.Location(id="url", refresh=False),
             dcc.Interval(id="tick", interval=poll_ms, n_intervals=0),
             dcc.Store(id="seq"),
+            dcc.Store(id="drawn"),
             html.Header(
                 [
                     html.Div(id="role-label", className="role-label"),
@@ -95,7 +100,10 @@ def create_app(
             ),
             dbc.Alert(id="job", color="info", class_name="ws-msg"),
             html.Div(
-                [html.Div(id="live"), html.Div(id="shell")],
+                [
+                    html.Div([html.Div(id=f"part-{name}") for name in layouts.PARTS], id="live"),
+                    html.Div(id="shell"),
+                ],
                 style=TWO_COLUMNS,
                 id="columns",
             ),
@@ -201,16 +209,40 @@ def register_callbacks(app: Dash, web: actions.WebGame) -> None:
         State("seq", "data"),
     )
 
-    @app.callback(Output("live", "children"), Input("seq", "data"), State("url", "search"))
-    def render_live(_seq: Any, search: str | None) -> Any:
+    part_outputs = [Output(f"part-{name}", "children") for name in layouts.PARTS]
+
+    @app.callback(
+        *part_outputs,
+        Output("drawn", "data"),
+        Input("seq", "data"),
+        State("url", "search"),
+        State("drawn", "data"),
+        # The first poll (at once, on load) sets seq: one drawing of a new page, not two.
+        prevent_initial_call=True,
+    )
+    def render_live(_seq: Any, search: str | None, drawn: Any) -> Any:
+        keep = [no_update] * len(layouts.PARTS)
         role = web.codes.role_for_search(search)
         if role is None:
-            return []
+            return *keep, no_update
         try:
-            return web.views.get(role)[1]
+            redraw, now = changed(web.views.get(role)[1], drawn)
         except Exception:  # never a traceback on a screen
             log.exception("rendering the %s page failed", role)
-            return html.P("This page could not be drawn; it will try again.")
+            failed = html.P("This page could not be drawn; it is drawn again at the next change.")
+            return failed, *keep[1:], {}
+        return *(no_update if p is None else p.component for p in redraw), now
+
+    # A team's message ("Submitted ...") is about the phase it was written in: it goes
+    # when the page sees the game move on to another phase or turn.
+    app.clientside_callback(
+        CLEAR_JS,
+        Output("team-msg", "children", allow_duplicate=True),
+        Output("team-msg-at", "data"),
+        Input("seq", "data"),
+        State("team-msg-at", "data"),
+        prevent_initial_call=True,
+    )
 
     for message in ("team-msg", "ctl-msg", "ctl-aar-msg"):
         app.clientside_callback(MESSAGE_JS, Output(message, "color"), Input(message, "children"))
@@ -225,5 +257,16 @@ function(text) {
     const s = String(text);
     return (s.startsWith('Refused') || s.startsWith('Something went wrong')
             || s.startsWith('The report could not')) ? 'danger' : 'success';
+}
+"""
+
+# The turn and phase a team page last saw; a change of either clears its message.
+CLEAR_JS = """
+function(seq, at) {
+    const keep = window.dash_clientside.no_update;
+    if (!seq) { return [keep, keep]; }
+    const now = seq.turn + ' ' + seq.phase;
+    if (!at) { return [keep, now]; }
+    return at === now ? [keep, keep] : ['', now];
 }
 """

@@ -83,23 +83,21 @@ def register(app: Dash, web: actions.WebGame) -> None:
         if entry is None:
             return no_update, *keep
         action = entry[1]
-        values = {
-            "phase": phase,
-            "minutes": minutes,
-            "dyad": dyad,
-            "value": value,
-            "reason": reason,
-            "title": title,
-            "text": text,
-            "visibility": vis,
-            "teams": teams,
-            "turn": turn,
-        }
-        if action == "note":
-            values = {"text": note}
-        elif action == "end":
-            values = {"reason": end_reason}
-        message = actions.control(web, search, action, values, seen)
+        form = actions.ControlForm(
+            phase=phase,
+            minutes=minutes,
+            dyad=dyad,
+            value=value,
+            override_reason=reason,
+            inject_title=title,
+            inject_text=text,
+            visibility=vis,
+            teams=teams,
+            note=note,
+            turn=turn,
+            end_reason=end_reason,
+        )
+        message = actions.control(web, search, action, form, seen)
         if not succeeded(message):
             return message, *keep
         fields = clears.get(action, {})

@@ -33,63 +33,83 @@ from sim.workshop.web.components import (
 TWO_CHARTS = {"display": "grid", "gridTemplateColumns": "1fr 1fr", "gap": "1em"}
 
 
-def live(game: Game, role: str) -> list[Any]:
-    """What ``role`` sees now (re-rendered whenever the game's seq changes)."""
+PARTS = (
+    "header",
+    "readiness",
+    "charts",
+    "lookahead",
+    "relations",
+    "injects",
+    "orders",
+    "events",
+    "notes",
+    "proposal",
+    "result",
+    "history",
+)
+"""The parts of a screen's live column, top to bottom: each role shows some of them.
+The browser redraws a part only when its content changed (:mod:`sim.workshop.web.views`),
+so a team's submission does not redraw the projector's charts."""
+
+
+def parts(game: Game, role: str) -> dict[str, Any]:
+    """What ``role`` sees now, part by part (:data:`PARTS`; None: not on this screen)."""
     view = game.view(role)
-    parts: list[Any] = [header(view)]
+    shown: dict[str, Any] = dict.fromkeys(PARTS)
+    shown["header"] = header(view)
+    shown["readiness"] = readiness(view)
     if role == "projector":
         last = game.committed[max(game.committed)].proposal if game.committed else None
-        parts += [
-            readiness(view),
-            html.Div(
-                [
-                    graph(network(game), "projector-network"),
-                    graph(relations_over_time(game, view), "projector-relations"),
-                ],
-                style=TWO_CHARTS,
-            ),
-            html.Div(
-                [
-                    graph(
-                        fan(game, last, last.relations, f"Look-ahead after turn {last.turn}")
-                        if last and last.fan
-                        else None,
-                        "projector-fan",
-                    ),
-                    graph(landscape(last), "projector-landscape"),
-                ],
-                style=TWO_CHARTS,
-            ),
-            injects_list(view),
-        ]
-        return parts
-    parts += [readiness(view), relations_table(view), injects_list(view, role == "control")]
+        shown["charts"] = html.Div(
+            [
+                graph(network(game), "projector-network"),
+                graph(relations_over_time(game, view), "projector-relations"),
+            ],
+            style=TWO_CHARTS,
+        )
+        shown["lookahead"] = html.Div(
+            [
+                graph(
+                    fan(game, last, last.relations, f"Look-ahead after turn {last.turn}")
+                    if last and last.fan
+                    else None,
+                    "projector-fan",
+                ),
+                graph(landscape(last), "projector-landscape"),
+            ],
+            style=TWO_CHARTS,
+        )
+        shown["injects"] = injects_list(view)
+        return shown
+    shown["relations"] = relations_table(view)
+    shown["injects"] = injects_list(view, role == "control")
     # In results the committed turn's card (below) lists the moves played.
     if role.startswith("team:") and view["phase"] != "results":
-        parts.append(this_turns_orders(view, "Your moves this turn", withdraw=True))
+        shown["orders"] = this_turns_orders(view, "Your moves this turn", withdraw=True)
     if role == "control":
-        parts += control_live(game, view)
-    result = last_result(view)
-    if result is not None:
-        parts.append(result)
+        shown.update(control_live(game, view))
+    shown["result"] = last_result(view)
     if role == "observer":
-        parts.append(graph(relations_over_time(game, view), "observer-relations"))
-    return parts
+        shown["history"] = graph(relations_over_time(game, view), "observer-relations")
+    return shown
 
 
-def control_live(game: Game, view: dict[str, Any]) -> list[Any]:
-    """The white cell's live part: every order, scheduled events, the turn's notes, the
+def live(game: Game, role: str) -> list[Any]:
+    """What ``role`` sees now, the parts it shows in order (see :func:`parts`)."""
+    return [part for part in parts(game, role).values() if part is not None]
+
+
+def control_live(game: Game, view: dict[str, Any]) -> dict[str, Any]:
+    """The white cell's own parts: every order, scheduled events, the turn's notes, the
     proposal."""
-    parts: list[Any] = [this_turns_orders(view, "Orders this turn (all teams)")]
+    shown: dict[str, Any] = {"orders": this_turns_orders(view, "Orders this turn (all teams)")}
     events = view.get("scheduled_events") or []
     if events:
-        parts.append(
-            card(
-                "Scheduled events this turn",
-                html.Ul([html.Li(f"{e['event']}: {e['description']}") for e in events]),
-            )
+        shown["events"] = card(
+            "Scheduled events this turn",
+            html.Ul([html.Li(f"{e['event']}: {e['description']}") for e in events]),
         )
-    parts.append(notes_list(game.notes("control"), game.turn))
+    shown["notes"] = notes_list(game.notes("control"), game.turn)
     proposal = game.proposal("control")
     if proposal is None:
         waiting = (
@@ -97,8 +117,8 @@ def control_live(game: Game, view: dict[str, Any]) -> list[Any]:
             if view["phase"] == "adjudication"
             else "No proposal yet: the model proposes in adjudication."
         )
-        parts.append(card("Proposal", empty(waiting)))
-        return parts
+        shown["proposal"] = card("Proposal", empty(waiting))
+        return shown
     overrides = game.overrides("control")
     committed = {
         k: (overrides[k].value if k in overrides else v) for k, v in proposal.relations.items()
@@ -115,15 +135,13 @@ def control_live(game: Game, view: dict[str, Any]) -> list[Any]:
         size="sm",
         hover=True,
     )
-    parts.append(
-        card(
-            f"Proposal for turn {proposal.turn}{stale}",
-            table,
-            html.P("Events: " + (", ".join(proposal.events) or "none"), className="form-hint"),
-            graph(fan(game, proposal, committed, "Look-ahead fan"), "control-fan"),
-        )
+    shown["proposal"] = card(
+        f"Proposal for turn {proposal.turn}{stale}",
+        table,
+        html.P("Events: " + (", ".join(proposal.events) or "none"), className="form-hint"),
+        graph(fan(game, proposal, committed, "Look-ahead fan"), "control-fan"),
     )
-    return parts
+    return shown
 
 
 def _label(text: str, target: str) -> dbc.Label:
@@ -159,6 +177,7 @@ def team_forms(game: Game, actor: str) -> dbc.Card:
             className="button-row",
         ),
         dbc.Alert(id="team-msg", color="secondary", class_name="ws-msg"),
+        dcc.Store(id="team-msg-at"),
     )
 
 
@@ -195,11 +214,12 @@ def control_forms(game: Game) -> html.Div:
                 ),
                 html.Div(
                     [
+                        # No min, max or step on the number fields: the browser sends
+                        # nothing for a value outside them, and the refusal would not say
+                        # the range; the server checks it and says so.
                         dbc.Input(
                             id="ctl-minutes",
                             type="number",
-                            min=0,
-                            max=240,
                             value=10,
                             style={"width": "6em"},
                         ),
@@ -233,9 +253,6 @@ def control_forms(game: Game) -> html.Div:
                         dbc.Input(
                             id="ctl-value",
                             type="number",
-                            min=-1,
-                            max=1,
-                            step=0.01,
                             placeholder="-1..1",
                             style={"width": "7em"},
                         ),
@@ -292,8 +309,6 @@ def control_forms(game: Game) -> html.Div:
                         dbc.Input(
                             id="ctl-turn",
                             type="number",
-                            min=0,
-                            step=1,
                             placeholder="turn",
                             style={"width": "6em"},
                         ),

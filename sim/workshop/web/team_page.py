@@ -14,23 +14,30 @@ from sim.workshop.web.actions import succeeded
 def register(app: Dash, web: actions.WebGame) -> None:
     """Add the team page's callbacks to ``app`` (they read ``web.game`` at every call)."""
 
+    # Every change of the game asks; the options are sent only when they changed.
     @app.callback(
         Output("team-move", "options"),
         Output("team-move", "placeholder"),
         Input("seq", "data"),
         State("url", "search"),
+        State("team-move", "options"),
+        State("team-move", "placeholder"),
     )
-    def team_moves(_seen: Any, search: str | None) -> Any:
+    def team_moves(_seen: Any, search: str | None, shown: Any, said: Any) -> Any:
         role = web.codes.role_for_search(search)
         if role is None or not role.startswith("team:"):
             return [], no_update
+        now = open_moves(role)
+        return (no_update, no_update) if now == (shown, said) else now
+
+    def open_moves(role: str) -> tuple[list[dict[str, str]], str]:
+        """The moves open to ``role`` now as options, and the placeholder that says so."""
         try:
             moves = web.game.legal_moves(role)
         except Exception:
             return [], "(moves cannot be listed now)"
         if not moves:
-            over = web.game.finished
-            return [], "(the game has ended)" if over else "(moves open in planning)"
+            return [], closed_moves(web.game)
         return [{"label": m.label, "value": m.move} for m in moves], "choose a move"
 
     @app.callback(
@@ -112,3 +119,16 @@ def register(app: Dash, web: actions.WebGame) -> None:
         if not isinstance(trigger, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
             return no_update  # a button that just appeared
         return actions.withdraw(web, search, trigger.get("order"))
+
+
+def closed_moves(game: Any) -> str:
+    """Why a team has no moves to choose now, in words true at this moment."""
+    if game.finished:
+        return "(the game has ended)"
+    if game.phase.value == "briefing":
+        return "(moves open in planning)"
+    if game.phase.value == "planning":
+        return "(no move is open to your state now)"
+    if game.phase.value == "results":
+        return "(moves open in the next turn's planning)"
+    return "(moves are locked until the next turn)"

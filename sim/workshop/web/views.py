@@ -7,15 +7,27 @@ every action) and hands the same components to every screen of that role. A role
 is built by the first screen that asks after a change while the others of that role wait
 for it (one lock per role), so a change costs one build per role, not one per screen.
 Views of a game that has moved on are dropped.
+
+**Parts.** A screen's live column is made of parts (the header, the relations, the
+charts ...: :data:`~sim.workshop.web.layouts.PARTS`), and a view keeps each part with a
+fingerprint of its content. A page tells the server the fingerprints it drew, and gets
+back only the parts whose fingerprint changed: a team's submission redraws the teams'
+lists, not thirty screens' charts (redrawing Plotly charts is most of what a page costs
+its laptop).
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from plotly.io.json import to_json_plotly
+
 from sim.workshop.game import Game
+from sim.workshop.web.layouts import parts
 
 Build = Callable[[Game, str], Any]
 
@@ -52,3 +64,35 @@ class RoleViews:
             self.builds += 1
             self._views[role] = (seq, view)
             return seq, view
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a screen as built, with a fingerprint of its content (the same
+    content, the same fingerprint, also after a restart of the server)."""
+
+    key: str
+    component: Any
+
+
+def fingerprinted(shown: Mapping[str, Any]) -> dict[str, Part]:
+    """Each part (a Dash component or None) with its fingerprint: a hash of the JSON
+    the browser would be sent."""
+    return {
+        name: Part(hashlib.blake2b(to_json_plotly(c).encode(), digest_size=12).hexdigest(), c)
+        for name, c in shown.items()
+    }
+
+
+def screen(game: Game, role: str) -> dict[str, Part]:
+    """What ``role``'s screens show now, part by part, fingerprinted (a :data:`Build`)."""
+    return fingerprinted(parts(game, role))
+
+
+def changed(view: Mapping[str, Part], drawn: Any) -> tuple[list[Any], dict[str, str]]:
+    """What a page must redraw: for each part of ``view`` in order, the part when the
+    page's fingerprint of it (``drawn``: what the page says it drew) differs, None when
+    it is unchanged; and the fingerprints the page shows after."""
+    drawn = drawn if isinstance(drawn, dict) else {}
+    redraw = [None if drawn.get(n) == part.key else part for n, part in view.items()]
+    return redraw, {n: part.key for n, part in view.items()}

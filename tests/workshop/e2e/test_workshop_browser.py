@@ -205,7 +205,7 @@ def test_a_full_turn_in_the_browser(room, tmp_path):
     # The projector shows the committed turn within the polling interval.
     expect_text(projector.locator("#turn-label"), "results")
     sync_api.expect(projector.locator("#projector-network")).to_be_visible()
-    expect_text(jpn.locator("#team-move"), "(moves open in planning)")
+    expect_text(jpn.locator("#team-move"), "(moves open in the next turn's planning)")
     assert "No moves yet" not in jpn.locator("#live").inner_text()  # a committed turn
     projector.screenshot(path=str(tmp_path / "projector.png"), full_page=True)
     control.screenshot(path=str(tmp_path / "control.png"), full_page=True)

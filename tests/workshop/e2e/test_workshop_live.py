@@ -179,3 +179,95 @@ def test_two_consoles_that_showed_the_briefing_advance_the_game_once(tmp_path, b
         assert dialogs == []
     finally:
         running.stop()
+
+
+def served_room(tmp_path):
+    """A fresh game (teams JPN and RUS) served in this process."""
+    return start(
+        lambda: create_app(make_game(tmp_path), out_dir=tmp_path / "aar"),
+        cleanup=lambda web: web.game.close(),
+    )
+
+
+def test_a_click_that_does_not_reach_the_server_says_not_sent(tmp_path, browser):
+    running = served_room(tmp_path)
+    try:
+        web, url = running.made, running.url
+        dialogs: list[str] = []
+        console = join(browser, f"{url}/play?code={web.codes.code('control')}", dialogs)
+        expect(console.locator("#link"), LIVE)
+        # The server is unreachable for this page's actions (as when the laptop restarts).
+        console.route("**/_dash-update-component*", lambda route: route.abort())
+        console.locator("#ctl-advance").click()
+        expect(console.locator("#not-sent"), "Not sent: no answer from the server")
+        assert web.game.phase.value == "briefing"  # nothing arrived
+        console.unroute("**/_dash-update-component*")
+        console.locator("#ctl-advance").click()
+        expect(console.locator("#ctl-msg"), "Phase: planning.")
+        sync_api.expect(console.locator("#not-sent")).to_be_hidden(timeout=WAIT_MS)
+        assert dialogs == []
+    finally:
+        running.stop()
+
+
+def test_a_team_message_goes_when_the_phase_moves_on(tmp_path, browser):
+    running = served_room(tmp_path)
+    try:
+        web, url = running.made, running.url
+        web.game.advance("control")  # planning
+        dialogs: list[str] = []
+        team = join(browser, f"{url}/play?code={web.codes.code('team:JPN')}", dialogs)
+        expect(team.locator("#turn-label"), "planning")
+        team.locator("#team-ready").click()
+        expect(team.locator("#team-msg"), "Marked ready.")
+        web.game.advance("control")  # locked: "Marked ready" is about planning
+        expect(team.locator("#turn-label"), "locked")
+        sync_api.expect(team.locator("#team-msg")).to_have_text("", timeout=WAIT_MS)
+        assert dialogs == []
+    finally:
+        running.stop()
+
+
+# Marks each Plotly chart on a page with the data it was drawn with; a chart drawn again
+# gets new data (Plotly.react) or is a new chart in place of the old one.
+MARK_CHARTS = """
+() => {
+    const charts = [...document.querySelectorAll('.js-plotly-plot')];
+    for (const gd of charts) { gd.__drawn = gd.data; }
+    return charts.length;
+}
+"""
+REDRAWN = """
+() => [...document.querySelectorAll('.js-plotly-plot')].some((gd) => gd.__drawn !== gd.data)
+"""
+
+
+def test_a_projector_redraws_its_charts_only_when_they_change(tmp_path, browser):
+    """A team marking itself ready changes the projector's list of teams, not its
+    charts: the charts are not drawn again. A committed turn redraws them."""
+    running = served_room(tmp_path)
+    try:
+        web, url = running.made, running.url
+        web.game.advance("control")  # planning
+        dialogs: list[str] = []
+        projector = join(browser, f"{url}/play?code={web.codes.code('projector')}", dialogs)
+        expect(projector.locator("#turn-label"), "planning")
+        sync_api.expect(projector.locator("#projector-network .main-svg").first).to_be_visible(
+            timeout=WAIT_MS
+        )
+        assert projector.evaluate(MARK_CHARTS) >= 2  # the network and the relations
+        web.game.mark_ready("team:JPN", "JPN", True)
+        ready = projector.locator("#readiness .badge", has_text=re.compile(r"^ready$"))
+        sync_api.expect(ready).to_have_count(1, timeout=WAIT_MS)
+        assert not projector.evaluate(REDRAWN)
+        for _ in range(3):
+            web.game.advance("control")  # locked, adjudication, then Propose and commit
+            if web.game.phase.value == "adjudication":
+                break
+        web.game.propose("control")
+        web.game.commit("control")
+        expect(projector.locator("#turn-label"), "results")
+        projector.wait_for_function(REDRAWN, timeout=WAIT_MS)
+        assert dialogs == []
+    finally:
+        running.stop()
