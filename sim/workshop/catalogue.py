@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sim.model.choice import MOVE_NAMES
 from sim.scenario import Problem, Scenario, ScenarioError
+from sim.scenario.checks import canonical_path
 from sim.scenario.errors import KeyNode, KeyPath, plain_message
 from sim.scenario.loader import display_name
 from sim.scenario.sourced_yaml import parse_sourced, read_text
@@ -116,17 +118,21 @@ class MoveType(_Strict):
         """Whether ``actor`` may make this move at all."""
         return self.players is None or actor in self.players
 
-    def changes(self, actor: str, target: str, intensity: str) -> list[ParameterChange]:
-        """The parameter changes of this move by ``actor`` toward ``target``."""
+    def changes(
+        self, actor: str, target: str, intensity: str, ids: Sequence[str] = ()
+    ) -> list[ParameterChange]:
+        """The parameter changes of this move by ``actor`` toward ``target``; with the
+        scenario's actor ``ids``, a dyad in a path is written in their order (the one
+        spelling of tables and the console), whichever way the catalogue wrote it."""
         factor = self.intensities[intensity]
+
+        def path(p: str) -> str:
+            return canonical_path(ids, fill_placeholders(p, actor, target))
+
         out = [
-            ParameterChange(path=fill_placeholders(p, actor, target), op="add", value=v * factor)
-            for p, v in self.add.items()
+            ParameterChange(path=path(p), op="add", value=v * factor) for p, v in self.add.items()
         ]
-        out += [
-            ParameterChange(path=fill_placeholders(p, actor, target), op="set", value=v)
-            for p, v in self.set.items()
-        ]
+        out += [ParameterChange(path=path(p), op="set", value=v) for p, v in self.set.items()]
         return out
 
 

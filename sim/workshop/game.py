@@ -734,7 +734,16 @@ class Game:
             self.catalogue, self._state.ids, actor, move, target, intensity, rationale, others
         )
         return make_order(
-            move_type, order_id, self.turn, actor, move, target, level, rationale, role
+            move_type,
+            order_id,
+            self.turn,
+            actor,
+            move,
+            target,
+            level,
+            rationale,
+            role,
+            self._state.ids,
         )
 
     def _dyad(self, dyad: str) -> str:

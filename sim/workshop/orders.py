@@ -8,7 +8,7 @@ reason); :func:`legal_moves` lists what a state may do, for the team's screen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -157,8 +157,10 @@ def make_order(
     intensity: str,
     rationale: str,
     by: object,
+    ids: Sequence[str] = (),
 ) -> Order:
-    """The order of a legal move (see :func:`check_order`), its changes resolved."""
+    """The order of a legal move (see :func:`check_order`), its changes resolved (dyads
+    in the order of the actor ``ids``)."""
     return Order(
         id=order_id,
         turn=turn,
@@ -169,7 +171,7 @@ def make_order(
         intensity=intensity,
         rationale=rationale.strip(),
         relation=move_type.relation,
-        changes=move_type.changes(actor, target, intensity),
+        changes=move_type.changes(actor, target, intensity, ids),
         by=str(by),
     )
 

@@ -95,7 +95,7 @@ def test_parameter_changes_land_before_the_turn(tmp_path):
         game, [("team:JPN", "JPN", "offer_investment", "RUS", "Lift the barriers")]
     )
     (applied,) = proposal.changes
-    assert applied.change.path == "dyads.JPN-RUS.interdependence"
+    assert applied.change.path == "dyads.RUS-JPN.interdependence"
     japan = next(s for s in proposal.dyad("RUS-JPN").sides if s.actor == "JPN")
     # interdependence 0.07 + 0.02 (modest is the default intensity), times its weight
     weight = game.scenario.weights.interdependence

@@ -24,8 +24,10 @@ def test_default_catalogue_fits_the_baseline():
     catalogue = default_catalogue()
     assert {"confront", "pressure", "hold", "engage", "cooperate"} <= set(catalogue.moves)
     investment = catalogue.moves["offer_investment"]
-    (change,) = investment.changes("JPN", "RUS", "modest")
-    assert change.path == "dyads.JPN-RUS.interdependence"
+    (written,) = investment.changes("JPN", "RUS", "modest")
+    assert written.path == "dyads.JPN-RUS.interdependence"  # SELF-TARGET, as written
+    (change,) = investment.changes("JPN", "RUS", "modest", list(baseline().actors))
+    assert change.path == "dyads.RUS-JPN.interdependence"  # the scenario's spelling
     assert change.op == "add" and change.value == pytest.approx(0.02)
     # Only Russia and Japan may press the Kurils claim, and only at each other.
     kurils = {m.move: m for m in legal_moves(catalogue, list(baseline().actors), "JPN")}

@@ -19,7 +19,7 @@ def game(tmp_path):
 def test_a_team_submits_revises_withdraws_and_marks_ready(game):
     order = game.submit_move("team:JPN", "JPN", "offer_investment", "RUS", "major", "Open Sakhalin")
     assert order.relation == "engage" and order.intensity == "major"
-    assert [c.path for c in order.changes] == ["dyads.JPN-RUS.interdependence"]
+    assert [c.path for c in order.changes] == ["dyads.RUS-JPN.interdependence"]
     assert order.changes[0].value == pytest.approx(0.04)
     game.mark_ready("team:JPN", "JPN")
     assert game.view("control")["actors"][3]["ready"]

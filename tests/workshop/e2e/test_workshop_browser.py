@@ -188,11 +188,11 @@ def test_a_full_turn_in_the_browser(room, tmp_path):
     why.locator("summary").click()
     sync_api.expect(why.locator(".why-words")).to_be_visible()
 
-    control.locator("#ctl-dyad").select_option("JPN-RUS")
+    control.locator("#ctl-dyad").select_option("RUS-JPN")
     control.locator("#ctl-value").fill("0.1")
     control.locator("#ctl-reason").fill("a good summit")
     control.locator("#ctl-override").click()
-    expect_text(control.locator("#ctl-msg"), "Override: JPN-RUS set to +0.10")
+    expect_text(control.locator("#ctl-msg"), "Override: RUS-JPN set to +0.10")
     expect_value(control.locator("#ctl-reason"), "")
     expect_value(control.locator("#ctl-value"), "")
     expect_value(control.locator("#ctl-dyad"), "")
