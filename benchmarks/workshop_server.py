@@ -87,7 +87,8 @@ class Screen(threading.Thread):
         outputs = [{"id": f"part-{name}", "property": "children"} for name in PARTS]
         outputs.append({"id": "drawn", "property": "data"})
         body = {
-            "output": "...".join(f"{o['id']}.{o['property']}" for o in outputs).join(["..", ".."]),
+            # Dash names a callback with several outputs "..a.children...b.data..".
+            "output": ".." + "...".join(f"{o['id']}.{o['property']}" for o in outputs) + "..",
             "outputs": outputs,
             "inputs": [{"id": "seq", "property": "data", "value": state}],
             "state": [

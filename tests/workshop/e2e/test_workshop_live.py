@@ -25,8 +25,9 @@ import pytest
 # Importing the browser tests' module skips this one too when chromium or Playwright is
 # missing (its module-level checks), and shares its launch flags and page helpers.
 from test_workshop_browser import ARGS, CHROMIUM, LAUNCH_MS, open_page, sync_api
-from workshop_support import ROOT, Lines, make_game
+from workshop_support import ROOT, Lines, make_game, to_phase
 
+from sim.workshop import Phase
 from sim.workshop.web.app import create_app
 from sim.workshop.web.serve import LOCALHOST, start
 
@@ -260,10 +261,7 @@ def test_a_projector_redraws_its_charts_only_when_they_change(tmp_path, browser)
         ready = projector.locator("#readiness .badge", has_text=re.compile(r"^ready$"))
         sync_api.expect(ready).to_have_count(1, timeout=WAIT_MS)
         assert not projector.evaluate(REDRAWN)
-        for _ in range(3):
-            web.game.advance("control")  # locked, adjudication, then Propose and commit
-            if web.game.phase.value == "adjudication":
-                break
+        to_phase(web.game, Phase.ADJUDICATION)  # then Propose and commit
         web.game.propose("control")
         web.game.commit("control")
         expect(projector.locator("#turn-label"), "results")
