@@ -52,7 +52,10 @@ Plotly charts cost CPU that laptops in a room would bring themselves. So chromiu
 under ``nice -n 10`` (``--browser-nice``; 0: not), which lets the server go first as if
 the screens were other laptops, and the report gives the CPU the server, chromium and
 the machine used. Background throttling of timers is switched off in chromium (in the
-room each screen is in the foreground), so that every page polls once a second.
+room each screen is in the foreground), so that no page's timers are slowed down. The
+white cell, as a facilitator would, acts only on a console that shows the last action's
+state: when the console is itself stale, the next click waits until it is not (a click on
+a stale console is refused by the engine and would end the run).
 
 Ends by itself: every wait is bounded and a global ``--deadline`` stops the driving; the
 browser, the contexts and the server (SIGINT, then terminate, then kill) are closed in
@@ -574,6 +577,9 @@ async def white_cell(
         return Sample(screen, latency if latency <= wait_s else None)
 
     action.samples = list(await asyncio.gather(*(one(s) for s in watched)))
+    if action.samples and action.samples[0].latency is None:
+        # The console is stale: a facilitator waits for it before the next click.
+        await find(console, key, parts, after, clock.left(clock.ack_s))
     return action
 
 

@@ -1,15 +1,16 @@
 """How fast the workshop server brings thirty screens up to date, without browsers.
 
     .venv/bin/python benchmarks/workshop_server.py [--screens 30] [--turns 3]
-        [--poll 0.5] [--scenario scenarios/baseline-point.yaml]
+        [--scenario scenarios/baseline-point.yaml]
 
 ``benchmarks/workshop_room.py`` drives real browsers; on this 2-core machine thirty
 chromium pages drawing Plotly charts take most of the CPU the server would need (in a
 room every screen is its own laptop). This benchmark measures the server alone: the game
 is served in this process (:func:`sim.workshop.web.serve.start`, the threaded server),
-and each screen is a thread that does what a page does over HTTP: it asks
-``/api/state`` every ``--poll`` seconds and, when the log position changed, asks for its
-live part (the ``render_live`` callback, as the browser posts it). The screens are the
+and each screen is a thread that does what a page does over HTTP (``assets/poll.js``): it
+keeps a question open to ``/api/state`` with the version it last saw (the server answers
+when the game changes), and when the log position changed it asks for its live part (the
+``render_live`` callback, as the browser posts it). The screens are the
 room's: 1 console, 12 team screens (4 teams x 3), 2 projectors, 15 observers. The white
 cell acts through the engine's web actions (``sim.workshop.web.actions.control``) in
 this process: next phase to planning, locked, adjudication, propose (in the background;
@@ -45,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEAMS = ["JPN", "RUS", "CHN", "USA"]
 STALE_S = 3.0
 WAIT_S = 20.0
+RETRY_S = 0.5  # as a page: how soon it asks again after a failed question
 
 
 def room_roles(screens: int) -> list[str]:
@@ -55,11 +57,14 @@ def room_roles(screens: int) -> list[str]:
 
 
 class Screen(threading.Thread):
-    """One screen: polls the state, fetches its live part when the game changed."""
+    """One screen: keeps a question open to the state route, fetches its live part when
+    the game changed."""
 
-    def __init__(self, base: str, code: str, poll: float, stop: threading.Event) -> None:
+    def __init__(self, base: str, code: str, stop: threading.Event) -> None:
         super().__init__(daemon=True)
-        self.base, self.code, self.poll, self.stop = base, code, poll, stop
+        self.base, self.code, self.stop = base, code, stop
+        self.since = ""  # the version of the state route's last answer
+        self.questions = 0  # questions asked of the state route
         self.seen_seq = -1
         self.updated: dict[int, float] = {}  # seq -> when its live part arrived
         self.errors = 0
@@ -69,17 +74,20 @@ class Screen(threading.Thread):
     def run(self) -> None:
         while not self.stop.is_set():
             try:
+                self.questions += 1
                 with urllib.request.urlopen(
-                    f"{self.base}/api/state?code={self.code}", timeout=30
+                    f"{self.base}/api/state?code={self.code}&since={self.since}", timeout=30
                 ) as r:
                     state = json.load(r)
+                self.since = state["v"]
                 if state["seq"] != self.seen_seq:
                     self.render(state)
                     self.seen_seq = state["seq"]
                     self.updated[state["seq"]] = time.monotonic()
-            except Exception:  # a failed request is counted; the page would retry
-                self.errors += 1
-            self.stop.wait(self.poll)
+            except Exception:  # a failed request is counted; the page retries soon
+                if not self.stop.is_set():  # (at the end the server stops under it)
+                    self.errors += 1
+                self.stop.wait(RETRY_S)
 
     def render(self, state: dict) -> None:
         """Ask for the live part as the page does: with the fingerprints of the parts it
@@ -113,7 +121,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def measure(scenario: Path, screens: int, turns: int, poll: float, label: str) -> list[float]:
+def measure(scenario: Path, screens: int, turns: int, label: str) -> list[float]:
     """Serve a fresh game to ``screens`` screens, play ``turns`` turns; print and return
     every latency (s)."""
     folder = Path(tempfile.mkdtemp(prefix="workshop-server-"))
@@ -129,7 +137,7 @@ def measure(scenario: Path, screens: int, turns: int, poll: float, label: str) -
     web: actions.WebGame = box["web"]
     codes = {r: web.codes.code(r) for r in web.codes.roles}
     stop = threading.Event()
-    room = [Screen(running.url, codes[r], poll, stop) for r in room_roles(screens)]
+    room = [Screen(running.url, codes[r], stop) for r in room_roles(screens)]
     for s in room:
         s.start()
     ctl = f"?code={codes['control']}"
@@ -164,11 +172,11 @@ def measure(scenario: Path, screens: int, turns: int, poll: float, label: str) -
                 act("briefing", lambda: actions.control(web, ctl, "advance", {}))
     finally:
         stop.set()
+        running.stop()  # which answers the questions held open
         for s in room:
             s.join(timeout=35)
-        running.stop()
     every = [x for xs in rows.values() for x in xs]
-    print(f"== {label}: {screens} screen(s), {turns} turn(s), poll {poll:g} s ==")
+    print(f"== {label}: {screens} screen(s), {turns} turn(s) ==")
     print("  action         n     p50     p95     max")
     for kind, xs in rows.items():
         p50, p95 = percentile(xs, 0.5), percentile(xs, 0.95)
@@ -185,6 +193,9 @@ def measure(scenario: Path, screens: int, turns: int, poll: float, label: str) -
         f"{web.views.builds}; parts sent per update: {sent:.1f} of {len(PARTS)}; "
         f"time {time.monotonic() - started:.1f} s"
     )
+    elapsed = (time.monotonic() - started) / 60
+    asked = sum(s.questions for s in room) / max(1, len(room)) / max(elapsed, 1e-9)
+    print(f"  questions to /api/state: {asked:.1f} per screen per minute")
     return every
 
 
@@ -192,11 +203,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--screens", type=int, default=30)
     parser.add_argument("--turns", type=int, default=3)
-    parser.add_argument("--poll", type=float, default=0.5, help="seconds between polls")
     parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios/baseline-point.yaml")
     args = parser.parse_args()
-    reference = measure(args.scenario, 1, 1, args.poll, "reference")
-    room = measure(args.scenario, args.screens, args.turns, args.poll, "room")
+    reference = measure(args.scenario, 1, 1, "reference")
+    room = measure(args.scenario, args.screens, args.turns, "room")
     ratio = percentile(room, 0.95) / max(percentile(reference, 0.95), 1e-9)
     print(f"p95 of the room against one screen: x{ratio:.1f}")
     print(

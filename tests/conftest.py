@@ -124,3 +124,18 @@ def self_contained(html: str) -> str:
     assert "<script src=" not in rest.lower() and "cdn." not in rest
     assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", rest, re.I)
     return rest
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A workshop game with teams JPN and RUS, its Dash app and its server-side state
+    (not serving: the app's test client or the state route's functions reach it)."""
+    pytest.importorskip("dash")
+    from workshop_support import make_game
+
+    from sim.workshop.web.app import create_app
+
+    game = make_game(tmp_path)
+    app, web = create_app(game, out_dir=tmp_path / "aar")
+    yield game, app, web
+    game.close()

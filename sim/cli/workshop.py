@@ -51,7 +51,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         type=float,
         default=0.5,
         metavar="SECONDS",
-        help="how often each page asks whether the game changed (default 0.5; 0.2 to 10)",
+        help="how soon a page asks again when the server did not answer (default 0.5; 0.2 to 10)",
     )
     p.add_argument(
         "--teams", default="", metavar="JPN,RUS", help="the states played by teams (new game)"

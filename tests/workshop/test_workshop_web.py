@@ -20,15 +20,6 @@ from sim.workshop.web.security import JoinCodes, RateLimiter, code_from_search, 
 pytest.importorskip("dash")
 
 
-@pytest.fixture
-def served(tmp_path):
-    """A game with teams JPN and RUS, its app and its server-side state."""
-    game = make_game(tmp_path)
-    app, web = create_app(game, out_dir=tmp_path / "aar")
-    yield game, app, web
-    game.close()
-
-
 def search(web: actions.WebGame, role: str) -> str:
     return f"?code={web.codes.code(role)}"
 
@@ -200,16 +191,19 @@ def test_the_state_route_is_tiny_and_needs_a_code(served):
     assert client.get("/api/state?code=nope").status_code == 403
     assert client.get("/api/state").status_code == 403
     seen = client.get(f"/api/state{search(web, 'projector')}").get_json()
+    version = seen.pop("v")
     assert seen == {
         "seq": game.seq,
         "turn": 1,
         "phase": "briefing",
         "epoch": web.epoch,
-        "timer": "",
+        "timer": None,
         "job": "",
     }
     game.advance("control")
-    assert client.get(f"/api/state{search(web, 'projector')}").get_json()["seq"] == game.seq
+    # A page that saw the old version is answered at once: the game has changed.
+    since = f"/api/state{search(web, 'projector')}&since={version}"
+    assert client.get(since).get_json()["seq"] == game.seq
 
 
 def test_a_view_is_built_once_per_change_and_role(served):

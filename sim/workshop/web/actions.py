@@ -70,12 +70,25 @@ class WebGame:
             )
         return role
 
-    def timer_text(self) -> str:
-        """The countdown of the current phase, or '' when none is running."""
+    def running_timer(self) -> Timer | None:
+        """The countdown of the current turn and phase, if one was started."""
         t = self.timer
         if t is None or t.turn != self.game.turn or t.phase != self.game.phase.value:
+            return None
+        return t
+
+    def timer_left(self) -> float:
+        """Seconds left on the running countdown (0 when time is up or none runs)."""
+        t = self.running_timer()
+        return 0.0 if t is None else max(0.0, t.ends - self.clock())
+
+    def timer_text(self) -> str:
+        """The countdown of the current phase, or '' when none is running (the pages
+        write it the same way as they count down: ``assets/poll.js``)."""
+        t = self.running_timer()
+        if t is None:
             return ""
-        left = max(0, round(t.ends - self.clock()))
+        left = round(self.timer_left())
         if left == 0:
             return f"{t.phase}: time is up"
         return f"{t.phase}: {left // 60}:{left % 60:02d} left"

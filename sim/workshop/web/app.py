@@ -5,14 +5,16 @@ URL (with the code) goes along with every callback, and every callback maps the 
 its role again on the server (:mod:`sim.workshop.web.security`) and passes that role to
 the engine, which decides what is allowed.
 
-**Updates.** Every page asks ``/api/state`` twice a second from the browser (a clientside
-callback: a request of a few bytes that builds nothing): the game's log position
-(``seq``), the timer and, on the console, the background work. Only when ``seq`` changed
-(or the server restarted) does the page ask for its live part, which is built once per
-change and role and served from memory (:mod:`sim.workshop.web.views`); the page sends
-the fingerprints of the parts it shows and gets back only the parts that changed. The top
-bar says "live · updated n s ago", or "reconnecting" while the server does not answer,
-and a click that did not reach the server says so (``assets/not_sent.js``). A team's
+**Updates.** Every page keeps one question open to ``/api/state``
+(:mod:`sim.workshop.web.state_route`, asked by ``assets/poll.js``): the server answers
+when the game's log position (``seq``), the countdown or the console's background work
+changes, or after a few seconds with nothing new, and the page asks again. Only a new
+``seq`` (or a restarted server) makes the page ask for its live part, which is built once
+per change and role and served from memory (:mod:`sim.workshop.web.views`); the page
+sends the fingerprints of the parts it shows and gets back only the parts that changed.
+The page counts the countdown down by itself; the top bar says "live · updated n s ago",
+or "reconnecting" while the server does not answer, and a click that did not reach the
+server says so (``assets/not_sent.js``). A team's
 message is cleared when the phase moves on. The join codes are kept beside the game file
 (:mod:`sim.workshop.web.codes_file`), so after a restart on the same file every page
 picks up where it was. Dash's and Plotly's scripts are served by the app itself
@@ -27,16 +29,21 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html, no_update
-from flask import Response, jsonify, request
 
 from sim.workshop.game import Game
-from sim.workshop.web import actions, components, console_page, layouts, team_page
+from sim.workshop.web import (
+    actions,
+    components,
+    console_page,
+    layouts,
+    state_route,
+    team_page,
+)
 from sim.workshop.web.codes_file import persistent_codes
 from sim.workshop.web.security import (
     DEFAULT_BURST,
     DEFAULT_RATE,
     MAX_CONTENT_LENGTH,
-    STATE_PATH,
     JoinCodes,
     RateLimiter,
     game_roles,
@@ -46,7 +53,7 @@ from sim.workshop.web.views import changed
 
 log = logging.getLogger(__name__)
 POLL_MS = 500
-"""How often a page asks whether the game changed (a request of a few bytes)."""
+"""How soon a page asks ``/api/state`` again after it got no answer (the server is down)."""
 
 
 def create_app(
@@ -81,11 +88,10 @@ def create_app(
         compress=False,
     )
     install_guards(app.server, codes, RateLimiter(rate, burst), max_bytes)
-    install_state_route(app.server, web)
+    state_route.install(app.server, web)
     app.layout = html.Div(
         [
             dcc.Location(id="url", refresh=False),
-            dcc.Interval(id="tick", interval=poll_ms, n_intervals=0),
             dcc.Store(id="seq"),
             dcc.Store(id="drawn"),
             html.Header(
@@ -110,6 +116,8 @@ def create_app(
         ],
         id="page",
         className="workshop",
+        # assets/poll.js reads it: how long to wait before asking again after a failure
+        **{"data-retry": str(poll_ms)},
     )
     register_callbacks(app, web)
     return app, web
@@ -123,51 +131,6 @@ TWO_COLUMNS = {
     "gap": "1em",
 }
 ONE_COLUMN = {"display": "grid", "gridTemplateColumns": "minmax(0, 1fr)", "gap": "1em"}
-
-# Every tick asks /api/state (a few bytes: the log position, the timer, the console's
-# background work) and hands the page a new "seq" only when the game changed (or the
-# server restarted: a new epoch), which is what re-renders the live part. A failed
-# request shows "reconnecting"; the next answer after a restart re-renders the page.
-POLL_JS = """
-async function(n, search, last) {
-    const keep = window.dash_clientside.no_update;
-    const ago = (t) => Math.max(0, Math.round((Date.now() - t) / 1000));
-    const since = last && last.at ? last.at : Date.now();
-    try {
-        const answer = await fetch('/api/state' + (search || ''), {cache: 'no-store'});
-        if (!answer.ok) { throw new Error(String(answer.status)); }
-        const s = await answer.json();
-        const changed = !last || last.seq !== s.seq || last.epoch !== s.epoch;
-        const seq = changed
-            ? {seq: s.seq, turn: s.turn, phase: s.phase, epoch: s.epoch, at: Date.now()}
-            : keep;
-        const link = 'live · updated ' + (changed ? 'just now' : ago(since) + ' s ago');
-        return [seq, s.timer, s.job, link];
-    } catch (e) {
-        return [keep, keep, keep, 'reconnecting … (last update ' + ago(since) + ' s ago)'];
-    }
-}
-"""
-
-
-def install_state_route(server: Any, web: actions.WebGame) -> None:
-    """``GET /api/state?code=...``: what every page polls; nothing for a wrong code."""
-
-    @server.get(STATE_PATH)
-    def state() -> Any:
-        role = web.codes.role_for(request.args.get("code"))
-        if role is None:
-            text = "This join code is not valid for this game.\n"
-            return Response(text, 403, mimetype="text/plain")
-        game = web.game
-        return jsonify(
-            seq=game.seq,
-            turn=game.turn,
-            phase=game.phase.value,
-            epoch=web.epoch,
-            timer=web.timer_text(),
-            job=web.jobs.status() if role == "control" else "",
-        )
 
 
 def register_callbacks(app: Dash, web: actions.WebGame) -> None:
@@ -198,17 +161,6 @@ def register_callbacks(app: Dash, web: actions.WebGame) -> None:
             f"workshop role-{kind}",
         )
 
-    app.clientside_callback(
-        POLL_JS,
-        Output("seq", "data"),
-        Output("timer", "children"),
-        Output("job", "children"),
-        Output("link", "children"),
-        Input("tick", "n_intervals"),
-        State("url", "search"),
-        State("seq", "data"),
-    )
-
     part_outputs = [Output(f"part-{name}", "children") for name in layouts.PARTS]
 
     @app.callback(
@@ -217,8 +169,7 @@ def register_callbacks(app: Dash, web: actions.WebGame) -> None:
         Input("seq", "data"),
         State("url", "search"),
         State("drawn", "data"),
-        # The first poll (at once, on load) sets seq: one drawing of a new page, not two.
-        prevent_initial_call=True,
+        # Drawn on load, whenever poll.js first hears from the server; then at each new seq.
     )
     def render_live(_seq: Any, search: str | None, drawn: Any) -> Any:
         keep = [no_update] * len(layouts.PARTS)

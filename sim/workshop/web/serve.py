@@ -1,7 +1,8 @@
 """Serving the app: a production WSGI server (waitress) in this process that can be stopped.
 
 A room is thirty screens on one laptop, so requests are answered by a pool of threads
-(``threads``, 16 by default): a page's poll never waits behind another page's. The game
+(``threads``, 64 by default): each page keeps one busy with its held question to the
+state route, and a page's request never waits behind another page's. The game
 engine serialises what must be serialised: every action and every read of the game holds
 the :class:`~sim.workshop.game.Game`'s lock, and its SQLite connection is shared by the
 threads under that lock (the engine is the one writer). What pages show is built once per
@@ -26,9 +27,15 @@ from typing import Any
 from dash import Dash
 from waitress.server import create_server
 
+from sim.workshop.web.state_route import STOP_KEY
+
 LOCALHOST = "127.0.0.1"
-THREADS = 16
-"""Request threads: more than the screens that poll at the same moment need."""
+THREADS = 64
+"""Request threads: every open page holds one with its question to the state route
+(:mod:`sim.workshop.web.state_route`), so a room of thirty needs thirty and more for the
+pages' other requests at the same moment."""
+CONNECTIONS = 500
+"""Open connections at most: a browser keeps several open to the server for each page."""
 
 
 class Server:
@@ -44,12 +51,17 @@ class Server:
             host=host,
             port=port,
             threads=threads,
+            connection_limit=CONNECTIONS,
             ident="alignsim-workshop",
             clear_untrusted_proxy_headers=True,
         )
         self.host: str = str(self._server.effective_host)
         self.port: int = int(self._server.effective_port)
         self._stopped = threading.Event()
+        # Set on shutdown: the questions the pages left waiting are answered at once.
+        self._stop_holds: threading.Event = app.server.extensions.setdefault(
+            STOP_KEY, threading.Event()
+        )
 
     def serve_forever(self) -> None:
         """Serve until :meth:`shutdown` (or KeyboardInterrupt in this thread)."""
@@ -65,11 +77,13 @@ class Server:
             for dispatcher in list(self._server._map.values()):
                 dispatcher.close()
 
+        self._stop_holds.set()
         self._server.trigger.pull_trigger(close_all)
         self._stopped.wait(timeout)
 
     def close(self) -> None:
         """Stop the request threads (what is running finishes)."""
+        self._stop_holds.set()
         self._server.task_dispatcher.shutdown()
 
 

@@ -134,99 +134,91 @@ def test_the_pages_say_reconnecting_while_the_server_is_down_and_catch_up_after(
         finish(second)
 
 
-def test_two_consoles_that_showed_the_briefing_advance_the_game_once(tmp_path, browser):
+@pytest.fixture
+def served_room(tmp_path):
+    """A fresh game (teams JPN and RUS) served in this process: (web, base URL); the
+    server is stopped after the test."""
     running = start(
         lambda: create_app(make_game(tmp_path), out_dir=tmp_path / "aar"),
         cleanup=lambda web: web.game.close(),
     )
     try:
-        web, url = running.made, running.url
-        control_url = f"{url}/play?code={web.codes.code('control')}"
-        dialogs: list[str] = []
-        tabs = [join(browser, control_url, dialogs), join(browser, control_url, dialogs)]
-        for tab in tabs:
-            expect(tab.locator("#turn-label"), "briefing")
-            expect(tab.locator("#link"), LIVE)
-        # Both tabs keep showing the briefing until both have clicked: their polls fail
-        # from now on (they say "reconnecting" once one has), so neither can learn of the
-        # other's click in between, however the clicks and polls interleave.
-        for tab in tabs:
-            tab.route("**/api/state*", lambda route: route.abort())
-        for tab in tabs:
-            expect(tab.locator("#link"), RECONNECTING)
-            expect(tab.locator("#turn-label"), "briefing")
-        for tab in tabs:  # one right after the other: the two actions are in flight at once
-            tab.locator("#ctl-advance").click()
-        for tab in tabs:
-            answered = sync_api.expect(tab.locator("#ctl-msg"))
-            answered.to_have_text(re.compile(r"\S"), timeout=WAIT_MS)
-        messages = [tab.locator("#ctl-msg").inner_text() for tab in tabs]
-        refused = [m for m in messages if m.startswith("Refused:")]
-        assert [m for m in messages if m not in refused] == ["Phase: planning."], messages
-        assert len(refused) == 1, messages
-        assert refused[0].startswith("Refused: this page showed turn 1 (briefing), "), messages
-        assert "but the game has moved on to turn 1 (planning)" in refused[0], messages
-
-        for tab in tabs:
-            tab.unroute("**/api/state*")
-        for tab in tabs:  # both catch up with the one change made
-            expect(tab.locator("#link"), LIVE)
-            expect(tab.locator("#turn-label"), "planning")
-        observer = join(browser, f"{url}/play?code={web.codes.code('observer')}", dialogs)
-        expect(observer.locator("#turn-label"), "Turn 1 of")
-        expect(observer.locator("#turn-label"), "planning")
-        state = observer.request.get(f"{url}/api/state?code={web.codes.code('observer')}")
-        assert (state.json()["turn"], state.json()["phase"]) == (1, "planning")
-        assert dialogs == []
+        yield running.made, running.url
     finally:
         running.stop()
 
 
-def served_room(tmp_path):
-    """A fresh game (teams JPN and RUS) served in this process."""
-    return start(
-        lambda: create_app(make_game(tmp_path), out_dir=tmp_path / "aar"),
-        cleanup=lambda web: web.game.close(),
-    )
+def test_two_consoles_that_showed_the_briefing_advance_the_game_once(served_room, browser):
+    web, url = served_room
+    control_url = f"{url}/play?code={web.codes.code('control')}"
+    dialogs: list[str] = []
+    tabs = [join(browser, control_url, dialogs), join(browser, control_url, dialogs)]
+    for tab in tabs:
+        expect(tab.locator("#turn-label"), "briefing")
+        expect(tab.locator("#link"), LIVE)
+    # Both tabs keep showing the briefing until both have clicked: their questions to
+    # /api/state fail from now on (they say "reconnecting" once the question held open
+    # has come back and the next has failed), so neither can learn of the other's click
+    # in between, however the clicks and questions interleave.
+    for tab in tabs:
+        tab.route("**/api/state*", lambda route: route.abort())
+    for tab in tabs:
+        expect(tab.locator("#link"), RECONNECTING)
+        expect(tab.locator("#turn-label"), "briefing")
+    for tab in tabs:  # one right after the other: the two actions are in flight at once
+        tab.locator("#ctl-advance").click()
+    for tab in tabs:
+        answered = sync_api.expect(tab.locator("#ctl-msg"))
+        answered.to_have_text(re.compile(r"\S"), timeout=WAIT_MS)
+    messages = [tab.locator("#ctl-msg").inner_text() for tab in tabs]
+    refused = [m for m in messages if m.startswith("Refused:")]
+    assert [m for m in messages if m not in refused] == ["Phase: planning."], messages
+    assert len(refused) == 1, messages
+    assert refused[0].startswith("Refused: this page showed turn 1 (briefing), "), messages
+    assert "but the game has moved on to turn 1 (planning)" in refused[0], messages
+
+    for tab in tabs:
+        tab.unroute("**/api/state*")
+    for tab in tabs:  # both catch up with the one change made
+        expect(tab.locator("#link"), LIVE)
+        expect(tab.locator("#turn-label"), "planning")
+    observer = join(browser, f"{url}/play?code={web.codes.code('observer')}", dialogs)
+    expect(observer.locator("#turn-label"), "Turn 1 of")
+    expect(observer.locator("#turn-label"), "planning")
+    state = observer.request.get(f"{url}/api/state?code={web.codes.code('observer')}")
+    assert (state.json()["turn"], state.json()["phase"]) == (1, "planning")
+    assert dialogs == []
 
 
-def test_a_click_that_does_not_reach_the_server_says_not_sent(tmp_path, browser):
-    running = served_room(tmp_path)
-    try:
-        web, url = running.made, running.url
-        dialogs: list[str] = []
-        console = join(browser, f"{url}/play?code={web.codes.code('control')}", dialogs)
-        expect(console.locator("#link"), LIVE)
-        # The server is unreachable for this page's actions (as when the laptop restarts).
-        console.route("**/_dash-update-component*", lambda route: route.abort())
-        console.locator("#ctl-advance").click()
-        expect(console.locator("#not-sent"), "Not sent: no answer from the server")
-        assert web.game.phase.value == "briefing"  # nothing arrived
-        console.unroute("**/_dash-update-component*")
-        console.locator("#ctl-advance").click()
-        expect(console.locator("#ctl-msg"), "Phase: planning.")
-        sync_api.expect(console.locator("#not-sent")).to_be_hidden(timeout=WAIT_MS)
-        assert dialogs == []
-    finally:
-        running.stop()
+def test_a_click_that_does_not_reach_the_server_says_not_sent(served_room, browser):
+    web, url = served_room
+    dialogs: list[str] = []
+    console = join(browser, f"{url}/play?code={web.codes.code('control')}", dialogs)
+    expect(console.locator("#link"), LIVE)
+    # The server is unreachable for this page's actions (as when the laptop restarts).
+    console.route("**/_dash-update-component*", lambda route: route.abort())
+    console.locator("#ctl-advance").click()
+    expect(console.locator("#not-sent"), "Not sent: no answer from the server")
+    assert web.game.phase.value == "briefing"  # nothing arrived
+    console.unroute("**/_dash-update-component*")
+    console.locator("#ctl-advance").click()
+    expect(console.locator("#ctl-msg"), "Phase: planning.")
+    sync_api.expect(console.locator("#not-sent")).to_be_hidden(timeout=WAIT_MS)
+    assert dialogs == []
 
 
-def test_a_team_message_goes_when_the_phase_moves_on(tmp_path, browser):
-    running = served_room(tmp_path)
-    try:
-        web, url = running.made, running.url
-        web.game.advance("control")  # planning
-        dialogs: list[str] = []
-        team = join(browser, f"{url}/play?code={web.codes.code('team:JPN')}", dialogs)
-        expect(team.locator("#turn-label"), "planning")
-        team.locator("#team-ready").click()
-        expect(team.locator("#team-msg"), "Marked ready.")
-        web.game.advance("control")  # locked: "Marked ready" is about planning
-        expect(team.locator("#turn-label"), "locked")
-        sync_api.expect(team.locator("#team-msg")).to_have_text("", timeout=WAIT_MS)
-        assert dialogs == []
-    finally:
-        running.stop()
+def test_a_team_message_goes_when_the_phase_moves_on(served_room, browser):
+    web, url = served_room
+    web.game.advance("control")  # planning
+    dialogs: list[str] = []
+    team = join(browser, f"{url}/play?code={web.codes.code('team:JPN')}", dialogs)
+    expect(team.locator("#turn-label"), "planning")
+    team.locator("#team-ready").click()
+    expect(team.locator("#team-msg"), "Marked ready.")
+    web.game.advance("control")  # locked: "Marked ready" is about planning
+    expect(team.locator("#turn-label"), "locked")
+    sync_api.expect(team.locator("#team-msg")).to_have_text("", timeout=WAIT_MS)
+    assert dialogs == []
 
 
 # Marks each Plotly chart on a page with the data it was drawn with; a chart drawn again
@@ -243,29 +235,25 @@ REDRAWN = """
 """
 
 
-def test_a_projector_redraws_its_charts_only_when_they_change(tmp_path, browser):
+def test_a_projector_redraws_its_charts_only_when_they_change(served_room, browser):
     """A team marking itself ready changes the projector's list of teams, not its
     charts: the charts are not drawn again. A committed turn redraws them."""
-    running = served_room(tmp_path)
-    try:
-        web, url = running.made, running.url
-        web.game.advance("control")  # planning
-        dialogs: list[str] = []
-        projector = join(browser, f"{url}/play?code={web.codes.code('projector')}", dialogs)
-        expect(projector.locator("#turn-label"), "planning")
-        sync_api.expect(projector.locator("#projector-network .main-svg").first).to_be_visible(
-            timeout=WAIT_MS
-        )
-        assert projector.evaluate(MARK_CHARTS) >= 2  # the network and the relations
-        web.game.mark_ready("team:JPN", "JPN", True)
-        ready = projector.locator("#readiness .badge", has_text=re.compile(r"^ready$"))
-        sync_api.expect(ready).to_have_count(1, timeout=WAIT_MS)
-        assert not projector.evaluate(REDRAWN)
-        to_phase(web.game, Phase.ADJUDICATION)  # then Propose and commit
-        web.game.propose("control")
-        web.game.commit("control")
-        expect(projector.locator("#turn-label"), "results")
-        projector.wait_for_function(REDRAWN, timeout=WAIT_MS)
-        assert dialogs == []
-    finally:
-        running.stop()
+    web, url = served_room
+    web.game.advance("control")  # planning
+    dialogs: list[str] = []
+    projector = join(browser, f"{url}/play?code={web.codes.code('projector')}", dialogs)
+    expect(projector.locator("#turn-label"), "planning")
+    sync_api.expect(projector.locator("#projector-network .main-svg").first).to_be_visible(
+        timeout=WAIT_MS
+    )
+    assert projector.evaluate(MARK_CHARTS) >= 2  # the network and the relations
+    web.game.mark_ready("team:JPN", "JPN", True)
+    ready = projector.locator("#readiness .badge", has_text=re.compile(r"^ready$"))
+    sync_api.expect(ready).to_have_count(1, timeout=WAIT_MS)
+    assert not projector.evaluate(REDRAWN)
+    to_phase(web.game, Phase.ADJUDICATION)  # then Propose and commit
+    web.game.propose("control")
+    web.game.commit("control")
+    expect(projector.locator("#turn-label"), "results")
+    projector.wait_for_function(REDRAWN, timeout=WAIT_MS)
+    assert dialogs == []
