@@ -26,14 +26,16 @@ bounded and the threads stop at the end.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import shlex
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
+from collections import Counter
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from sim.workshop.game import Game
 from sim.workshop.phases import Phase
@@ -58,35 +60,54 @@ def room_roles(screens: int) -> list[str]:
 
 class Screen(threading.Thread):
     """One screen: keeps a question open to the state route, fetches its live part when
-    the game changed."""
+    the game changed. Each screen connects from a loopback address of its own
+    (127.0.0.2, 127.0.0.3 ...), as each laptop of a room has its own: the server's rate
+    limit is per code and address, and the fifteen observers share one code."""
 
-    def __init__(self, base: str, code: str, stop: threading.Event) -> None:
+    def __init__(self, base: str, code: str, stop: threading.Event, address: str) -> None:
         super().__init__(daemon=True)
-        self.base, self.code, self.stop = base, code, stop
+        self.host, self.port = urlsplit(base).hostname, urlsplit(base).port
+        self.code, self.stop, self.address = code, stop, address
         self.since = ""  # the version of the state route's last answer
         self.questions = 0  # questions asked of the state route
         self.seen_seq = -1
         self.updated: dict[int, float] = {}  # seq -> when its live part arrived
         self.errors = 0
+        self.failures: Counter[str] = Counter()  # what went wrong, and how often
         self.drawn: dict | None = None  # the fingerprints of the parts it shows
         self.received = 0  # parts sent to it (a part unchanged is not sent)
+
+    def ask(self, method: str, path: str, body: bytes | None = None) -> dict:
+        """One request from this screen's address; its JSON answer (OSError if not 200)."""
+        conn = http.client.HTTPConnection(
+            self.host, self.port, timeout=30, source_address=(self.address, 0)
+        )
+        try:
+            headers = {"Content-Type": "application/json"} if body is not None else {}
+            conn.request(method, path, body=body, headers=headers)
+            answer = conn.getresponse()
+            data = answer.read()
+            if answer.status != 200:
+                raise OSError(f"HTTP {answer.status}")
+            return json.loads(data)
+        finally:
+            conn.close()
 
     def run(self) -> None:
         while not self.stop.is_set():
             try:
                 self.questions += 1
-                with urllib.request.urlopen(
-                    f"{self.base}/api/state?code={self.code}&since={self.since}", timeout=30
-                ) as r:
-                    state = json.load(r)
-                self.since = state["v"]
+                state = self.ask("GET", f"/api/state?code={self.code}&since={quote(self.since)}")
                 if state["seq"] != self.seen_seq:
                     self.render(state)
                     self.seen_seq = state["seq"]
                     self.updated[state["seq"]] = time.monotonic()
-            except Exception:  # a failed request is counted; the page retries soon
+                # Only once the page shows it: a failed drawing is asked for again.
+                self.since = state["v"]
+            except Exception as exc:  # a failed request is counted; the page retries soon
                 if not self.stop.is_set():  # (at the end the server stops under it)
                     self.errors += 1
+                    self.failures[type(exc).__name__ + ": " + str(exc)[:60]] += 1
                 self.stop.wait(RETRY_S)
 
     def render(self, state: dict) -> None:
@@ -105,13 +126,7 @@ class Screen(threading.Thread):
             ],
             "changedPropIds": ["seq.data"],
         }
-        request = urllib.request.Request(
-            f"{self.base}/_dash-update-component",
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=30) as r:
-            answer = json.load(r)
+        answer = self.ask("POST", "/_dash-update-component", json.dumps(body).encode())
         self.received += sum(1 for k in answer.get("response", {}) if k != "drawn")
         self.drawn = answer.get("response", {}).get("drawn", {}).get("data", self.drawn)
 
@@ -137,7 +152,10 @@ def measure(scenario: Path, screens: int, turns: int, label: str) -> list[float]
     web: actions.WebGame = box["web"]
     codes = {r: web.codes.code(r) for r in web.codes.roles}
     stop = threading.Event()
-    room = [Screen(running.url, codes[r], stop) for r in room_roles(screens)]
+    room = [
+        Screen(running.url, codes[r], stop, f"127.0.0.{2 + k}")
+        for k, r in enumerate(room_roles(screens))
+    ]
     for s in room:
         s.start()
     ctl = f"?code={codes['control']}"
@@ -196,6 +214,9 @@ def measure(scenario: Path, screens: int, turns: int, label: str) -> list[float]
     elapsed = (time.monotonic() - started) / 60
     asked = sum(s.questions for s in room) / max(1, len(room)) / max(elapsed, 1e-9)
     print(f"  questions to /api/state: {asked:.1f} per screen per minute")
+    failures = sum((s.failures for s in room), Counter())
+    for what, n in failures.most_common(3):
+        print(f"  failed: {n} x {what}")
     return every
 
 

@@ -66,6 +66,10 @@ def fan_figure(proposal: Proposal, committed: dict[str, float], title: str) -> g
     rows = max(1, math.ceil(len(dyads) / cols))
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[label_text(d) for d in dyads])
     fan = proposal.fan
+    # Gathered, then added at once: plotly validates the figure at each add_trace.
+    traces: list[go.Scatter] = []
+    rows_of: list[int] = []
+    cols_of: list[int] = []
     for k, dyad in enumerate(dyads):
         r, c = k // cols + 1, k % cols + 1
         x0, y0 = proposal.turn, proposal.relations[dyad]
@@ -75,7 +79,7 @@ def fan_figure(proposal: Proposal, committed: dict[str, float], title: str) -> g
             for lo, hi, alpha in ((0, 4, 0.15), (1, 3, 0.3)):
                 upper = [y0, *(v[hi] for v in q)]
                 lower = [y0, *(v[lo] for v in q)]
-                fig.add_trace(
+                traces.append(
                     go.Scatter(
                         x=x + x[::-1],
                         y=upper + lower[::-1],
@@ -84,11 +88,11 @@ def fan_figure(proposal: Proposal, committed: dict[str, float], title: str) -> g
                         line={"width": 0},
                         hoverinfo="skip",
                         showlegend=False,
-                    ),
-                    row=r,
-                    col=c,
+                    )
                 )
-            fig.add_trace(
+                rows_of.append(r)
+                cols_of.append(c)
+            traces.append(
                 go.Scatter(
                     x=x,
                     y=[y0, *(v[2] for v in q)],
@@ -96,11 +100,11 @@ def fan_figure(proposal: Proposal, committed: dict[str, float], title: str) -> g
                     line={"color": "#1f3b73", "dash": "dot"},
                     showlegend=False,
                     name="median ahead",
-                ),
-                row=r,
-                col=c,
+                )
             )
-        fig.add_trace(
+            rows_of.append(r)
+            cols_of.append(c)
+        traces.append(
             go.Scatter(
                 x=[proposal.turn - 1, proposal.turn],
                 y=[proposal.relations_before[dyad], y0],
@@ -108,12 +112,12 @@ def fan_figure(proposal: Proposal, committed: dict[str, float], title: str) -> g
                 line={"color": "#b2182b"},
                 showlegend=False,
                 name="this turn",
-            ),
-            row=r,
-            col=c,
+            )
         )
+        rows_of.append(r)
+        cols_of.append(c)
         if abs(committed[dyad] - y0) > 1e-12:
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=[x0],
                     y=[committed[dyad]],
@@ -121,11 +125,13 @@ def fan_figure(proposal: Proposal, committed: dict[str, float], title: str) -> g
                     marker={"symbol": "diamond", "size": 10, "color": "black"},
                     showlegend=False,
                     name="set by the white cell",
-                ),
-                row=r,
-                col=c,
+                )
             )
-        fig.update_yaxes(range=[-1.05, 1.05], row=r, col=c)
+            rows_of.append(r)
+            cols_of.append(c)
+    fig.add_traces(traces, rows=rows_of, cols=cols_of)
+    # One call for every panel: each per-panel call re-validates the whole layout.
+    fig.update_yaxes(range=[-1.05, 1.05])
     fig.update_layout(
         title=label_text(title), template="plotly_white", height=280 * rows, margin={"t": 80}
     )

@@ -7,6 +7,8 @@ Text that goes into a Plotly figure (titles, hovers) is escaped with
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any
 
 import numpy as np
@@ -18,6 +20,7 @@ from sim.present.landscape_figure import landscape_figure
 from sim.present.network import network_figure
 from sim.scenario.dyads import dyad_indices
 from sim.workshop.aar_figures import fan_figure
+from sim.workshop.adjudication import Proposal
 from sim.workshop.game import Game
 
 WHOLE_TURNS = {"title": "turn", "tickmode": "linear", "tick0": 0, "dtick": 1, "tickformat": "d"}
@@ -72,9 +75,19 @@ def relations_over_time(game: Game, view: dict[str, Any]) -> go.Figure:
     return fig
 
 
-def fan(game: Game, proposal: Any, committed: dict[str, float], title: str) -> go.Figure:
-    """The look-ahead fan of a proposal (whole turns on every panel's axis)."""
-    fig = fan_figure(proposal, committed, title)
+def fan(game: Game, proposal: Proposal, committed: dict[str, float], title: str) -> go.Figure:
+    """The look-ahead fan of a proposal (whole turns on every panel's axis). The same
+    proposal, values and title give the same figure, drawn once: the console and the
+    projectors show it at every change of the game until the next proposal."""
+    return _fan(proposal.model_dump_json(), json.dumps(committed), title)
+
+
+@functools.lru_cache(maxsize=16)
+def _fan(proposal_json: str, committed_json: str, title: str) -> go.Figure:
+    # Keyed by the JSON of what is drawn (a Proposal holds dicts: it cannot be a key); the
+    # figure is shared by every view that shows it, and nothing changes it after.
+    proposal = Proposal.model_validate_json(proposal_json)
+    fig = fan_figure(proposal, json.loads(committed_json), title)
     fig.update_xaxes(tickmode="linear", tick0=0, dtick=1, tickformat="d")
     return fig
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -71,14 +72,28 @@ class Server:
             self._stopped.set()
 
     def shutdown(self, timeout: float = 10.0) -> None:
-        """Stop serving: close every connection in the server's own loop, which then ends."""
+        """Stop serving: answer the questions held open, close every connection in the
+        server's own loop, let the request threads finish, then end the loop."""
+        trigger = self._server.trigger
+        closed = threading.Event()
 
-        def close_all() -> None:
+        def close_connections() -> None:
+            self._server.accepting = False  # no new connections (the listener reads this)
             for dispatcher in list(self._server._map.values()):
-                dispatcher.close()
+                if dispatcher is not trigger and dispatcher is not self._server:
+                    dispatcher.close()
+            closed.set()
 
         self._stop_holds.set()
-        self._server.trigger.pull_trigger(close_all)
+        trigger.pull_trigger(close_connections)
+        closed.wait(timeout / 2)
+        # A request thread that finishes pulls the loop's trigger: it must still be open.
+        tasks = self._server.task_dispatcher
+        ends = time.monotonic() + timeout / 2
+        while (tasks.active_count > 0 or tasks.queue) and time.monotonic() < ends:
+            time.sleep(0.01)
+        # The listener and the trigger (closed with it) are the last: the loop ends.
+        trigger.pull_trigger(self._server.close)
         self._stopped.wait(timeout)
 
     def close(self) -> None:

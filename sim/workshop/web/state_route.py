@@ -12,6 +12,7 @@ counts down by itself.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from typing import Any
@@ -43,7 +44,9 @@ def state(web: WebGame, role: str) -> dict[str, Any]:
         "job": web.jobs.status() if role == "control" else "",
     }
     ends = None if timer is None else timer.ends
-    shown["v"] = f"{web.epoch}:{game.seq}:{game.turn}:{game.phase.value}:{ends}:{shown['job']}"
+    seen = f"{web.epoch}:{game.seq}:{game.turn}:{game.phase.value}:{ends}:{shown['job']}"
+    # Short and plain (it goes back in the page's next URL), and says nothing by itself.
+    shown["v"] = hashlib.blake2b(seen.encode(), digest_size=8).hexdigest()
     return shown
 
 

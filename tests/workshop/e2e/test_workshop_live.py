@@ -257,3 +257,28 @@ def test_a_projector_redraws_its_charts_only_when_they_change(served_room, brows
     expect(projector.locator("#turn-label"), "results")
     projector.wait_for_function(REDRAWN, timeout=WAIT_MS)
     assert dialogs == []
+
+
+def test_a_drawing_that_fails_is_asked_for_again(served_room, browser):
+    """The server refuses the page's drawing of a change once (429, as when a room's
+    screens share a code and an address): the page asks again and shows the change,
+    without waiting for the game to change once more."""
+    web, url = served_room
+    dialogs: list[str] = []
+    observer = join(browser, f"{url}/play?code={web.codes.code('observer')}", dialogs)
+    expect(observer.locator("#turn-label"), "briefing")
+    refused: list[str] = []
+
+    def refuse_once(route):
+        body = route.request.post_data or ""
+        if "part-header.children" in body and not refused:
+            refused.append(body)
+            route.fulfill(status=429, body="Too many requests")
+        else:
+            route.continue_()
+
+    observer.route("**/_dash-update-component*", refuse_once)
+    web.game.advance("control")  # planning
+    expect(observer.locator("#turn-label"), "planning")
+    assert refused, "the page's drawing of the change was never refused"
+    assert dialogs == []

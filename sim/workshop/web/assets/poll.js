@@ -20,6 +20,8 @@
     var failing = false;
     var timer = null;      // {phase, ends}: the countdown, in this browser's clock
     var job = null;
+    var asking = null;     // the question open now (aborted to ask again at once)
+    var again = false;     // the question was aborted for a new drawing, not lost
 
     function sleep(ms) {
         return new Promise(function (done) { setTimeout(done, ms); });
@@ -75,11 +77,35 @@
         showTimer();
     }
 
+    // A drawing of the page (the render_live callback) that fails, because the server
+    // is busy or restarting, is asked for again; else the page would go on showing the
+    // old state until the game next changes.
+    function redraw() {
+        since = "";
+        shown = null;
+        again = true;
+        if (asking) { asking.abort(); }
+    }
+
+    var send = window.fetch.bind(window);
+    window.fetch = function (resource, init) {
+        var url = typeof resource === "string" ? resource : (resource && resource.url) || "";
+        var drawing = url.indexOf("_dash-update-component") >= 0 && init
+            && typeof init.body === "string" && init.body.indexOf("part-header.children") >= 0;
+        var sent = send(resource, init);
+        if (!drawing) { return sent; }
+        return sent.then(function (answer) {
+            if (!answer.ok && answer.status !== 204) { redraw(); }
+            return answer;
+        }, function (error) { redraw(); throw error; });
+    };
+
     async function ask(retryMs) {
         var search = window.location.search || "";
         var url = "/api/state" + search + (search ? "&" : "?") + "since=";
         for (;;) {
             var quit = new AbortController();
+            asking = quit;
             var watch = setTimeout(function () { quit.abort(); }, GIVE_UP_MS);
             try {
                 var answer = await fetch(url + encodeURIComponent(since),
@@ -88,12 +114,17 @@
                 if (!answer.ok) { throw new Error(String(answer.status)); }
                 var s = await answer.json();
                 failing = false;
+                again = false;
                 since = s.v;
                 apply(s);
                 showLink();
             } catch (e) {
-                failing = true;
-                showLink();
+                if (again) {  // not a lost question: a drawing to ask for again
+                    again = false;
+                } else {
+                    failing = true;
+                    showLink();
+                }
                 await sleep(retryMs);
             } finally {
                 clearTimeout(watch);
