@@ -51,8 +51,8 @@ def room(tmp_path):
 
     def factory():
         game = make_game(tmp_path)
-        # Four pages poll the one server; at 1.5 s between polls a loaded 2-core machine
-        # keeps up with them, where 0.5 s let requests queue past the waits below.
+        # A page whose question to the server fails asks again after 1.5 s (not 0.5 s):
+        # the tests that cut a page off keep a loaded 2-core machine free for the rest.
         return create_app(game, out_dir=tmp_path / "aar", poll_ms=1500)
 
     running = start(factory, cleanup=lambda web: web.game.close())
