@@ -11,7 +11,8 @@ and reads the CPU time of chromium's processes from /proc (Linux), by process ty
 (renderer, gpu-process, browser, network service). It prints the CPU seconds per page
 over ``--idle`` seconds with nothing happening, then for each white-cell step (planning,
 locked, adjudication, commit) from the step to every page showing it, plus two seconds
-for the drawing to settle. The reference, in the same run, is the same measurement of
+for the drawing to settle (idle is measured from 10 s after the pages opened). The
+reference, in the same run, is the same measurement of
 one blank page (``about:blank``) per context, so that a reader on another machine can
 read the figures as ratios.
 
@@ -40,7 +41,8 @@ from sim.workshop.web.serve import start  # noqa: E402
 
 TEAMS = ["JPN", "RUS", "CHN", "USA"]
 LOAD_MS = 120_000  # a bound on a page's first drawing, not a speed target
-SETTLE_S = 2.0
+SETTLE_S = 2.0  # after a change, for the drawing to end
+QUIET_S = 10.0  # after opening pages, before idle is measured: loading is not idling
 
 
 def chromium_cpu() -> Counter[str]:
@@ -98,7 +100,7 @@ def main() -> int:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             try:
                 blank = [browser.new_context().new_page() for _ in range(args.pages)]
-                time.sleep(SETTLE_S)
+                time.sleep(QUIET_S)
                 before = chromium_cpu()
                 time.sleep(args.idle)
                 print(
@@ -113,7 +115,7 @@ def main() -> int:
                     page.goto(f"{running.url}/play?code={code}", timeout=LOAD_MS)
                     page.locator("#turn-label").wait_for(timeout=LOAD_MS)
                     pages.append(page)
-                time.sleep(SETTLE_S)
+                time.sleep(QUIET_S)
                 before = chromium_cpu()
                 time.sleep(args.idle)
                 print(
