@@ -395,7 +395,7 @@ def test_a_full_turn_through_the_actions(served, tmp_path):
     )
     assert text == "Override: RUS-JPN set to +0.10."
     control_page = json.dumps(layouts.live(game, "control"), default=str)
-    assert "a good summit" in control_page and "Look-ahead fan" in control_page
+    assert "a good summit" in control_page and "Look-ahead after turn" in control_page
     assert actions.control(web, ctl, "commit", {}) == "Turn 1 committed."
     assert game.phase is Phase.RESULTS and game.relations["RUS-JPN"] == pytest.approx(0.1)
     for role in ("projector", "observer", "team:JPN", "team:RUS"):

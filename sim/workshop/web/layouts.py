@@ -139,7 +139,12 @@ def control_live(game: Game, view: dict[str, Any]) -> dict[str, Any]:
         f"Proposal for turn {proposal.turn}{stale}",
         table,
         html.P("Events: " + (", ".join(proposal.events) or "none"), className="form-hint"),
-        graph(fan(game, proposal, committed, "Look-ahead fan"), "control-fan"),
+        # The projectors' title for the same fan once committed: without overrides the
+        # figure is the one drawn here, and a commit need not draw it again.
+        graph(
+            fan(game, proposal, committed, f"Look-ahead after turn {proposal.turn}"),
+            "control-fan",
+        ),
     )
     return shown
 
