@@ -41,6 +41,7 @@ from sim.workshop.web.serve import start  # noqa: E402
 
 TEAMS = ["JPN", "RUS", "CHN", "USA"]
 LOAD_MS = 120_000  # a bound on a page's first drawing, not a speed target
+WRONG = "wrong-code"
 SETTLE_S = 2.0  # after a change, for the drawing to end
 QUIET_S = 10.0  # after opening pages, before idle is measured: loading is not idling
 
@@ -78,7 +79,12 @@ def per_page(before: Counter[str], after: Counter[str], pages: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--role", default="observer", help="control, team:JPN, observer ...")
+    parser.add_argument(
+        "--role",
+        default="observer",
+        help=f"control, team:JPN, observer ...; {WRONG}: the app's page for a wrong code (the "
+        "same scripts, nothing drawn: what the scripts alone cost idle)",
+    )
     parser.add_argument("--pages", type=int, default=10)
     parser.add_argument("--idle", type=float, default=20.0, help="seconds of nothing")
     parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios/baseline-point.yaml")
@@ -93,7 +99,8 @@ def main() -> int:
 
     running = start(factory, cleanup=lambda web: web.game.close())
     web = running.made
-    code = web.codes.code(args.role)
+    wrong = args.role == WRONG
+    code = "not-a-join-code" if wrong else web.codes.code(args.role)
     print(f"{args.pages} page(s) of {args.role}; idle {args.idle:g} s; CPU seconds per page")
     try:
         with sync_playwright() as pw:
@@ -113,7 +120,7 @@ def main() -> int:
                     context = browser.new_context(viewport={"width": 1400, "height": 1000})
                     page = context.new_page()
                     page.goto(f"{running.url}/play?code={code}", timeout=LOAD_MS)
-                    page.locator("#turn-label").wait_for(timeout=LOAD_MS)
+                    page.locator("#page" if wrong else "#turn-label").wait_for(timeout=LOAD_MS)
                     pages.append(page)
                 time.sleep(QUIET_S)
                 before = chromium_cpu()
@@ -127,7 +134,7 @@ def main() -> int:
                     ("adjudication", lambda: web.game.advance("control")),
                     ("results", lambda: (web.game.propose("control"), web.game.commit("control"))),
                 ]
-                for phase, step in steps:
+                for phase, step in [] if wrong else steps:  # a wrong code shows no turn
                     before = chromium_cpu()
                     step()
                     for page in pages:
