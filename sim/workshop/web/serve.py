@@ -93,7 +93,12 @@ class Server:
         while (tasks.active_count > 0 or tasks.queue) and time.monotonic() < ends:
             time.sleep(0.01)
         # The listener and the trigger (closed with it) are the last: the loop ends.
-        trigger.pull_trigger(self._server.close)
+        try:
+            trigger.pull_trigger(self._server.close)
+        except OSError:
+            # The trigger is closed already (the loop closes a dispatcher whose socket
+            # fails): close the listener here, and the loop, with nothing left, ends.
+            self._server.close()
         self._stopped.wait(timeout)
 
     def close(self) -> None:
