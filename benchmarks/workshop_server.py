@@ -9,8 +9,9 @@ room every screen is its own laptop). This benchmark measures the server alone: 
 is served in this process (:func:`sim.workshop.web.serve.start`, the threaded server),
 and each screen is a thread that does what a page does over HTTP (``assets/poll.js``): it
 keeps a question open to ``/api/state`` with the version it last saw (the server answers
-when the game changes), and when the log position changed it asks for its live part (the
-``render_live`` callback, as the browser posts it). The screens are the
+when the game changes), and when the log position changed it asks ``/api/live`` for the
+parts of its live column that changed, with the fingerprints of those it shows, as the
+page does. The screens are the
 room's: 1 console, 12 team screens (4 teams x 3), 2 projectors, 15 observers. The white
 cell acts through the engine's web actions (``sim.workshop.web.actions.control``) in
 this process: next phase to planning, locked, adjudication, propose (in the background;
@@ -112,23 +113,11 @@ class Screen(threading.Thread):
 
     def render(self, state: dict) -> None:
         """Ask for the live part as the page does: with the fingerprints of the parts it
-        drew, so that only the changed parts come back."""
-        outputs = [{"id": f"part-{name}", "property": "children"} for name in PARTS]
-        outputs.append({"id": "drawn", "property": "data"})
-        body = {
-            # Dash names a callback with several outputs "..a.children...b.data..".
-            "output": ".." + "...".join(f"{o['id']}.{o['property']}" for o in outputs) + "..",
-            "outputs": outputs,
-            "inputs": [{"id": "seq", "property": "data", "value": state}],
-            "state": [
-                {"id": "url", "property": "search", "value": f"?code={self.code}"},
-                {"id": "drawn", "property": "data", "value": self.drawn},
-            ],
-            "changedPropIds": ["seq.data"],
-        }
-        answer = self.ask("POST", "/_dash-update-component", json.dumps(body).encode())
-        self.received += sum(1 for k in answer.get("response", {}) if k != "drawn")
-        self.drawn = answer.get("response", {}).get("drawn", {}).get("data", self.drawn)
+        shows, so that only the changed parts come back."""
+        have = ",".join(f"{k}.{v}" for k, v in (self.drawn or {}).items())
+        answer = self.ask("GET", f"/api/live?code={self.code}&have={quote(have)}")
+        self.received += len(answer["parts"])
+        self.drawn = answer["keys"]
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -206,59 +206,93 @@ def test_the_state_route_is_tiny_and_needs_a_code(served):
     assert client.get(since).get_json()["seq"] == game.seq
 
 
+def live(client: Any, web: actions.WebGame, role: str, have: dict[str, str] | None) -> Any:
+    """``/api/live`` as a page of ``role`` that shows ``have`` (part: fingerprint) asks it."""
+    keys = ",".join(f"{k}.{v}" for k, v in (have or {}).items())
+    response = client.get(f"/api/live{search(web, role)}&have={keys}")
+    assert response.status_code == 200, response.data
+    assert response.headers["Cache-Control"] == "no-store"
+    return response.get_json()
+
+
 def test_a_view_is_built_once_per_change_and_role(served):
     game, app, web = served
     client = app.server.test_client()
-    out = "part-header.children"
-    values = {"url.search": search(web, "projector"), "seq.data": {"seq": game.seq}}
-    first = message(callback(client, app, out, values, "seq.data"), out)
+    first = live(client, web, "projector", None)
     for _ in range(5):  # five more projector screens ask: the view is not built again
-        assert message(callback(client, app, out, values, "seq.data"), out) == first
+        assert live(client, web, "projector", None) == first
     assert web.views.builds == 1
     game.advance("control")
-    after = message(callback(client, app, out, values, "seq.data"), out)
-    assert "planning" in json.dumps(after) and web.views.builds == 2
-    observer = {**values, "url.search": search(web, "observer")}
-    message(callback(client, app, out, observer, "seq.data"), out)
+    after = live(client, web, "projector", None)
+    assert after["seq"] == game.seq and "planning" in after["parts"]["header"]["html"]
+    assert web.views.builds == 2
+    live(client, web, "observer", None)
     assert web.views.builds == 3  # another role: its own view
 
 
 def redrawn(
-    client: Any, app: Any, web: actions.WebGame, role: str, drawn: Any
-) -> tuple[dict[str, Any], Any]:
-    """The parts a page of ``role`` that drew ``drawn`` is sent now (name: children),
-    and the fingerprints it keeps after."""
-    values = {"url.search": search(web, role), "seq.data": {}, "drawn.data": drawn}
-    response = callback(client, app, "drawn.data", values, "seq.data")
-    assert response.status_code == 200, response.data
-    data = response.get_json()["response"]
-    kept = data.pop("drawn")["data"]
-    return {k.removeprefix("part-"): v["children"] for k, v in data.items()}, kept
+    client: Any, web: actions.WebGame, role: str, drawn: dict[str, str] | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The parts a page of ``role`` that shows ``drawn`` is sent now (name: {html,
+    figures}), and the fingerprints it keeps after."""
+    got = live(client, web, role, drawn)
+    assert set(got["keys"]) == set(layouts.PARTS)
+    return got["parts"], got["keys"]
 
 
 def test_a_page_is_sent_only_the_parts_that_changed(served):
     game, app, web = served
     client = app.server.test_client()
-    sent, projector = redrawn(client, app, web, "projector", None)
+    sent, projector = redrawn(client, web, "projector", None)
     assert set(sent) == set(layouts.PARTS)  # a new page draws everything
-    assert sent["charts"] is not None and sent["relations"] is None  # not on a projector
-    sent, team = redrawn(client, app, web, "team:JPN", None)
-    assert sent["orders"] is not None and sent["charts"] is None
+    assert set(sent["charts"]["figures"]) == {"projector-network", "projector-relations"}
+    assert sent["relations"] == {"html": "", "figures": {}}  # not on a projector
+    sent, team = redrawn(client, web, "team:JPN", None)
+    assert "order-list" in sent["orders"]["html"] or "No moves yet" in sent["orders"]["html"]
+    assert sent["charts"]["html"] == ""
     # nothing changed: nothing is sent again
-    assert redrawn(client, app, web, "projector", projector) == ({}, projector)
+    assert redrawn(client, web, "projector", projector) == ({}, projector)
     game.advance("control")
-    sent, projector = redrawn(client, app, web, "projector", projector)
+    sent, projector = redrawn(client, web, "projector", projector)
     assert "header" in sent and "charts" not in sent  # the phase, not the charts
-    sent, team = redrawn(client, app, web, "team:JPN", team)
+    sent, team = redrawn(client, web, "team:JPN", team)
     assert "header" in sent and "relations" not in sent
     game.submit_move("team:JPN", "JPN", "engage", "RUS", None, "talks")
-    sent, team = redrawn(client, app, web, "team:JPN", team)
-    assert set(sent) == {"orders"} and "talks" in json.dumps(sent)
-    assert redrawn(client, app, web, "projector", projector)[0] == {}  # it shows no orders
-    assert redrawn(client, app, web, "team:RUS", None)[0]["orders"] is not None
+    sent, team = redrawn(client, web, "team:JPN", team)
+    assert set(sent) == {"orders"} and "talks" in sent["orders"]["html"]
+    assert 'data-order="' in sent["orders"]["html"]  # its Withdraw button, for poll.js
+    assert redrawn(client, web, "projector", projector)[0] == {}  # it shows no orders
+    assert redrawn(client, web, "team:RUS", None)[0]["orders"]["html"]
     play_turn(game)
-    sent, projector = redrawn(client, app, web, "projector", projector)
+    sent, projector = redrawn(client, web, "projector", projector)
     assert {"header", "charts", "lookahead"} <= set(sent)  # a committed turn
+    assert set(sent["lookahead"]["figures"]) == {"projector-fan", "projector-landscape"}
+
+
+def test_a_page_that_says_nonsense_about_what_it_shows_is_sent_everything(served):
+    _, app, web = served
+    client = app.server.test_client()
+    for have in ("x" * 5000, "header", ",,,.", "nopart.abc,header." + "f" * 100):
+        response = client.get(f"/api/live{search(web, 'observer')}&have={have}")
+        assert set(response.get_json()["parts"]) == set(layouts.PARTS)
+    assert client.get("/api/live?code=not-a-code&have=").status_code == 403
+    assert client.get("/api/live").status_code == 403
+
+
+def test_a_part_that_cannot_be_built_is_answered_in_words_and_built_again(served):
+    _, app, web = served
+    client = app.server.test_client()
+    build = web.views.build
+
+    def broken(game: Any, role: str) -> Any:
+        raise RuntimeError("a bug")
+
+    web.views.build = broken
+    response = client.get(f"/api/live{search(web, 'observer')}&have=")
+    assert response.status_code == 500
+    assert b"could not be drawn" in response.data and b"Traceback" not in response.data
+    web.views.build = build
+    assert client.get(f"/api/live{search(web, 'observer')}&have=").status_code == 200
 
 
 def test_the_join_codes_survive_a_restart(tmp_path):

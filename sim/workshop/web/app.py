@@ -9,26 +9,33 @@ the engine, which decides what is allowed.
 (:mod:`sim.workshop.web.state_route`, asked by ``assets/poll.js``): the server answers
 when the game's log position (``seq``), the countdown or the console's background work
 changes, or after a few seconds with nothing new, and the page asks again. Only a new
-``seq`` (or a restarted server) makes the page ask for its live part, which is built once
-per change and role and served from memory (:mod:`sim.workshop.web.views`); the page
-sends the fingerprints of the parts it shows and gets back only the parts that changed.
-The page counts the countdown down by itself; the top bar says "live · updated n s ago",
-or "reconnecting" while the server does not answer, and a click that did not reach the
-server says so (``assets/not_sent.js``). A team's
-message is cleared when the phase moves on. The join codes are kept beside the game file
+``seq`` (or a restarted server) makes the page ask ``/api/live`` for its live parts,
+which are built once per change and role and served from memory
+(:mod:`sim.workshop.web.views`); the page sends the fingerprints of the parts it shows
+and gets back only the parts that changed, as HTML that it sets in place and figures it
+draws with ``Plotly.react`` (:mod:`sim.workshop.web.markup`): Dash draws the page's
+frame and forms once, and the live column never goes through Dash's renderer. The page
+counts the countdown down by itself; the top bar says "live · updated n s ago", or
+"reconnecting" while the server does not answer, and a click that did not reach the
+server says so (``assets/not_sent.js``). A team's message is cleared when the phase
+moves on. The join codes are kept beside the game file
 (:mod:`sim.workshop.web.codes_file`), so after a restart on the same file every page
 picks up where it was. Dash's and Plotly's scripts are served by the app itself
-(``serve_locally``): the game runs offline on one laptop.
+(``serve_locally``, and :data:`PLOTLY_PATH`): the game runs offline on one laptop.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, dcc, html, no_update
+import plotly.offline
+from dash import Dash, Input, Output, State, dcc, html
+from flask import Response
 
 from sim.workshop.game import Game
 from sim.workshop.web import (
@@ -49,11 +56,20 @@ from sim.workshop.web.security import (
     game_roles,
     install_guards,
 )
-from sim.workshop.web.views import changed
 
 log = logging.getLogger(__name__)
 POLL_MS = 500
 """How soon a page asks ``/api/state`` again after it got no answer (the server is down)."""
+PLOTLY_PATH = "/workshop/plotly-{}.min.js"
+"""Where the app serves plotly.js (the plotly package's own copy; its version is in the
+name, so a browser may keep it)."""
+
+
+@cache
+def plotly_js() -> tuple[str, bytes]:
+    """The URL path and bytes of the plotly.js that draws the pages' charts."""
+    body = plotly.offline.get_plotlyjs().encode()
+    return PLOTLY_PATH.format(hashlib.blake2b(body, digest_size=6).hexdigest()), body
 
 
 def create_app(
@@ -77,10 +93,13 @@ def create_app(
     web = actions.WebGame(
         game, codes, Path(out_dir) if out_dir else game.path.with_name(f"{game.path.stem}-aar")
     )
+    plotly_path, plotly_bytes = plotly_js()
     app = Dash(
         __name__,
         title=game.title,
         serve_locally=True,
+        # Drawn by assets/poll.js (Plotly.react), not by dcc.Graph: the live parts are HTML.
+        external_scripts=[plotly_path],
         # Bootstrap's CSS and ours, served by the app (no CDN: the room may be offline).
         assets_folder=str(ASSETS),
         suppress_callback_exceptions=True,
@@ -89,11 +108,19 @@ def create_app(
     )
     install_guards(app.server, codes, RateLimiter(rate, burst), max_bytes)
     state_route.install(app.server, web)
+
+    @app.server.get(plotly_path)
+    def _plotly() -> Response:
+        return Response(
+            plotly_bytes,
+            mimetype="text/javascript",
+            headers={"Cache-Control": "public, max-age=31536000, immutable"},
+        )
+
     app.layout = html.Div(
         [
             dcc.Location(id="url", refresh=False),
             dcc.Store(id="seq"),
-            dcc.Store(id="drawn"),
             html.Header(
                 [
                     html.Div(id="role-label", className="role-label"),
@@ -160,29 +187,6 @@ def register_callbacks(app: Dash, web: actions.WebGame) -> None:
             label,
             f"workshop role-{kind}",
         )
-
-    part_outputs = [Output(f"part-{name}", "children") for name in layouts.PARTS]
-
-    @app.callback(
-        *part_outputs,
-        Output("drawn", "data"),
-        Input("seq", "data"),
-        State("url", "search"),
-        State("drawn", "data"),
-        # Drawn on load, whenever poll.js first hears from the server; then at each new seq.
-    )
-    def render_live(_seq: Any, search: str | None, drawn: Any) -> Any:
-        keep = [no_update] * len(layouts.PARTS)
-        role = web.codes.role_for_search(search)
-        if role is None:
-            return *keep, no_update
-        try:
-            redraw, now = changed(web.views.get(role)[1], drawn)
-        except Exception:  # never a traceback on a screen
-            log.exception("rendering the %s page failed", role)
-            failed = html.P("This page could not be drawn; it is drawn again at the next change.")
-            return failed, *keep[1:], {}
-        return *(no_update if p is None else p.component for p in redraw), now
 
     # A team's message ("Submitted ...") is about the phase it was written in: it goes
     # when the page sees the game move on to another phase or turn.

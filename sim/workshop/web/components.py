@@ -147,14 +147,13 @@ def order_items(orders: list[dict[str, Any]], none: str, withdraw: bool = False)
         if o.get("rationale"):
             line.append(html.Div(o["rationale"], className="rationale"))
         if withdraw:
+            # assets/poll.js hands a click to the team page's withdraw callback
             line.append(
-                dbc.Button(
+                html.Button(
                     "Withdraw",
-                    id={"type": "withdraw", "order": o["id"]},
-                    n_clicks=0,
-                    size="sm",
-                    color="secondary",
-                    outline=True,
+                    type="button",
+                    className="btn btn-outline-secondary btn-sm ws-withdraw",
+                    **{"data-order": str(o["id"])},
                 )
             )
         items.append(html.Li(line))

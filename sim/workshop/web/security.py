@@ -35,6 +35,7 @@ CODE_BYTES = 16
 MAX_CONTENT_LENGTH = 64 * 1024
 DEFAULT_RATE, DEFAULT_BURST = 20.0, 60.0
 STATE_PATH = "/api/state"
+LIVE_PATH = "/api/live"
 STATE_POLL_COST = 0.1
 """What one poll of ``/api/state`` (a few bytes, nothing built) takes from a bucket: a
 page polls twice a second, and fifteen observer screens on one address stay within it."""

@@ -1,4 +1,4 @@
-"""``/api/state``: what every page asks to learn that the game changed, answered when it has.
+"""``/api/state`` and ``/api/live``: how a page learns of a change, and what it then shows.
 
 A page sends the version of the state it last saw (``since``). The answer comes at once
 when the version differs; otherwise the request is held until it changes, or for
@@ -8,11 +8,16 @@ request every few seconds and nothing in between, and learns of a change within
 parts: the game's log position, the server's run (``epoch``), the countdown and, on the
 console, the background work. The countdown is sent as seconds left, which the page
 counts down by itself.
+
+Told of a change, the page asks ``/api/live`` with the fingerprints of the parts it
+shows, and is sent the parts that changed, as HTML and chart figures built once per
+change and role (:mod:`sim.workshop.web.views`), which it sets in place.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from typing import Any
@@ -20,7 +25,10 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 
 from sim.workshop.web.actions import WebGame
-from sim.workshop.web.security import STATE_PATH
+from sim.workshop.web.security import LIVE_PATH, STATE_PATH
+from sim.workshop.web.views import drawn_keys, update
+
+log = logging.getLogger(__name__)
 
 HOLD_S = 10.0
 """How long a question is held when nothing changes. Short enough that a page whose
@@ -64,17 +72,34 @@ def hold(
     return shown
 
 
-def install(server: Flask, web: WebGame) -> threading.Event:
-    """``GET /api/state?code=...&since=...``; nothing for a wrong code. Returns the event
-    that ends every held question (:mod:`sim.workshop.web.serve` sets it on shutdown)."""
+def install(server: Flask, web: WebGame) -> None:
+    """``GET /api/state?code=...&since=...`` and ``GET /api/live?code=...&have=...``;
+    nothing for a wrong code. :mod:`sim.workshop.web.serve` sets the event kept under
+    :data:`STOP_KEY` on shutdown, which ends every held question."""
     stop = server.extensions.setdefault(STOP_KEY, threading.Event())
 
     @server.get(STATE_PATH)
     def answer() -> Any:
         role = web.codes.role_for(request.args.get("code"))
         if role is None:
-            text = "This join code is not valid for this game.\n"
-            return Response(text, 403, mimetype="text/plain")
+            return refused()
         return jsonify(hold(web, role, request.args.get("since"), stop))
 
-    return stop
+    @server.get(LIVE_PATH)
+    def live() -> Any:
+        role = web.codes.role_for(request.args.get("code"))
+        if role is None:
+            return refused()
+        try:
+            seq, view = web.views.get(role)
+        except Exception:  # never a traceback on a screen: the page asks again
+            log.exception("building the %s page failed", role)
+            text = "This page could not be drawn; it is drawn again in a moment.\n"
+            return Response(text, 500, mimetype="text/plain")
+        body = update(seq, view, drawn_keys(request.args.get("have")))
+        return Response(body, mimetype="application/json", headers={"Cache-Control": "no-store"})
+
+
+def refused() -> Response:
+    """The answer to a wrong or missing join code."""
+    return Response("This join code is not valid for this game.\n", 403, mimetype="text/plain")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 
 from sim.workshop.web import actions
 from sim.workshop.web.actions import succeeded
@@ -103,22 +103,20 @@ def register(app: Dash, web: actions.WebGame) -> None:
             return actions.ready(web, search, False, seen), *keep
         return no_update, *keep
 
-    # Withdraw buttons come and go with every refresh of the live view, and each new one
-    # fires its callback once. In a callback of its own (writing the same message), that
-    # firing cannot supersede a click on Submit or Ready made at the same moment: Dash
-    # drops the older of two pending requests of one callback, so a shared callback lost
-    # such clicks.
+    # A Withdraw button of the live part (HTML set by assets/poll.js, which hands its
+    # click over as {order, at}). In a callback of its own, writing the same message:
+    # Dash drops the older of two pending requests of one callback, so a shared callback
+    # could lose a click on Submit or Ready made at the same moment.
     @app.callback(
         Output("team-msg", "children", allow_duplicate=True),
-        Input({"type": "withdraw", "order": ALL}, "n_clicks"),
+        Input("team-withdraw", "data"),
         State("url", "search"),
         prevent_initial_call=True,
     )
-    def team_withdraw(_withdraws: Any, search: str | None) -> Any:
-        trigger = ctx.triggered_id
-        if not isinstance(trigger, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
-            return no_update  # a button that just appeared
-        return actions.withdraw(web, search, trigger.get("order"))
+    def team_withdraw(clicked: Any, search: str | None) -> Any:
+        if not isinstance(clicked, dict) or not clicked.get("order"):
+            return no_update
+        return actions.withdraw(web, search, clicked.get("order"))
 
 
 def closed_moves(game: Any) -> str:

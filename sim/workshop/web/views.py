@@ -9,25 +9,25 @@ for it (one lock per role), so a change costs one build per role, not one per sc
 Views of a game that has moved on are dropped.
 
 **Parts.** A screen's live column is made of parts (the header, the relations, the
-charts ...: :data:`~sim.workshop.web.layouts.PARTS`), and a view keeps each part with a
-fingerprint of its content. A page tells the server the fingerprints it drew, and gets
-back only the parts whose fingerprint changed: a team's submission redraws the teams'
-lists, not thirty screens' charts (redrawing Plotly charts is most of what a page costs
-its laptop).
+charts ...: :data:`~sim.workshop.web.layouts.PARTS`), and a view keeps each part as the
+page is sent it (HTML and chart figures, :mod:`sim.workshop.web.markup`) with a
+fingerprint of it. A page tells the server the fingerprints it shows (``/api/live``,
+:mod:`sim.workshop.web.state_route`), and gets back only the parts whose fingerprint
+changed: a team's submission redraws the teams' lists, not thirty screens' charts.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from plotly.io.json import to_json_plotly
-
 from sim.workshop.game import Game
-from sim.workshop.web.layouts import parts
+from sim.workshop.web.layouts import PARTS, parts
+from sim.workshop.web.markup import to_html
 
 Build = Callable[[Game, str], Any]
 
@@ -68,20 +68,33 @@ class RoleViews:
 
 @dataclass(frozen=True)
 class Part:
-    """One part of a screen as built, with a fingerprint of its content (the same
+    """One part of a screen as built: its component, the HTML and charts the page is sent
+    (:func:`sim.workshop.web.markup.to_html`), and a fingerprint of them (the same
     content, the same fingerprint, also after a restart of the server)."""
 
     key: str
     component: Any
+    sent: str
+    """The part as the page receives it: JSON ``{"html": ..., "figures": {id: figure}}``."""
+
+
+ABSENT = Part("-", None, json.dumps({"html": "", "figures": {}}))
+"""A part this role's screen does not show (the page empties its place)."""
 
 
 def fingerprinted(shown: Mapping[str, Any]) -> dict[str, Part]:
-    """Each part (a Dash component or None) with its fingerprint: a hash of the JSON
-    the browser would be sent."""
-    return {
-        name: Part(hashlib.blake2b(to_json_plotly(c).encode(), digest_size=12).hexdigest(), c)
-        for name, c in shown.items()
-    }
+    """Each part (a Dash component or None) as the page is sent it, with its fingerprint."""
+    built: dict[str, Part] = {}
+    for name, component in shown.items():
+        if component is None:
+            built[name] = ABSENT
+            continue
+        text, figures = to_html(component)
+        charts = ",".join(f"{json.dumps(k)}:{v}" for k, v in figures.items())
+        sent = f'{{"html":{json.dumps(text)},"figures":{{{charts}}}}}'
+        key = hashlib.blake2b(sent.encode(), digest_size=12).hexdigest()
+        built[name] = Part(key, component, sent)
+    return built
 
 
 def screen(game: Game, role: str) -> dict[str, Part]:
@@ -89,10 +102,24 @@ def screen(game: Game, role: str) -> dict[str, Part]:
     return fingerprinted(parts(game, role))
 
 
-def changed(view: Mapping[str, Part], drawn: Any) -> tuple[list[Any], dict[str, str]]:
-    """What a page must redraw: for each part of ``view`` in order, the part when the
-    page's fingerprint of it (``drawn``: what the page says it drew) differs, None when
-    it is unchanged; and the fingerprints the page shows after."""
-    drawn = drawn if isinstance(drawn, dict) else {}
-    redraw = [None if drawn.get(n) == part.key else part for n, part in view.items()]
-    return redraw, {n: part.key for n, part in view.items()}
+def drawn_keys(have: str | None) -> dict[str, str]:
+    """The fingerprints a page says it shows, from its ``have`` parameter
+    (``header.1f2e...,readiness.9a0b...``); anything malformed counts as not shown."""
+    keys: dict[str, str] = {}
+    for item in (have or "").split(",")[: 4 * len(PARTS)]:
+        name, _, key = item.partition(".")
+        if name in PARTS and 0 < len(key) <= 64:
+            keys[name] = key
+    return keys
+
+
+def update(seq: int, view: Mapping[str, Part], drawn: Mapping[str, str]) -> str:
+    """The answer to a page that shows ``drawn`` (part: fingerprint): JSON with the seq,
+    the fingerprint of every part and the parts whose fingerprint differs."""
+    keys = {name: part.key for name, part in view.items()}
+    changed = ",".join(
+        f"{json.dumps(name)}:{part.sent}"
+        for name, part in view.items()
+        if drawn.get(name) != part.key
+    )
+    return f'{{"seq":{int(seq)},"keys":{json.dumps(keys)},"parts":{{{changed}}}}}'

@@ -1,15 +1,17 @@
-/* How a workshop page learns that the game changed: one question held by the server.
+/* How a workshop page learns that the game changed, and draws what changed.
 
    The page asks /api/state with the version it last saw; the server answers when the
    version changes, or after a few seconds with the same one (sim/workshop/web/
-   state_route.py), and the page asks again at once. A change hands the page a new
-   "seq", which is what asks the server for the parts of the page that changed (the
-   render_live callback); the console's background work goes in its banner. The
-   countdown is counted down here, from the seconds left the server sent, and the top
-   bar says "live · updated n s ago" or "reconnecting": neither costs a request. An idle
-   page so does next to nothing, which is what lets thirty screens share one laptop.
-   Nothing here reads or shows text from the server other than the timer's phase and
-   the console's job line, which are set as text. */
+   state_route.py), and the page asks again at once. A new log position ("seq") makes
+   the page ask /api/live for the parts of its live column whose fingerprints changed:
+   they come as HTML, built and escaped on the server (sim/workshop/web/markup.py),
+   which is set in place, and as figures, drawn with Plotly.react. Then the page hands
+   Dash the new "seq" (dash_clientside.set_props), which updates the forms' choices.
+   The countdown is counted down here, from the seconds left the server sent, and the
+   top bar says "live · updated n s ago" or "reconnecting": neither costs a request. An
+   idle page so does next to nothing, and a change costs it a few DOM nodes and the
+   charts that changed, which is what lets thirty screens share one laptop. Text from
+   the server is set as text, except the parts' HTML, which the server escaped. */
 (function () {
     "use strict";
     // The server holds a question for 10 s at most; one unanswered for this long is lost.
@@ -20,8 +22,6 @@
     var failing = false;
     var timer = null;      // {phase, ends}: the countdown, in this browser's clock
     var job = null;
-    var asking = null;     // the question open now (aborted to ask again at once)
-    var again = false;     // the question was aborted for a new drawing, not lost
 
     function sleep(ms) {
         return new Promise(function (done) { setTimeout(done, ms); });
@@ -61,10 +61,46 @@
         window.dash_clientside.set_props(id, props);
     }
 
-    function apply(s) {
+    var drawn = {};  // part: the fingerprint of what it shows
+    var markup = {}; // part: the HTML it shows
+
+    function plot(id, figure) {
+        var el = document.getElementById(id);
+        if (!el || !window.Plotly) { return; }
+        window.Plotly.react(el, figure.data || [], figure.layout || {},
+                            {displaylogo: false, responsive: true});
+    }
+
+    // The parts that changed, from /api/live; throws when they could not be had, so
+    // that the page asks again instead of going on showing the old state.
+    async function draw() {
+        var search = window.location.search || "";
+        var have = Object.keys(drawn).map(function (k) { return k + "." + drawn[k]; });
+        var answer = await fetch("/api/live" + search + (search ? "&" : "?") + "have="
+                                 + encodeURIComponent(have.join(",")), {cache: "no-store"});
+        if (!answer.ok) { throw new Error(String(answer.status)); }
+        var got = await answer.json();
+        Object.keys(got.parts).forEach(function (name) {
+            var part = got.parts[name];
+            var el = document.getElementById("part-" + name);
+            if (!el) { return; }
+            if (markup[name] !== part.html) {
+                if (window.Plotly) {
+                    el.querySelectorAll(".js-plotly-plot").forEach(window.Plotly.purge);
+                }
+                el.innerHTML = part.html;
+                markup[name] = part.html;
+            }
+            Object.keys(part.figures).forEach(function (id) { plot(id, part.figures[id]); });
+        });
+        drawn = got.keys;
+    }
+
+    async function apply(s) {
         var moved = !shown || shown.seq !== s.seq || shown.epoch !== s.epoch
             || shown.turn !== s.turn || shown.phase !== s.phase;
         if (moved) {
+            await draw();
             changedAt = Date.now();
             shown = {seq: s.seq, turn: s.turn, phase: s.phase, epoch: s.epoch, at: changedAt};
             setProps("seq", {data: shown});
@@ -77,35 +113,21 @@
         showTimer();
     }
 
-    // A drawing of the page (the render_live callback) that fails, because the server
-    // is busy or restarting, is asked for again; else the page would go on showing the
-    // old state until the game next changes.
-    function redraw() {
-        since = "";
-        shown = null;
-        again = true;
-        if (asking) { asking.abort(); }
-    }
-
-    var send = window.fetch.bind(window);
-    window.fetch = function (resource, init) {
-        var url = typeof resource === "string" ? resource : (resource && resource.url) || "";
-        var drawing = url.indexOf("_dash-update-component") >= 0 && init
-            && typeof init.body === "string" && init.body.indexOf("part-header.children") >= 0;
-        var sent = send(resource, init);
-        if (!drawing) { return sent; }
-        return sent.then(function (answer) {
-            if (!answer.ok && answer.status !== 204) { redraw(); }
-            return answer;
-        }, function (error) { redraw(); throw error; });
-    };
+    // A Withdraw button of a team's live part is HTML, outside Dash: its click is handed
+    // to the team page's withdraw callback.
+    var clicks = 0;
+    document.addEventListener("click", function (event) {
+        var button = event.target.closest && event.target.closest("#live button[data-order]");
+        if (!button) { return; }
+        clicks += 1;
+        setProps("team-withdraw", {data: {order: button.dataset.order, click: clicks}});
+    });
 
     async function ask(retryMs) {
         var search = window.location.search || "";
         var url = "/api/state" + search + (search ? "&" : "?") + "since=";
         for (;;) {
             var quit = new AbortController();
-            asking = quit;
             var watch = setTimeout(function () { quit.abort(); }, GIVE_UP_MS);
             try {
                 var answer = await fetch(url + encodeURIComponent(since),
@@ -113,18 +135,15 @@
                 if (answer.status === 403) { return; }  // a wrong code: the page says so
                 if (!answer.ok) { throw new Error(String(answer.status)); }
                 var s = await answer.json();
-                failing = false;
-                again = false;
+                await apply(s);
                 since = s.v;
-                apply(s);
+                failing = false;
                 showLink();
             } catch (e) {
-                if (again) {  // not a lost question: a drawing to ask for again
-                    again = false;
-                } else {
-                    failing = true;
-                    showLink();
-                }
+                // the server did not answer, or the page could not be drawn: ask again
+                since = "";
+                failing = true;
+                showLink();
                 await sleep(retryMs);
             } finally {
                 clearTimeout(watch);
