@@ -130,9 +130,11 @@ WATCH_JS = """
     const now = Date.now();
     const seen = {label: text('turn-label'), ctl: text('ctl-msg'), team: text('team-msg'),
                   proposal: proposal()};
+    let grew = false;
     for (const k in seen) {
-      if (seen[k] !== last[k]) { last[k] = seen[k]; log.push([k, seen[k], now]); }
+      if (seen[k] !== last[k]) { last[k] = seen[k]; log.push([k, seen[k], now]); grew = true; }
     }
+    if (grew) { for (const wake of [...(window.__roomWaiting || [])]) wake(); }
   };
   const start = () => {
     new MutationObserver(check).observe(document.documentElement,
@@ -145,16 +147,29 @@ WATCH_JS = """
 """
 
 # The first marker event at or after `after` whose text has every one of `parts` (or one
-# of `refusals`): its time, else false (wait_for_function polls it in the page).
+# of `refusals`): its time and text, or null after `timeout` ms. The page's observer
+# wakes the wait whenever its log grows.
 FIND_JS = """
-(a) => {
-  for (const [k, v, t] of (window.__room || [])) {
-    if (k !== a.key || t < a.after || v === null) continue;
-    if (a.parts.every((p) => v.includes(p))) return {t: t, text: v};
-    if (a.refusals.some((p) => v.includes(p))) return {t: t, text: v};
-  }
-  return false;
-}
+(a) => new Promise((done) => {
+  const look = () => {
+    for (const [k, v, t] of (window.__room || [])) {
+      if (k !== a.key || t < a.after || v === null) continue;
+      if (a.parts.every((p) => v.includes(p))) return {t: t, text: v};
+      if (a.refusals.some((p) => v.includes(p))) return {t: t, text: v};
+    }
+    return null;
+  };
+  const now = look();
+  if (now) { done(now); return; }
+  const waiting = window.__roomWaiting || (window.__roomWaiting = []);
+  const stop = () => waiting.splice(waiting.indexOf(wake), 1);
+  const wake = () => {
+    const got = look();
+    if (got) { clearTimeout(bound); stop(); done(got); }
+  };
+  const bound = setTimeout(() => { stop(); done(null); }, a.timeout);
+  waiting.push(wake);
+})
 """
 REFUSALS = ["Refused", "went wrong"]
 
@@ -415,19 +430,17 @@ def external_server(url: str, codes_file: Path) -> Iterator[Server]:
 async def find(page: Any, key: str, parts: list[str], after: float, timeout_s: float) -> Any:
     """The first ``key`` marker text at or after ``after`` with all of ``parts`` (or a
     refusal): {t, text}, or None if none came within ``timeout_s``."""
-    from playwright.async_api import Error, TimeoutError
+    from playwright.async_api import Error
 
-    arg = {"key": key, "parts": parts, "after": after, "refusals": REFUSALS}
+    bound_ms = max(1.0, timeout_s * 1000)
+    arg = {"key": key, "parts": parts, "after": after, "refusals": REFUSALS, "timeout": bound_ms}
     try:
-        handle = await page.wait_for_function(
-            FIND_JS, arg=arg, polling=100, timeout=max(1.0, timeout_s * 1000)
-        )
-        return await handle.json_value()
+        # Woken by the page's own MutationObserver, not polled: thirty pages polled ten
+        # times a second cost the browser CPU a room's laptops would not spend.
+        return await asyncio.wait_for(page.evaluate(FIND_JS, arg), bound_ms / 1000 + 30)
     except TimeoutError:
         return None
     except Error as exc:  # a page that crashed or closed counts as not shown
-        if "Timeout" in str(exc):
-            return None
         logging.getLogger(__name__).warning("a page failed: %s", exc)
         return None
 

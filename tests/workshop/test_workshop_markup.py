@@ -88,7 +88,9 @@ def test_every_role_s_parts_become_html_through_a_turn(tmp_path):
         if phase is Phase.PLANNING:
             game.submit_move("team:JPN", "JPN", "engage", "RUS", None, HOSTILE)
         for role in ("control", "team:JPN", "team:RUS", "observer", "projector"):
-            view = screen(game, role)
+            shown = screen(game, role)
+            assert (shown.turn, shown.phase) == (game.turn, phase.value)
+            view = shown.parts
             assert set(view) == set(layouts.PARTS)
             sent = "".join(p.sent for p in view.values())
             assert "<script>" not in sent and "<img" not in sent

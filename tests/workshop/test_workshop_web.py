@@ -225,6 +225,7 @@ def test_a_view_is_built_once_per_change_and_role(served):
     game.advance("control")
     after = live(client, web, "projector", None)
     assert after["seq"] == game.seq and "planning" in after["parts"]["header"]["html"]
+    assert (after["turn"], after["phase"]) == (1, "planning")  # what its turn line says
     assert web.views.builds == 2
     live(client, web, "observer", None)
     assert web.views.builds == 3  # another role: its own view

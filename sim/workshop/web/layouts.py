@@ -52,9 +52,10 @@ The browser redraws a part only when its content changed (:mod:`sim.workshop.web
 so a team's submission does not redraw the projector's charts."""
 
 
-def parts(game: Game, role: str) -> dict[str, Any]:
-    """What ``role`` sees now, part by part (:data:`PARTS`; None: not on this screen)."""
-    view = game.view(role)
+def parts(game: Game, role: str, view: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What ``role`` sees now, part by part (:data:`PARTS`; None: not on this screen);
+    ``view``: ``game.view(role)`` when the caller has it already."""
+    view = game.view(role) if view is None else view
     shown: dict[str, Any] = dict.fromkeys(PARTS)
     shown["header"] = header(view)
     shown["readiness"] = readiness(view)

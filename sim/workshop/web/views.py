@@ -97,9 +97,20 @@ def fingerprinted(shown: Mapping[str, Any]) -> dict[str, Part]:
     return built
 
 
-def screen(game: Game, role: str) -> dict[str, Part]:
-    """What ``role``'s screens show now, part by part, fingerprinted (a :data:`Build`)."""
-    return fingerprinted(parts(game, role))
+@dataclass(frozen=True)
+class Shown:
+    """What a role's screens show at one moment: the turn and phase their turn line says
+    (read with the parts, from one snapshot of the game), and the parts."""
+
+    turn: int
+    phase: str
+    parts: dict[str, Part]
+
+
+def screen(game: Game, role: str) -> Shown:
+    """What ``role``'s screens show now, fingerprinted (a :data:`Build`)."""
+    view = game.view(role)
+    return Shown(view["turn"], view["phase"], fingerprinted(parts(game, role, view)))
 
 
 def drawn_keys(have: str | None) -> dict[str, str]:
@@ -113,13 +124,18 @@ def drawn_keys(have: str | None) -> dict[str, str]:
     return keys
 
 
-def update(seq: int, view: Mapping[str, Part], drawn: Mapping[str, str]) -> str:
+def update(seq: int, shown: Shown, drawn: Mapping[str, str]) -> str:
     """The answer to a page that shows ``drawn`` (part: fingerprint): JSON with the seq,
-    the fingerprint of every part and the parts whose fingerprint differs."""
-    keys = {name: part.key for name, part in view.items()}
+    turn and phase it is built for, the fingerprint of every part and the parts whose
+    fingerprint differs. The page sends the turn and phase with its actions (a page
+    that shows a past phase is refused), so they are the ones its turn line shows."""
+    keys = {name: part.key for name, part in shown.parts.items()}
     changed = ",".join(
         f"{json.dumps(name)}:{part.sent}"
-        for name, part in view.items()
+        for name, part in shown.parts.items()
         if drawn.get(name) != part.key
     )
-    return f'{{"seq":{int(seq)},"keys":{json.dumps(keys)},"parts":{{{changed}}}}}'
+    return (
+        f'{{"seq":{int(seq)},"turn":{int(shown.turn)},"phase":{json.dumps(shown.phase)},'
+        f'"keys":{json.dumps(keys)},"parts":{{{changed}}}}}'
+    )

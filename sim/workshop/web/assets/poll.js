@@ -94,15 +94,18 @@
             Object.keys(part.figures).forEach(function (id) { plot(id, part.figures[id]); });
         });
         drawn = got.keys;
+        return got;
     }
 
     async function apply(s) {
         var moved = !shown || shown.seq !== s.seq || shown.epoch !== s.epoch
             || shown.turn !== s.turn || shown.phase !== s.phase;
         if (moved) {
-            await draw();
+            // The turn and phase the drawn parts show (the server may have moved on since
+            // it answered): the page's actions say them, and a past phase is refused.
+            var got = await draw();
             changedAt = Date.now();
-            shown = {seq: s.seq, turn: s.turn, phase: s.phase, epoch: s.epoch, at: changedAt};
+            shown = {seq: got.seq, turn: got.turn, phase: got.phase, epoch: s.epoch, at: changedAt};
             setProps("seq", {data: shown});
         }
         timer = s.timer ? {phase: s.timer.phase, ends: Date.now() + 1000 * s.timer.left} : null;
