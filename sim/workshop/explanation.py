@@ -127,6 +127,27 @@ def dyad_words(change: DyadChange, names: dict[str, str]) -> str:
     return out + "."
 
 
+def dyad_summary(change: DyadChange, top: int = 3) -> str:
+    """A dyad's proposed turn in one short line: its change, what each side did and the
+    strongest driver terms of both sides, e.g. '+0.05: JPN engaged (team), RUS held
+    (model); drivers: dispute -0.31 (RUS), trade +0.12 (JPN)'."""
+    moves = ", ".join(
+        f"{s.actor} {PAST.get(s.played, s.played)} ({s.source})" for s in change.sides
+    )
+    out = f"{change.proposed - change.before:+.2f}: {moves}"
+    if change.held_back_by:
+        out += f"; {change.held_back_by} held back the warming"
+    terms = sorted(
+        ((s.actor, k, v) for s in change.sides for k, v in s.terms.items() if abs(v) >= 0.005),
+        key=lambda t: -abs(t[2]),
+    )
+    if terms:
+        out += "; drivers: " + ", ".join(
+            f"{TERM_LABELS.get(k, k)} {v:+.2f} ({actor})" for actor, k, v in terms[:top]
+        )
+    return out
+
+
 def _who(side: Side) -> str:
     if side.source == "team":
         return (

@@ -18,6 +18,7 @@ from typing import Any
 
 from sim.analysis.explain import period_label
 from sim.scenario import add_months
+from sim.workshop.explanation import dyad_summary
 from sim.workshop.injects import visible_to
 from sim.workshop.orders import Order, legal_moves
 from sim.workshop.phases import Phase
@@ -56,6 +57,7 @@ def turn_result(turn: CommittedTurn, role: Role) -> dict[str, Any]:
         "relations": turn.relations,
         "proposed": proposal.relations if proposal else None,
         "explanations": {d.dyad: d.words for d in proposal.dyads} if proposal else {},
+        "summaries": {d.dyad: dyad_summary(d) for d in proposal.dyads} if proposal else {},
         "events": proposal.events if proposal else [],
         "orders": [_order_json(o, role) for o in turn.orders],
         "overrides": {

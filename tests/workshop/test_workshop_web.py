@@ -13,7 +13,8 @@ import pytest
 from workshop_support import make_game, play_turn, to_phase
 
 from sim.workshop import Phase
-from sim.workshop.web import actions, components, layouts, security
+from sim.workshop.explanation import dyad_summary
+from sim.workshop.web import actions, layouts, security
 from sim.workshop.web.app import create_app
 from sim.workshop.web.security import JoinCodes, RateLimiter, code_from_search, game_roles
 
@@ -566,11 +567,13 @@ def test_the_proposal_is_summarised_and_the_end_shows_on_every_page(served):
     game, _, web = served
     play_turn(game, [("team:JPN", "JPN", "engage", "RUS", "talks")])
     rus_jpn = game.committed[1].proposal.dyad("RUS-JPN")
-    summary = components.dyad_summary(rus_jpn)
+    summary = dyad_summary(rus_jpn)
     assert summary.startswith(("+", "-")) and "JPN engaged (team)" in summary
     assert "drivers: " in summary and len(summary) < len(rus_jpn.words)
     team = json.dumps(layouts.live(game, "team:JPN"), default=lambda c: c.to_plotly_json())
     assert "No moves yet" not in team  # a committed turn
+    # the committed turn's card: each dyad's summary, its full explanation behind a click
+    assert summary in team and team.count("the full explanation") == 6
     ctl = search(web, "control")
     assert actions.control(web, ctl, "end", {"end_reason": "time is up"}).startswith(
         "The game ended"

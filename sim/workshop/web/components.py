@@ -14,8 +14,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from sim.analysis.explain import TERM_LABELS
-from sim.workshop.explanation import PAST, DyadChange
+from sim.workshop.explanation import DyadChange, dyad_summary
 from sim.workshop.replay import Note
 
 PHASES = ["briefing", "planning", "locked", "adjudication", "results"]
@@ -184,8 +183,22 @@ def last_result(view: dict[str, Any]) -> dbc.Card | None:
     if not view["results"]:
         return None
     r = view["results"][-1]
+    summaries = r.get("summaries") or {}
     parts: list[Any] = [
-        html.Ul([html.Li(words) for words in r["explanations"].values()]),
+        html.Ul(
+            [
+                html.Li(
+                    [
+                        html.Div(
+                            [html.B(dyad), " ", summaries.get(dyad, "")], className="dyad-summary"
+                        ),
+                        why(words),
+                    ]
+                )
+                for dyad, words in r["explanations"].items()
+            ],
+            className="result-list",
+        ),
         html.H6("Moves played"),
         order_items(
             r["orders"],
@@ -208,25 +221,12 @@ def last_result(view: dict[str, Any]) -> dbc.Card | None:
     return card(f"Turn {r['turn']} as committed", *parts)
 
 
-def dyad_summary(change: DyadChange, top: int = 3) -> str:
-    """A dyad's proposed turn in one short line: its change, what each side did and the
-    strongest driver terms of both sides, e.g. '+0.05: JPN engaged (team), RUS held
-    (model); drivers: dispute -0.31 (RUS), trade +0.12 (JPN)'."""
-    moves = ", ".join(
-        f"{s.actor} {PAST.get(s.played, s.played)} ({s.source})" for s in change.sides
+def why(words: str) -> html.Details:
+    """A dyad's full explanation, behind a click."""
+    return html.Details(
+        [html.Summary("the full explanation"), html.P(words, className="why-words")],
+        className="why",
     )
-    out = f"{change.proposed - change.before:+.2f}: {moves}"
-    if change.held_back_by:
-        out += f"; {change.held_back_by} held back the warming"
-    terms = sorted(
-        ((s.actor, k, v) for s in change.sides for k, v in s.terms.items() if abs(v) >= 0.005),
-        key=lambda t: -abs(t[2]),
-    )
-    if terms:
-        out += "; drivers: " + ", ".join(
-            f"{TERM_LABELS.get(k, k)} {v:+.2f} ({actor})" for actor, k, v in terms[:top]
-        )
-    return out
 
 
 def proposal_rows(
@@ -252,13 +252,7 @@ def proposal_rows(
                     html.Td(
                         [
                             html.Div(dyad_summary(d), className="dyad-summary"),
-                            html.Details(
-                                [
-                                    html.Summary("the full explanation"),
-                                    html.P(d.words, className="why-words"),
-                                ],
-                                className="why",
-                            ),
+                            why(d.words),
                         ]
                     ),
                 ]
