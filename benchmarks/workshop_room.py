@@ -27,18 +27,21 @@ phase (locked), Next phase (adjudication), Propose, Accept and commit, and Next 
 its page offers, writes a rationale, submits and marks ready; all teams at once); the
 other laptops only watch.
 
-**What is measured.** Every page carries a MutationObserver (an init script) that
-writes down, with the browser's clock, each new text of the turn line (``#turn-label``,
+**What is measured.** Every page carries a MutationObserver (an init script) that writes
+down, with the browser's clock, when each new text of the turn line (``#turn-label``,
 "Turn 2 of 40 · 2014-Q2 · planning"), of the console's and the team's message lines and
-of the console's proposal title. The white cell's action is *acknowledged* when the
-console's message line says so ("Phase: planning.", "Turn 1 committed."); a screen's
-*latency* is the time from that acknowledgement to its turn line showing the new turn
-and phase (for Propose, which only the console shows: to the console's "Proposal for
-turn N"); a screen that shows it before the acknowledgement arrives counts 0. Each
-wait is bounded (``--wait``, 10 s); a screen that has not shown the new state after
-``--stale`` (3 s), or at all, is *stale*. Also measured: the acknowledgement time of
-every action (click to message), page loads, and the HTTP answers that were not 200
-(429: the server's rate limit).
+of the console's proposal title was on the screen: the first task after the next
+animation frame, which runs once that frame has been painted. A page sets all its
+changed parts and draws its charts in one task (``assets/poll.js``), so the frame that
+shows the new turn line shows the rest of the change too. The white cell's action is
+*acknowledged* when the console's message line says so ("Phase: planning.", "Turn 1
+committed."); a screen's *latency* is the time from that acknowledgement to its turn
+line showing the new turn and phase (for Propose, which only the console shows: to the
+console's "Proposal for turn N"); a screen that shows it before the acknowledgement
+arrives counts 0. Each wait is bounded (``--wait``, 10 s); a screen that has not shown
+the new state after ``--stale`` (3 s), or at all, is *stale*. Also measured: the
+acknowledgement time of every action (click to message), page loads, and the HTTP
+answers that were not 200 (429: the server's rate limit).
 
 **The reference.** Before the room, the same actions for ``--reference-turns`` turns (2)
 on a second fresh game with one screen (the console) alone, in the same run: the room's
@@ -130,11 +133,16 @@ WATCH_JS = """
     const now = Date.now();
     const seen = {label: text('turn-label'), ctl: text('ctl-msg'), team: text('team-msg'),
                   proposal: proposal()};
-    let grew = false;
+    const wake = () => { for (const w of [...(window.__roomWaiting || [])]) w(); };
     for (const k in seen) {
-      if (seen[k] !== last[k]) { last[k] = seen[k]; log.push([k, seen[k], now]); grew = true; }
+      if (seen[k] === last[k]) continue;
+      last[k] = seen[k];
+      // [key, text, when the text changed, when the frame that shows it was drawn]: a
+      // task after the next animation frame runs once that frame has been painted.
+      const entry = [k, seen[k], now, null];
+      log.push(entry);
+      requestAnimationFrame(() => setTimeout(() => { entry[3] = Date.now(); wake(); }, 0));
     }
-    if (grew) { for (const wake of [...(window.__roomWaiting || [])]) wake(); }
   };
   const start = () => {
     new MutationObserver(check).observe(document.documentElement,
@@ -147,13 +155,13 @@ WATCH_JS = """
 """
 
 # The first marker event at or after `after` whose text has every one of `parts` (or one
-# of `refusals`): its time and text, or null after `timeout` ms. The page's observer
-# wakes the wait whenever its log grows.
+# of `refusals`): the time its frame was painted and its text, or null after `timeout`
+# ms. The page's observer wakes the wait whenever a marker has been painted.
 FIND_JS = """
 (a) => new Promise((done) => {
   const look = () => {
-    for (const [k, v, t] of (window.__room || [])) {
-      if (k !== a.key || t < a.after || v === null) continue;
+    for (const [k, v, changed, t] of (window.__room || [])) {
+      if (k !== a.key || changed < a.after || v === null || t === null) continue;
       if (a.parts.every((p) => v.includes(p))) return {t: t, text: v};
       if (a.refusals.some((p) => v.includes(p))) return {t: t, text: v};
     }
