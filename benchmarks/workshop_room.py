@@ -32,16 +32,16 @@ down, with the browser's clock, when each new text of the turn line (``#turn-lab
 "Turn 2 of 40 · 2014-Q2 · planning"), of the console's and the team's message lines and
 of the console's proposal title was on the screen: the first task after the next
 animation frame, which runs once that frame has been painted. A page sets all its
-changed parts and draws its charts in one task (``assets/poll.js``), so the frame that
-shows the new turn line shows the rest of the change too. The white cell's action is
-*acknowledged* when the console's message line says so ("Phase: planning.", "Turn 1
-committed."); a screen's *latency* is the time from that acknowledgement to its turn
-line showing the new turn and phase (for Propose, which only the console shows: to the
-console's "Proposal for turn N"); a screen that shows it before the acknowledgement
-arrives counts 0. Each wait is bounded (``--wait``, 10 s); a screen that has not shown
-the new state after ``--stale`` (3 s), or at all, is *stale*. Also measured: the
-acknowledgement time of every action (click to message), page loads, and the HTTP
-answers that were not 200 (429: the server's rate limit).
+changed parts in one task and asks Plotly to draw its charts in it (``assets/poll.js``),
+so the frame that shows the new turn line shows the other parts' change too. The white
+cell's action is *acknowledged* when the console's message line says so ("Phase:
+planning.", "Turn 1 committed."); a screen's *latency* is the time from that
+acknowledgement to its turn line showing the new turn and phase (for Propose, which only
+the console shows: to the console's "Proposal for turn N"); a screen that shows it
+before the acknowledgement arrives counts 0. Each wait is bounded (``--wait``, 10 s); a
+screen that has not shown the new state after ``--stale`` (3 s), or at all, is *stale*.
+Also measured: the acknowledgement time of every action (click to message), page loads,
+and the HTTP answers that were not 200 (429: the server's rate limit).
 
 **The reference.** Before the room, the same actions for ``--reference-turns`` turns (2)
 on a second fresh game with one screen (the console) alone, in the same run: the room's
