@@ -37,8 +37,9 @@ DEFAULT_RATE, DEFAULT_BURST = 20.0, 60.0
 STATE_PATH = "/api/state"
 LIVE_PATH = "/api/live"
 STATE_POLL_COST = 0.1
-"""What one poll of ``/api/state`` (a few bytes, nothing built) takes from a bucket: a
-page polls twice a second, and fifteen observer screens on one address stay within it."""
+"""What one question to ``/api/state`` (a few bytes, nothing built) takes from a bucket:
+a page asks again after every change and every 10 s, so fifteen observer screens behind
+one address (a NAT) stay within it."""
 MAX_BUCKETS = 10_000
 ASSET_PREFIXES = ("/_dash-component-suites/", "/assets/")
 MAX_ASSET_PATH = 512
