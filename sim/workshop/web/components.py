@@ -291,4 +291,5 @@ def graph(fig: go.Figure | None, graph_id: str) -> Any:
     """A figure on the page (or nothing)."""
     if fig is None:
         return html.Div()
-    return dcc.Graph(id=graph_id, figure=fig, config={"displaylogo": False})
+    # drawn by assets/poll.js, which sets the chart's config
+    return dcc.Graph(id=graph_id, figure=fig)

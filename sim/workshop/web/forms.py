@@ -48,7 +48,7 @@ def team_forms(game: Game, actor: str) -> dbc.Card:
         ),
         dbc.Alert(id="team-msg", color="secondary", class_name="ws-msg"),
         dcc.Store(id="team-msg-at"),
-        # {order, at}: set by assets/poll.js when a Withdraw button of the live part is
+        # {order, click}: set by assets/poll.js when a Withdraw button of the live part is
         # clicked (the live parts are HTML, outside Dash's callbacks)
         dcc.Store(id="team-withdraw"),
     )

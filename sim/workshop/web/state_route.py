@@ -91,12 +91,12 @@ def install(server: Flask, web: WebGame) -> None:
         if role is None:
             return refused()
         try:
-            seq, view = web.views.get(role)
+            _, shown = web.views.get(role)
         except Exception:  # never a traceback on a screen: the page asks again
             log.exception("building the %s page failed", role)
             text = "This page could not be drawn; it is drawn again in a moment.\n"
             return Response(text, 500, mimetype="text/plain")
-        body = update(seq, view, drawn_keys(request.args.get("have")))
+        body = update(shown, drawn_keys(request.args.get("have")))
         return Response(body, mimetype="application/json", headers={"Cache-Control": "no-store"})
 
 

@@ -104,7 +104,7 @@ def register(app: Dash, web: actions.WebGame) -> None:
         return no_update, *keep
 
     # A Withdraw button of the live part (HTML set by assets/poll.js, which hands its
-    # click over as {order, at}). In a callback of its own, writing the same message:
+    # click over as {order, click}). In a callback of its own, writing the same message:
     # Dash drops the older of two pending requests of one callback, so a shared callback
     # could lose a click on Submit or Ready made at the same moment.
     @app.callback(

@@ -68,17 +68,16 @@ class RoleViews:
 
 @dataclass(frozen=True)
 class Part:
-    """One part of a screen as built: its component, the HTML and charts the page is sent
+    """One part of a screen as built: the HTML and charts the page is sent
     (:func:`sim.workshop.web.markup.to_html`), and a fingerprint of them (the same
     content, the same fingerprint, also after a restart of the server)."""
 
     key: str
-    component: Any
     sent: str
     """The part as the page receives it: JSON ``{"html": ..., "figures": {id: figure}}``."""
 
 
-ABSENT = Part("-", None, json.dumps({"html": "", "figures": {}}))
+ABSENT = Part("-", json.dumps({"html": "", "figures": {}}))
 """A part this role's screen does not show (the page empties its place)."""
 
 
@@ -93,15 +92,17 @@ def fingerprinted(shown: Mapping[str, Any]) -> dict[str, Part]:
         charts = ",".join(f"{json.dumps(k)}:{v}" for k, v in figures.items())
         sent = f'{{"html":{json.dumps(text)},"figures":{{{charts}}}}}'
         key = hashlib.blake2b(sent.encode(), digest_size=12).hexdigest()
-        built[name] = Part(key, component, sent)
+        built[name] = Part(key, sent)
     return built
 
 
 @dataclass(frozen=True)
 class Shown:
-    """What a role's screens show at one moment: the turn and phase their turn line says
-    (read with the parts, from one snapshot of the game), and the parts."""
+    """What a role's screens show at one moment: the log position, turn and phase of the
+    snapshot of the game the parts were built from (what their turn line says), and the
+    parts."""
 
+    seq: int
     turn: int
     phase: str
     parts: dict[str, Part]
@@ -110,7 +111,7 @@ class Shown:
 def screen(game: Game, role: str) -> Shown:
     """What ``role``'s screens show now, fingerprinted (a :data:`Build`)."""
     view = game.view(role)
-    return Shown(view["turn"], view["phase"], fingerprinted(parts(game, role, view)))
+    return Shown(view["seq"], view["turn"], view["phase"], fingerprinted(parts(game, role, view)))
 
 
 def drawn_keys(have: str | None) -> dict[str, str]:
@@ -124,7 +125,7 @@ def drawn_keys(have: str | None) -> dict[str, str]:
     return keys
 
 
-def update(seq: int, shown: Shown, drawn: Mapping[str, str]) -> str:
+def update(shown: Shown, drawn: Mapping[str, str]) -> str:
     """The answer to a page that shows ``drawn`` (part: fingerprint): JSON with the seq,
     turn and phase it is built for, the fingerprint of every part and the parts whose
     fingerprint differs. The page sends the turn and phase with its actions (a page
@@ -136,6 +137,6 @@ def update(seq: int, shown: Shown, drawn: Mapping[str, str]) -> str:
         if drawn.get(name) != part.key
     )
     return (
-        f'{{"seq":{int(seq)},"turn":{int(shown.turn)},"phase":{json.dumps(shown.phase)},'
+        f'{{"seq":{int(shown.seq)},"turn":{int(shown.turn)},"phase":{json.dumps(shown.phase)},'
         f'"keys":{json.dumps(keys)},"parts":{{{changed}}}}}'
     )
