@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import re
 from dataclasses import dataclass
 from itertools import combinations
@@ -17,6 +18,12 @@ from sim.scenario import Scenario, load_scenario
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SMALL_YAML = FIXTURES / "small.yaml"
+
+# The local process pools fork their workers from multiprocessing's forkserver. With the
+# engine imported there once, each test's pool starts in about a second instead of every
+# worker importing the model again (2-3 s a pool). Only this pytest process is affected:
+# the tests that run run.py as a subprocess start their pools as a user's command does.
+multiprocessing.set_forkserver_preload(["sim.experiment.tasks"])
 
 
 def load_small() -> Scenario:

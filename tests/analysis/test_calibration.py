@@ -262,21 +262,28 @@ def test_a_small_budget_and_an_empty_holdout_are_warnings_not_errors():
 # --------------------------------------------------------------------- reproducibility
 
 
+SMALL_BUDGET = 8
+"""Evaluations of the reproducibility fits: each costs about the same whatever its
+replicates, and 8 different points are as good a check of sameness as more."""
+
+
 @pytest.fixture(scope="module")
 def small_fit():
     """Two parameters of the backcast fitted to the shipped codings, on 1 and 2 workers
     (chunks of 20 replicates, so two workers share each point)."""
     vary = {"model.responsiveness": (0.8, 3.0), "weights.threat": (0.1, 0.8)}
     return [
-        calibrate(HISTORY, CODINGS, vary, budget=16, replicates=40, seed=3,
+        calibrate(HISTORY, CODINGS, vary, budget=SMALL_BUDGET, replicates=40, seed=3,
                   holdout_after="2021-12-31", chunk_size=20, workers=workers)
         for workers in (1, 2)
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_fit_on_any_number_of_workers(small_fit):
     one, two = small_fit
-    assert len(one.evaluations) == 16
+    assert len(one.evaluations) == SMALL_BUDGET
+    assert len({e.fit for e in one.evaluations}) == SMALL_BUDGET  # as many scores as points
     assert one.best.values == two.best.values
     assert one.evaluations == two.evaluations
     assert one.before == two.before
@@ -286,15 +293,17 @@ def test_the_same_seed_gives_the_same_fit_on_any_number_of_workers(small_fit):
     assert one.best.fit == max(e.fit for e in one.evaluations)
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_gives_the_same_fit(small_fit, dask_scheduler):
     vary = {"model.responsiveness": (0.8, 3.0), "weights.threat": (0.1, 0.8)}
-    on_dask = calibrate(HISTORY, CODINGS, vary, budget=16, replicates=40, seed=3,
+    on_dask = calibrate(HISTORY, CODINGS, vary, budget=SMALL_BUDGET, replicates=40, seed=3,
                         holdout_after="2021-12-31", chunk_size=20,
                         scheduler=dask_scheduler)  # fmt: skip
     assert on_dask.evaluations == small_fit[0].evaluations
     assert on_dask.stats is not None and on_dask.stats.backend.startswith("dask")
 
 
+@pytest.mark.slow
 def test_the_calibrated_file_loads_with_the_fitted_values(small_fit, tmp_path):
     result = small_fit[0]
     folder = tmp_path / "calibration"
@@ -360,16 +369,25 @@ def synthetic_observations(values: dict[str, float], path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def recovered(tmp_path_factory):
+def observed(tmp_path_factory) -> dict[str, Path]:
+    """The synthetic observations of TRUE and of OTHER (files; the tests only read them)."""
     folder = tmp_path_factory.mktemp("recovery")
-    fits = {}
-    for name, values in (("true", TRUE), ("other", OTHER)):
-        data = synthetic_observations(values, folder / f"{name}.csv")
-        fits[name] = calibrate(POINT_BASELINE, data, RANGES, budget=FIT_BUDGET,
-                               replicates=FIT_REPS, seed=FIT_SEED, workers=1)  # fmt: skip
-    return fits
+    return {
+        name: synthetic_observations(values, folder / f"{name}.csv")
+        for name, values in (("true", TRUE), ("other", OTHER))
+    }
 
 
+@pytest.fixture(scope="module")
+def recovered(observed):
+    return {
+        name: calibrate(POINT_BASELINE, data, RANGES, budget=FIT_BUDGET, replicates=FIT_REPS,
+                        seed=FIT_SEED, workers=1)
+        for name, data in observed.items()
+    }  # fmt: skip
+
+
+@pytest.mark.slow
 def test_the_synthetic_observations_sit_where_they_were_made(recovered):
     result = recovered["true"]
     assert len(result.observations) == 6 * len(STEPS)
@@ -381,6 +399,7 @@ def test_the_synthetic_observations_sit_where_they_were_made(recovered):
         assert abs(start - TRUE[path]) > TOLERANCE * (hi - lo)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", list(TRUE))
 def test_calibration_recovers_the_values_that_made_the_observations(recovered, path):
     result = recovered["true"]
@@ -392,6 +411,7 @@ def test_calibration_recovers_the_values_that_made_the_observations(recovered, p
     assert result.best.fit > result.before.fit + PROFILE_DROP  # the scenario's own is worse
 
 
+@pytest.mark.slow
 def test_observations_of_another_world_do_not_return_the_first_truth(recovered):
     path = "model.responsiveness"
     lo, hi = RANGES[path]
@@ -402,6 +422,7 @@ def test_observations_of_another_world_do_not_return_the_first_truth(recovered):
     assert abs(wrong.best.values[path] - OTHER[path]) <= TOLERANCE * (hi - lo), iv
 
 
+@pytest.mark.slow
 def test_the_calibrated_point_scenario_reproduces_its_fit(recovered, tmp_path):
     result = recovered["true"]
     (tmp_path / "calibrated.yaml").write_text(result.calibrated_yaml(tmp_path))
@@ -421,8 +442,9 @@ def test_the_calibrated_point_scenario_reproduces_its_fit(recovered, tmp_path):
     assert fit == pytest.approx(result.best.fit, rel=1e-6)
 
 
-def test_a_parameter_that_moves_nothing_is_not_bounded(tmp_path):
-    data = synthetic_observations(TRUE, tmp_path / "true.csv")
+@pytest.mark.slow
+def test_a_parameter_that_moves_nothing_is_not_bounded(observed):
+    data = observed["true"]
     result = calibrate(POINT_BASELINE, data, {"weights.attention": (0.0, 2.0)}, budget=24,
                        replicates=40, seed=FIT_SEED, workers=1)  # fmt: skip
     # under common random numbers an inert parameter scores every point the same

@@ -50,6 +50,7 @@ def found(kurils_file):
     return discover(kurils_file, "russia_japan_rapprochement", replicates=1000, seed=11, workers=1)
 
 
+@pytest.mark.slow
 def test_box_restricts_kurils_from_above(found) -> None:
     assert 0.2 < found.count / found.replicates < 0.8  # both outcomes occur
     box = found.box.set_index("parameter")
@@ -66,6 +67,7 @@ def test_box_restricts_kurils_from_above(found) -> None:
     assert found.feature_scores["score"].sum() == pytest.approx(1.0)
 
 
+@pytest.mark.slow
 def test_frames(found) -> None:
     assert list(found.data.columns) == ["replicate", KURILS, "weights.attention", "end_state"]
     assert len(found.data) == 1000 and set(found.data["end_state"]) == {0, 1}
@@ -216,6 +218,7 @@ def test_cli_bad_input(tmp_path: Path, capsys) -> None:
     assert not (tmp_path / "discover").exists()
 
 
+@pytest.mark.slow
 def test_output_is_clean(kurils_file, tmp_path: Path) -> None:
     """A fresh process: no warnings or log lines from ema_workbench, SALib or matplotlib."""
     proc = subprocess.run(

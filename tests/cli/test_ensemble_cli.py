@@ -60,6 +60,7 @@ def reference(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_run_from_a_script_on_a_process_pool(tmp_path, reference) -> None:
     """run.py as a subprocess, 2 worker processes: the same bytes as a serial run."""
     out = tmp_path / "out"

@@ -224,6 +224,7 @@ def get(url: str) -> tuple[int, bytes]:
         conn.close()
 
 
+@pytest.mark.slow
 def test_a_second_server_is_refused_and_sigterm_stops_the_first_cleanly(tmp_path):
     path = closed_game(tmp_path)
     with Game.open(path, read_only=True) as game:

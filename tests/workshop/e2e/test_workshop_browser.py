@@ -41,6 +41,25 @@ WAIT_MS = 45_000
 # Starting chromium on a loaded machine can take long; the same kind of bound.
 LAUNCH_MS = 120_000
 XSS = "<script>alert(1)</script>"
+# Every browser test takes seconds (a browser, a server, pages that load): all are slow.
+pytestmark = pytest.mark.slow
+SHORT_HOLD_S = 1.0
+"""How long the server holds a page's question to /api/state in the tests that cut a page
+off from it: the page says "reconnecting" once the question held open has come back and
+the next has failed, so these tests would otherwise wait out the whole hold (10 s)."""
+
+
+@pytest.fixture
+def short_hold(monkeypatch):
+    """The state route of a server in this process holds questions :data:`SHORT_HOLD_S`."""
+    from sim.workshop.web import state_route
+
+    hold = state_route.hold
+
+    def held_briefly(web, role, since, stop, hold_s=SHORT_HOLD_S):
+        return hold(web, role, since, stop, hold_s)
+
+    monkeypatch.setattr(state_route, "hold", held_briefly)
 
 
 @pytest.fixture

@@ -33,7 +33,10 @@ from test_workshop_browser import (
 )
 
 room = test_workshop_browser.room
+short_hold = test_workshop_browser.short_hold  # a fixture: held questions end soon
 expect = sync_api.expect
+# Every browser test takes seconds (a browser, a server, pages that load): all are slow.
+pytestmark = pytest.mark.slow
 
 
 def pages(web, url: str, browser, roles: tuple[str, ...], dialogs: list[str]) -> list:
@@ -253,7 +256,7 @@ def test_a_team_withdraws_a_move_and_is_not_ready_after_all(room):
     assert dialogs == []
 
 
-def test_a_team_page_left_in_planning_cannot_submit_during_adjudication(room):
+def test_a_team_page_left_in_planning_cannot_submit_during_adjudication(room, short_hold):
     web, url, browser, path = room
     dialogs: list[str] = []
     control, jpn = pages(web, url, browser, ("control", "team:JPN"), dialogs)

@@ -24,6 +24,7 @@ import pytest
 
 # Importing the browser tests' module skips this one too when chromium or Playwright is
 # missing (its module-level checks), and shares its launch flags and page helpers.
+import test_workshop_browser
 from test_workshop_browser import ARGS, CHROMIUM, LAUNCH_MS, open_page, sync_api
 from workshop_support import ROOT, Lines, make_game, to_phase
 
@@ -43,6 +44,9 @@ ENV = {
 URL_LINE = r"^\s+(\S+)\s+(http://127\.0\.0\.1:\d+/play\?code=\S+)$"
 LIVE = "live · updated"
 RECONNECTING = "reconnecting"
+# Every browser test takes seconds (a browser, a server, pages that load): all are slow.
+pytestmark = pytest.mark.slow
+short_hold = test_workshop_browser.short_hold  # a fixture: held questions end soon
 
 
 def free_port() -> int:
@@ -148,7 +152,9 @@ def served_room(tmp_path):
         running.stop()
 
 
-def test_two_consoles_that_showed_the_briefing_advance_the_game_once(served_room, browser):
+def test_two_consoles_that_showed_the_briefing_advance_the_game_once(
+    short_hold, served_room, browser
+):
     web, url = served_room
     control_url = f"{url}/play?code={web.codes.code('control')}"
     dialogs: list[str] = []
