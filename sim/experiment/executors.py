@@ -91,12 +91,18 @@ def _watch_driver(pid: int, interval: float = 1.0) -> None:
             os._exit(1)
 
 
-def _init_worker(driver_pid: int) -> None:
+def _init_worker(driver_pid: int, threads: int) -> None:
     """Process-pool worker initializer.
 
     Ctrl-C is the driver's to handle, so workers ignore it; and a worker exits when the
-    driver is gone (killed with SIGKILL, say), instead of waiting forever for work.
+    driver is gone (killed with SIGKILL, say), instead of waiting forever for work. The
+    model's kernel spreads a chunk over ``threads`` cores (the machine's share of this
+    worker): every worker on every core would oversubscribe them. Results do not depend on
+    it (each replicate draws from its own stream).
     """
+    import numba  # the worker's engine imports it anyway
+
+    numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if os.name == "posix":
         threading.Thread(
@@ -171,7 +177,7 @@ class ProcessBackend(Backend):
             max_workers=self.workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), max(1, (os.cpu_count() or 1) // self.workers)),
         )
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future:

@@ -8,13 +8,11 @@ the distinct levels the five moves reach by a logit draw (:func:`logit_choice`).
 
 :func:`desired_level`, :func:`autonomy` and :func:`level_value` are compiled (numba) and
 elementwise: they take numbers or numpy arrays that broadcast against each other. The
-kernel :func:`choose_moves` calls them for every decision, and the explanation of a
+step's kernel (sim.model.kernel) calls them for every decision, and the explanation of a
 decision (sim.analysis.explain) calls the same functions on arrays, so the rule is
-stated once. The logit draw is fused into the kernel's loop; :func:`logit_choice` is its
-readable numpy statement, and a test checks that the kernel agrees with it.
-
-Per-replicate settings arrive at the kernel as arrays of length 1 (shared) or R (one per
-replicate).
+stated once. The choice of distinct levels and the logit draw are fused into the kernel's
+loop; :func:`candidate_levels` and :func:`logit_choice` are their readable numpy
+statement, and tests check that the kernel agrees with them.
 """
 
 from __future__ import annotations
@@ -73,7 +71,7 @@ def candidate_levels(current: np.ndarray, step_length: np.ndarray) -> tuple[np.n
     Returns (levels (..., 5), distinct (..., 5)): at the edge several moves reach the same
     level (from r = -1, confront, pressure and hold all stay at -1); only the first of
     equal levels is an option, or the logit would count that level several times and
-    relations would stick to +-1. The kernel :func:`choose_moves` applies the same rule.
+    relations would stick to +-1. The kernel (sim.model.kernel) applies the same rule.
     """
     levels = np.clip(current[..., None] + step_length[..., None] * MOVES, -1.0, 1.0)
     earlier = levels[..., :, None] == levels[..., None, :]  # [m, k]: level m equals level k
@@ -95,69 +93,3 @@ def logit_choice(values: np.ndarray, temperature: float, uniform: np.ndarray) ->
     threshold = uniform * cumulative[..., -1]
     choice = (cumulative < threshold[..., None]).sum(axis=-1)
     return np.minimum(choice, values.shape[-1] - 1)
-
-
-@njit(cache=True, nogil=True)
-def choose_moves(
-    current: np.ndarray,
-    propensity: np.ndarray,
-    uniform: np.ndarray,
-    alphas: np.ndarray,
-    responsiveness: np.ndarray,
-    step_length: np.ndarray,
-    temperature: np.ndarray,
-    inertia: np.ndarray,
-    threshold: np.ndarray,
-    self_index: int,
-    moves: np.ndarray,
-) -> None:
-    """Write into ``moves`` (R, N) the change each replicate's state makes toward each actor.
-
-    current, propensity, uniform, ``alphas`` (its autonomy cost toward each actor): (R, N),
-    the state's row; the settings: (1,) or (R,). For each decision: the distinct levels the
-    moves reach (:func:`candidate_levels`), the value of each (:func:`level_value`), then
-    the logit draw of :func:`logit_choice` over them.
-    """
-    reps, n = current.shape
-    k_moves = MOVES.shape[0]
-    values = np.empty(k_moves)
-    levels = np.empty(k_moves)
-    for r in range(reps):
-        beta = responsiveness[r if responsiveness.shape[0] > 1 else 0]
-        d = step_length[r if step_length.shape[0] > 1 else 0]
-        tau = temperature[r if temperature.shape[0] > 1 else 0]
-        kappa = inertia[r if inertia.shape[0] > 1 else 0]
-        theta = threshold[r if threshold.shape[0] > 1 else 0]
-        for j in range(n):
-            if j == self_index:
-                moves[r, j] = 0.0
-                continue
-            now = current[r, j]
-            desired = desired_level(propensity[r, j], beta)
-            alpha = alphas[r, j]
-            best = -np.inf
-            for m in range(k_moves):
-                x = min(max(now + d * MOVES[m], -1.0), 1.0)
-                levels[m] = x
-                repeated = False
-                for k in range(m):
-                    repeated = repeated or levels[k] == x
-                if repeated:  # a level an earlier move reaches is not a second option
-                    values[m] = -np.inf
-                    continue
-                u = level_value(x, desired, now, alpha, theta, kappa)
-                values[m] = u
-                best = max(best, u)
-            # logit_choice, one decision at a time: cumulative weights, inverse CDF.
-            total = 0.0
-            for m in range(k_moves):
-                values[m] = np.exp((values[m] - best) / tau)
-                total += values[m]
-                values[m] = total  # now the cumulative weight
-            cut = uniform[r, j] * total
-            pick = 0
-            for m in range(k_moves):
-                if values[m] < cut:
-                    pick += 1
-            pick = min(pick, k_moves - 1)
-            moves[r, j] = levels[pick] - now

@@ -126,27 +126,34 @@ def threat(world: World, relations: np.ndarray) -> np.ndarray:
     aggressive to you, not to everyone). Friends threaten less: a positive relation
     discounts the threat.
     """
-    t = (
-        power_ratio(world.size)
-        * world.offense[:, None, :]
-        * world.proximity
-        * intentions(world, relations)
-        * (1.0 - np.maximum(relations, 0.0))
-    )
+    t = exposure(world) * intentions(world, relations) * (1.0 - np.maximum(relations, 0.0))
     return _zero_diagonal(np.clip(t, 0.0, 1.0))
+
+
+def exposure(world: World) -> np.ndarray:
+    """P_ij o_j g_ij: the part of the :func:`threat` that does not depend on intentions.
+
+    j's share of the pair's capability, its offensive capability and the pair's proximity:
+    how much harm j could do to i, whatever it means to do.
+    """
+    return power_ratio(world.size) * world.offense[:, None, :] * world.proximity
 
 
 def intentions(world: World, relations: np.ndarray) -> np.ndarray:
     """I_ij = a_j + a_ji + sigma_ji + lambda d_ij + mu max(-r_ij, 0): j's intentions as i
     reads them. A sanction (sigma_ji) is coercion aimed at i, so i reads it as intentions
     aimed at it, one for one."""
-    dispute_threat = world.settings["dispute_threat"][:, None, None]
     hostility_threat = world.settings["hostility_threat"][:, None, None]
+    return standing_intentions(world) + hostility_threat * np.maximum(-relations, 0.0)
+
+
+def standing_intentions(world: World) -> np.ndarray:
+    """a_j + a_ji + sigma_ji + lambda d_ij: the :func:`intentions` that relations do not move."""
+    dispute_threat = world.settings["dispute_threat"][:, None, None]
     return (
         world.assertiveness[:, None, :]
         + np.swapaxes(world.assertiveness_toward + world.sanctions, 1, 2)
         + dispute_threat * dispute(world)
-        + hostility_threat * np.maximum(-relations, 0.0)
     )
 
 
@@ -329,13 +336,16 @@ def propensity_terms(world: World, relations: np.ndarray) -> dict[str, np.ndarra
     return out
 
 
-def static_propensity(world: World) -> np.ndarray:
+def static_propensity(world: World, terms: tuple[Term, ...] = STATIC_TERMS) -> np.ndarray:
     """The part of p_ij that does not depend on relations: (·, N, N).
 
-    It changes only when the world does, so the model computes it once per change.
+    It changes only when the world does, so it is computed once per change. ``terms``: the
+    static terms to sum (the kernel leaves out interdependence, which trade moves every
+    step, and adds it itself).
     """
     drivers = _static_drivers(world)
-    total = sum(_weighted(world, term, drivers[term.name]) for term in STATIC_TERMS)
+    n = world.size.shape[-1]
+    total = sum((_weighted(world, term, drivers[term.name]) for term in terms), np.zeros((1, n, n)))
     return _zero_diagonal(np.array(total, copy=True))
 
 

@@ -21,10 +21,10 @@ from itertools import combinations
 import mesa
 import numpy as np
 
+from sim.model import kernel
 from sim.model.agents import StateAgent
-from sim.model.drivers import perceive, static_propensity
 from sim.model.events import Timeline
-from sim.model.trade import follow_trade
+from sim.model.streams import stream_keys
 from sim.model.world import (
     World,
     build_world,
@@ -134,19 +134,21 @@ class AlignmentModel(mesa.Model):
         self.apply_parameters(parameters or {})
         # Trade follows relations from where they start (sim.model.trade).
         self.world.relation_anchor = self.relations.copy()
-        self.moves = np.zeros((r, n, n))
-        self.propensity = np.zeros((r, n, n))
-        #: alpha_ij: each state's autonomy cost toward each other this step (the refusal
-        #: to take sides, relaxed by shared threat: sim.model.drivers.effective_autonomy).
-        self.autonomy = np.zeros((r, n, n))
-        self.uniforms = np.zeros((r, n, n))
-        self._static: np.ndarray | None = None
+        #: Each replicate's random stream (sim.model.streams), drawn once from the seed.
+        self.keys = stream_keys(self.rng, r)
+        #: What the decision of a step was made of, (R, N, N) each: p_ij, alpha_ij (each
+        #: state's autonomy cost toward each other: the refusal to take sides, relaxed by
+        #: shared threat), the uniform number of the logit draw and the move (the change
+        #: of r_ij that i makes). Kept only on steps with decision observers, for them to
+        #: read (the kernel otherwise keeps them in per-thread scratch); empty before.
+        self.propensity = self.autonomy = self.uniforms = self.moves = np.zeros((0, n, n))
+        self._inputs: kernel.StepInputs | None = None
         #: The extension point between choice and resolution. Each observer is called with
         #: the model every step, after the states have chosen their moves and before the
         #: moves are resolved. It may read everything the decision used (``propensity``,
-        #: ``uniforms``, ``relations``, ``world``, ``moves``) and may overwrite entries of
-        #: ``moves`` (the change of r_ij that i makes this step); it must not change the
-        #: relations or the world (that is what :meth:`apply_change` between steps is for).
+        #: ``autonomy``, ``uniforms``, ``relations``, ``world``, ``moves``) and may
+        #: overwrite entries of ``moves``; it must not change the relations or the world
+        #: (that is what :meth:`apply_change` between steps is for).
         #: Its users: sim.analysis.explain reads the decisions of a step;
         #: sim.workshop.adjudication replaces the moves of team-played states. Append an
         #: observer before ``step()`` and remove it after.
@@ -169,16 +171,51 @@ class AlignmentModel(mesa.Model):
         self.record()
 
     def step(self) -> None:
-        """One quarter: events land, states perceive, choose moves, relations respond, and
-        trade follows them."""
+        """One quarter: events land, states perceive and choose their moves, relations
+        respond, and trade follows them (the compiled kernel, sim.model.kernel)."""
         self.apply_events()
-        self.perceive()
-        self.agents.do("choose_moves")
-        for observe in self.decision_observers:
-            observe(self)
-        self.resolve_moves()
-        self.follow_trade()
-        self.record()
+        if self._inputs is None:
+            self._inputs = kernel.prepare(self.world)
+        trade = self._trade_moves()
+        observed = bool(self.decision_observers)
+        if observed and self.moves.shape[0] != self.replicates:
+            self.propensity, self.autonomy, self.uniforms, self.moves = (
+                np.zeros(self.relations.shape) for _ in range(4)
+            )
+        world = self.world
+        n = len(self.actor_ids)
+        base = world.trade_base if world.trade_base is not None else np.zeros((1, n, n))
+        anchor = world.relation_anchor if world.relation_anchor is not None else base
+
+        def run(mode: int) -> np.ndarray | None:
+            return kernel.advance(
+                mode,
+                self.relations,
+                world.interdependence,
+                trade,
+                base,
+                anchor,
+                self._inputs,
+                self.keys,
+                self.steps,
+                (self.propensity, self.autonomy, self.uniforms, self.moves),
+                float(HISTOGRAM_EDGES[0]),
+                float(_BIN_WIDTH),
+                len(HISTOGRAM_EDGES) - 1,
+            )
+
+        if observed:
+            run(kernel.DECIDE)
+            for observe in self.decision_observers:
+                observe(self)
+            counts = run(kernel.SETTLE)
+        else:
+            counts = run(kernel.FUSED)
+        self.histograms[self.steps] = counts
+        if self.steps in self._slot:
+            self.history[self._slot[self.steps]] = self.relations[
+                :, self._dyad_rows, self._dyad_cols
+            ]
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> AlignmentModel:
         """Run every remaining step of the scenario; report (done, total) after each."""
@@ -207,7 +244,7 @@ class AlignmentModel(mesa.Model):
     def apply_events(self) -> None:
         """Fire this step's events (self.steps is already the new step)."""
         if self.timeline.fire(self):
-            self._static = None  # the world changed: recompute its static terms
+            self._inputs = None  # the world changed: recompute what the kernel reads of it
 
     @property
     def event_log(self) -> list[tuple[str, int, np.ndarray]]:
@@ -227,7 +264,7 @@ class AlignmentModel(mesa.Model):
             self.shock_relation(target.i, target.j, op, value, mask)
         else:
             self.world.apply(target, op, value, mask)
-            self._static = None  # the world changed: recompute its static terms
+            self._inputs = None  # the world changed: recompute what the kernel reads of it
 
     def shock_relation(
         self, i: int, j: int, op: str, value: float | np.ndarray, mask: np.ndarray | None = None
@@ -242,26 +279,27 @@ class AlignmentModel(mesa.Model):
             new = np.where(mask, new, old)
         self.relations[:, i, j] = self.relations[:, j, i] = new
 
-    def perceive(self) -> None:
-        """Each state's propensity toward each other, from the drivers and current relations."""
-        if self._static is None:
-            self._static = static_propensity(self.world)
-        self.propensity, self.autonomy = perceive(self.world, self.relations, self._static)
-        # One uniform number per decision, drawn here in a fixed order so that the stream
-        # does not depend on the order in which agents act.
-        self.uniforms = self.rng.random(self.relations.shape)
+    def reseed(self, seed: Seed) -> None:
+        """Draw the random numbers of the steps to come from ``seed`` (a workshop's turn)."""
+        self.rng = np.random.default_rng(seed)
+        self.keys = stream_keys(self.rng, self.replicates)
 
-    def resolve_moves(self) -> None:
-        """Simultaneous moves: warming needs both sides, cooling needs only one."""
-        change = np.minimum(self.moves, np.swapaxes(self.moves, 1, 2))
-        self.relations = np.clip(self.relations + change, -1.0, 1.0)
+    def _trade_moves(self) -> bool:
+        """Whether trade follows relations this step (sim.model.trade.follow_trade's test).
 
-    def follow_trade(self) -> None:
-        """Interdependence moves toward what the new relations and sanctions imply."""
-        trade = follow_trade(self.world, self.relations)
-        if trade is not None:
-            self.world.interdependence = trade
-            self._static = None  # interdependence is a static term: recompute them
+        If it does, the world's interdependence becomes one (N, N) array per replicate,
+        which the kernel moves in place.
+        """
+        world = self.world
+        moved = np.any(world.settings["trade_elasticity"] > 0) or np.any(world.sanctions)
+        if not moved and np.array_equal(world.interdependence, world.trade_base):
+            world.interdependence = np.ascontiguousarray(world.interdependence)
+            return False
+        shape = self.relations.shape
+        e = world.interdependence
+        if e.shape != shape or not (e.flags.c_contiguous and e.flags.writeable):
+            world.interdependence = np.array(np.broadcast_to(e, shape), dtype=np.float64)
+        return True
 
     def record(self) -> None:
         """Count every dyad's relation into this step's histogram; keep it if recorded."""

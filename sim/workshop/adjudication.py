@@ -118,7 +118,7 @@ def run_turn(model: AlignmentModel, plan: TurnPlan, capture: bool = False) -> Te
     """Run turn ``plan.turn`` on ``model`` (which must stand at the turn before)."""
     if model.steps != plan.turn - 1:
         raise RuntimeError(f"the model is at step {model.steps}, not before turn {plan.turn}")
-    model.rng = np.random.default_rng(turn_seed(plan.seed, plan.turn))
+    model.reseed(turn_seed(plan.seed, plan.turn))
     for order in plan.orders:
         for change in order.changes:
             apply_change(model, change)

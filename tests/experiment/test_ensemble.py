@@ -192,3 +192,14 @@ def test_ensemble_from_a_model_gives_the_same_tables() -> None:
     assert via_model.model is model
     assert len(via_model.trajectories) == 9 * 30 * 3
     assert via_model.outcomes["replicates"].tolist() == [30, 30, 30]
+
+
+def test_pool_workers_share_the_cores_instead_of_each_taking_all() -> None:
+    import numba
+
+    from sim.experiment.executors import ProcessBackend
+
+    cores = numba.config.NUMBA_NUM_THREADS
+    with ProcessBackend(2) as backend:
+        threads = {backend.submit(numba.get_num_threads).result(timeout=600) for _ in range(4)}
+    assert threads == {max(1, cores // 2)}

@@ -64,16 +64,21 @@ def test_six_actors_run_without_code_changes():
 def test_warming_needs_both_sides_and_cooling_needs_one():
     model = AlignmentModel(baseline(), replicates=1, seed=0)
     before = model.relations.copy()
-    model.moves[...] = 0.0
-    model.moves[0, 0, 1], model.moves[0, 1, 0] = 0.05, 0.0  # one side warms alone
-    model.moves[0, 0, 2], model.moves[0, 2, 0] = 0.10, 0.05  # both warm: the lesser counts
-    model.moves[0, 0, 3], model.moves[0, 3, 0] = -0.05, 0.10  # one cools: it cools
-    model.resolve_moves()
+
+    def choose(m: AlignmentModel) -> None:  # replaces the states' moves, as a team would
+        m.moves[...] = 0.0
+        m.moves[0, 0, 1], m.moves[0, 1, 0] = 0.05, 0.0  # one side warms alone
+        m.moves[0, 0, 2], m.moves[0, 2, 0] = 0.10, 0.05  # both warm: the lesser counts
+        m.moves[0, 0, 3], m.moves[0, 3, 0] = -0.05, 0.10  # one cools: it cools
+
+    model.decision_observers.append(choose)
+    model.step()
     change = model.relations - before
     assert change[0, 0, 1] == 0.0
     assert change[0, 0, 2] == pytest.approx(0.05)
     assert change[0, 0, 3] == pytest.approx(-0.05)
     assert change[0, 3, 0] == pytest.approx(-0.05)
+    assert np.count_nonzero(change) == 4  # the other pairs held
 
 
 def _event_data(**event):

@@ -1,13 +1,17 @@
 """Behaviour pinned: a small baseline run gives the same bytes as when the hashes were taken.
 
 The hashes were recorded with ``python run.py run scenarios/baseline.yaml --reps 200
---seed 7 --workers 1``, last on 2 December 2026 after issue 10 changed the model on purpose
+--seed 7 --workers 1``, on 2 December 2026 after issue 10 changed the model on purpose
 (aimed threat, responsive autonomy, dynamic trade and sanctions, distinct candidate
 levels, the baseline's uncertain judgements and its recalibration), and again the same day
 when the baseline came to list its actors USA, RUS, CHN, JPN (so dyads read as the files
 write them; the draws are indexed by actor position, so the numbers moved by noise and
-the old order still reproduces the old hashes). A change that moves
-code must leave them alone; a change that means to alter the model's numbers updates them
+the old order still reproduces the old hashes), and on 3 December 2026 when issue 13
+fused the step into one compiled kernel: each replicate now draws its choice uniforms
+from its own counter-based stream (sim/model/streams.py) instead of one shared numpy
+generator, so every number moved by noise (the ensemble's means and spreads agree with
+the old code's within sampling error; the same hashes come with --workers 2). A change
+that moves code must leave them alone; a change that means to alter the model's numbers updates them
 here and says why in its commit.
 
 ``outcomes.csv`` is plain text, so its bytes are compared. A Parquet file also carries the
@@ -26,9 +30,9 @@ import pandas as pd
 import pyarrow
 from conftest import REPO_ROOT
 
-OUTCOMES_SHA256 = "f65ad83c2dd59b435ce4204e217ec47e0c303528590a0a9797401579eb951b8c"
-TRAJECTORIES_SHA256 = "df0a798cb6688909993c928b1d8d8d656221971db7e1011df110cc550d3a83fa"
-TRAJECTORIES_ROWS_SHA256 = "efe3300564e62517e620a4c4693ebf9d65dd097480fbee3f6c2588b4b46c2e9b"
+OUTCOMES_SHA256 = "7c5f07feaa001098af68cb15ec53e8977c21f43007ae397ec0a68e19e27d1c36"
+TRAJECTORIES_SHA256 = "2e6a1e5b1063813cf063cea79e0fb76ed24aa77ee4cc9b41211468479359cab4"
+TRAJECTORIES_ROWS_SHA256 = "d21c4562e12b875d3df722696252c2705deae9069ec94aa5f0210c8bd91a6eee"
 RECORDED_WITH_PYARROW = "26.0.1"
 
 

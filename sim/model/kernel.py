@@ -1,0 +1,400 @@
+"""One step as a compiled pass over replicates, on all cores (docs/model.md, "How it is computed").
+
+One step of the model is, for every replicate: the dynamic drivers (:func:`threat`,
+:func:`shared_threat`, :func:`balance`, :func:`wedge` of sim.model.drivers), the
+propensity they add to the static part, the autonomy cost (``effective_autonomy``), every
+state's choice toward every other (sim.model.choice), the resolution of the moves (warming
+needs both sides, cooling one), trade following the new relations (sim.model.trade) and
+the count of every dyad's relation into the step's histogram. :func:`advance` does all of
+it in one compiled loop (numba), replicate by replicate, the replicates spread over the
+cores of the process (``prange`` over blocks of replicates).
+
+The numpy functions of the drivers, the choice and trade remain the readable statement of
+every term; the kernel computes the same quantities in the same order where it can, and
+tests (tests/model/test_kernel.py) check it against them. A replicate's numbers never
+depend on another's, and its random numbers come from its own stream (sim.model.streams),
+so a run is the same whatever the number of threads.
+
+What does not change between events is computed once by numpy (:func:`prepare`): the
+static propensity, each pair's exposure to the other's power and the standing intentions.
+
+Modes: ``FUSED`` does the whole step; with decision observers the model runs ``DECIDE``
+(the choices, keeping propensity, autonomy cost, uniform numbers and moves in full
+arrays for the observers to read and the moves for them to change), then ``SETTLE``.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import NamedTuple
+
+import numba
+import numpy as np
+from numba import njit, prange
+
+from sim.model.choice import MOVES, desired_level, level_value
+from sim.model.drivers import STATIC_TERMS, TERMS, exposure, standing_intentions, static_propensity
+from sim.model.streams import uniform
+from sim.model.trade import sanction_cut
+from sim.model.world import World
+
+FUSED, DECIDE, SETTLE = 0, 1, 2
+
+#: The terms the kernel adds itself, in the columns of :attr:`StepInputs.weights`.
+KERNEL_TERMS = ("interdependence", "shared_threat", "threat", "balance", "wedge")
+#: The static terms summed by numpy once per change of the world.
+FIXED_TERMS = tuple(t for t in STATIC_TERMS if t.name != "interdependence")
+#: The columns of :attr:`StepInputs.settings`.
+SETTINGS = (
+    "responsiveness",
+    "step_length",
+    "temperature",
+    "inertia",
+    "autonomy_threshold",
+    "autonomy_relief",
+    "hostility_threat",
+    "trade_elasticity",
+    "trade_diversion",
+    "trade_rate",
+)
+#: Blocks of replicates per thread: enough to even out the load, few enough that the
+#: blocks' partial histograms stay small.
+BLOCKS_PER_THREAD = 4
+
+
+class StepInputs(NamedTuple):
+    """What the kernel reads of the world, as contiguous arrays (leading axis 1 or R)."""
+
+    exposure: np.ndarray  # (·, N, N) P_ij o_j g_ij
+    intentions: np.ndarray  # (·, N, N) standing intentions
+    base: np.ndarray  # (·, N, N) the static terms but interdependence, weighted
+    weights: np.ndarray  # (·, 5) sign * weight of KERNEL_TERMS
+    lever_i: np.ndarray  # (L,) who holds each wedge lever
+    lever_k: np.ndarray  # (L,) against whom
+    lever_v: np.ndarray  # (·, L) its strength
+    autonomy: np.ndarray  # (·, N) alpha_i
+    settings: np.ndarray  # (·, len(SETTINGS))
+    cut: np.ndarray  # (·, N, N) the share of each pair's trade sanctions cut
+    sanctioned: bool  # whether any sanction is in force
+
+
+def _columns(values: list[np.ndarray]) -> np.ndarray:
+    """(·,) arrays side by side: (·, K), broadcast to the longest leading axis."""
+    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in values))
+    return np.ascontiguousarray(np.stack(arrays, axis=1))
+
+
+def prepare(world: World) -> StepInputs:
+    """The kernel's view of ``world``; valid until the world changes (an event)."""
+    weights = {t.name: t.sign * world.weights[t.name][:, 0, 0] for t in TERMS}
+    settings = dict(world.settings)
+    settings["trade_rate"] = np.minimum(1.0, 1.0 / np.maximum(settings["trade_lag"], 1.0))
+    levers = world.wedge
+    lever_i, lever_k = np.nonzero(np.any(levers != 0, axis=0))
+    return StepInputs(
+        exposure=np.ascontiguousarray(exposure(world)),
+        intentions=np.ascontiguousarray(standing_intentions(world)),
+        base=np.ascontiguousarray(static_propensity(world, FIXED_TERMS)),
+        weights=_columns([weights[name] for name in KERNEL_TERMS]),
+        lever_i=lever_i.astype(np.intp),
+        lever_k=lever_k.astype(np.intp),
+        lever_v=np.ascontiguousarray(levers[:, lever_i, lever_k]),
+        autonomy=np.ascontiguousarray(world.autonomy, dtype=np.float64),
+        settings=_columns([settings[name] for name in SETTINGS]),
+        cut=np.ascontiguousarray(sanction_cut(world)),
+        sanctioned=bool(np.any(world.sanctions)),
+    )
+
+
+def blocks(replicates: int) -> int:
+    """How many blocks of replicates the parallel loop runs (results do not depend on it)."""
+    return max(1, min(replicates, BLOCKS_PER_THREAD * numba.get_num_threads()))
+
+
+def advance(
+    mode: int,
+    relations: np.ndarray,
+    interdependence: np.ndarray,
+    trade: bool,
+    trade_base: np.ndarray,
+    anchor: np.ndarray,
+    inputs: StepInputs,
+    keys: np.ndarray,
+    step: int,
+    full: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    lowest: float,
+    width: float,
+    bins: int,
+) -> np.ndarray | None:
+    """Run ``mode`` of the step on every replicate, in place; the step's histogram or None.
+
+    ``relations`` (R, N, N) become the step's new relations (FUSED, SETTLE), and
+    ``interdependence`` (R, N, N when ``trade``) follows them; ``full`` holds the
+    propensity, autonomy cost, uniform numbers and moves (R, N, N each) of DECIDE and
+    SETTLE (ignored by FUSED). Returns the counts (D, bins) of every dyad's relation in the
+    bins of width ``width`` from ``lowest`` (FUSED and SETTLE), or None (DECIDE).
+    """
+    kernel = _parallel if threading.current_thread() is threading.main_thread() else _serial
+    n = relations.shape[1]
+    counts = np.zeros((blocks(relations.shape[0]), n * (n - 1) // 2, bins), dtype=np.int32)
+    kernel(
+        mode,
+        relations,
+        interdependence,
+        trade,
+        trade_base,
+        anchor,
+        inputs.exposure,
+        inputs.intentions,
+        inputs.base,
+        inputs.weights,
+        inputs.lever_i,
+        inputs.lever_k,
+        inputs.lever_v,
+        inputs.autonomy,
+        inputs.settings,
+        inputs.cut,
+        inputs.sanctioned,
+        keys,
+        step,
+        *full,
+        lowest,
+        width,
+        counts,
+    )
+    return None if mode == DECIDE else counts.sum(axis=0, dtype=np.int32)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _at(arr: np.ndarray, r: int) -> int:
+    """Row r of an array with a leading axis of 1 (shared) or R (one per replicate)."""
+    return r if arr.shape[0] > 1 else 0
+
+
+
+@njit(cache=True, nogil=True)
+def _add_symmetric_product(p, a, c, weight, divisor, acc):
+    """p_ij += weight (sum_k a_ik c_kj) / divisor and p_ji the same, for i < j: the
+    product is symmetric, so only half of it is summed (k = 0 .. N-1 in order)."""
+    n = p.shape[0]
+    for i in range(n):
+        acc[:] = 0.0
+        for k in range(n):
+            aik = a[i, k]
+            for j in range(i + 1, n):
+                acc[j] += aik * c[k, j]
+        for j in range(i + 1, n):
+            x = weight * (acc[j] / divisor)
+            p[i, j] += x
+            p[j, i] += x
+
+@njit(cache=True, nogil=True)
+def _decide(
+    r, rel, e, exp_, intent, base, w, lever_i, lever_k, lever_v, alpha_i, s, keys, step,
+    threat_, threat_t, acc, warm, levels, values, p, alpha, u, moves,
+):  # fmt: skip
+    """Replicate r's propensity, autonomy cost, uniform numbers and moves, into p ... moves."""
+    n = rel.shape[0]
+    rs = _at(s, r)
+    beta, d, tau, kappa, theta = s[rs, 0], s[rs, 1], s[rs, 2], s[rs, 3], s[rs, 4]
+    eta, hostility = s[rs, 5], s[rs, 6]
+    rw = _at(w, r)
+    w_e, w_s, w_t, w_b, w_w = w[rw, 0], w[rw, 1], w[rw, 2], w[rw, 3], w[rw, 4]
+    rx, ri, rb, re = _at(exp_, r), _at(intent, r), _at(base, r), _at(e, r)
+    # threat: T_ij = clip(exposure_ij (standing_ij + mu max(-r_ij, 0)) (1 - max(r_ij, 0)), 0, 1)
+    for i in range(n):
+        for j in range(n):
+            x = rel[i, j]
+            t = intent[ri, i, j] + hostility * max(-x, 0.0)
+            t = exp_[rx, i, j] * t * (1.0 - max(x, 0.0))
+            t = min(max(t, 0.0), 1.0) if i != j else 0.0
+            threat_[i, j] = t
+            threat_t[j, i] = t
+    # p = the static part + w_e e + w_T T (signed weights: the threat term cools)
+    for i in range(n):
+        for j in range(n):
+            p[i, j] = base[rb, i, j] + w_e * e[re, i, j] + w_t * threat_[i, j]
+    # shared_threat S_ij = sum_k T_ik T_jk and balance B_ij = sum_k r_ik r_kj / (N - 2):
+    # both symmetric, so only i < j is summed (in the order k = 0 .. N-1) and mirrored.
+    if w_s != 0.0:
+        _add_symmetric_product(p, threat_, threat_t, w_s, 1.0, acc)
+    if w_b != 0.0 and n >= 3:
+        _add_symmetric_product(p, rel, rel, w_b, n - 2.0, acc)
+    # wedge W_ij = C_ij + C_ji, C_ij = sum over i's levers (i, k) of v_ik max(r_jk, 0)
+    if w_w != 0.0 and lever_i.shape[0] > 0:
+        threat_t[:, :] = 0.0  # reused as C
+        rv = _at(lever_v, r)
+        for lever in range(lever_i.shape[0]):
+            i, k, v = lever_i[lever], lever_k[lever], lever_v[rv, lever]
+            for j in range(n):
+                threat_t[i, j] += v * max(rel[j, k], 0.0)
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    p[i, j] += w_w * (threat_t[i, j] + threat_t[j, i])
+    for i in range(n):
+        p[i, i] = 0.0
+    # effective_autonomy: alpha_ij = alpha_i (1 - eta max(0, 1 - O_ij / theta)), with
+    # O_ij = max over k other than i, j of max(r_ik, 0) (0 with fewer than three actors)
+    ra = _at(alpha_i, r)
+    for i in range(n):
+        a = alpha_i[ra, i]
+        if a == 0.0 or eta == 0.0:  # the formula gives alpha_i exactly
+            alpha[i, :] = a
+            continue
+        best = second = 0.0
+        for k in range(n):
+            warm[k] = max(rel[i, k], 0.0)
+            if warm[k] > best:
+                second = best
+                best = warm[k]
+            elif warm[k] > second:
+                second = warm[k]
+        for j in range(n):
+            option = (second if warm[j] >= best else best) if n >= 3 else 0.0
+            held = option / theta if theta > 0.0 else 1.0
+            alpha[i, j] = a * (1.0 - eta * max(0.0, 1.0 - held))
+    # choice: the distinct levels the five moves reach, their values, a logit draw
+    key = keys[r]
+    k_moves = MOVES.shape[0]
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                moves[i, j] = 0.0
+                u[i, j] = 0.0
+                continue
+            now = rel[i, j]
+            desired = desired_level(p[i, j], beta)
+            best = -np.inf
+            for m in range(k_moves):
+                x = min(max(now + d * MOVES[m], -1.0), 1.0)
+                levels[m] = x
+                repeated = False
+                for k in range(m):
+                    repeated = repeated or levels[k] == x
+                if repeated:  # a level an earlier move reaches is not a second option
+                    values[m] = -np.inf
+                    continue
+                value = level_value(x, desired, now, alpha[i, j], theta, kappa)
+                values[m] = value
+                best = max(best, value)
+            total = 0.0
+            for m in range(k_moves):
+                total += np.exp((values[m] - best) / tau)
+                values[m] = total  # the cumulative weight
+            draw = uniform(key, (step * n + i) * n + j + 1)
+            u[i, j] = draw
+            cut = draw * total
+            pick = 0
+            for m in range(k_moves):
+                if values[m] < cut:
+                    pick += 1
+            moves[i, j] = levels[min(pick, k_moves - 1)] - now
+
+
+@njit(cache=True, nogil=True)
+def _settle(
+    r, rel, moves, e, trade, e0, anchor, cut, sanctioned, s, lowest, width, counts, implied,
+    lost, total,
+):  # fmt: skip
+    """Resolve replicate r's moves, let its trade follow, and count its relations."""
+    n = rel.shape[0]
+    for i in range(n):
+        for j in range(i + 1, n):
+            x = rel[i, j] + min(moves[i, j], moves[j, i])
+            x = min(max(x, -1.0), 1.0)
+            rel[i, j] = x
+            rel[j, i] = x
+    if trade:
+        rs = _at(s, r)
+        epsilon, delta, rate = s[rs, 7], s[rs, 8], s[rs, 9]
+        r0, rc, ra = _at(e0, r), _at(cut, r), _at(anchor, r)
+        # b_ij = e0_ij exp(epsilon (r_ij - r0_ij)): trade at the current relation
+        for i in range(n):
+            for j in range(n):
+                implied[i, j] = e0[r0, i, j] * np.exp(epsilon * (rel[i, j] - anchor[ra, i, j]))
+        if sanctioned:
+            for i in range(n):
+                lost[i] = 0.0
+                total[i] = 0.0
+                for j in range(n):
+                    lost[i] += cut[rc, i, j] * implied[i, j]
+                    if i != j:
+                        total[i] += max(rel[i, j], 0.0) * (1.0 - cut[rc, i, j])
+        for i in range(n):
+            for j in range(n):
+                target = implied[i, j]
+                if sanctioned:
+                    shares = 0.0
+                    for a, b in ((i, j), (j, i)):
+                        friends = max(rel[a, b], 0.0) * (1.0 - cut[rc, a, b])
+                        if total[a] > 0.0 and a != b:
+                            shares += lost[a] * (friends / total[a])
+                    target = target * (1.0 - cut[rc, i, j]) + delta * shares
+                target = min(max(target, 0.0), 1.0) if i != j else 0.0
+                e[r, i, j] = e[r, i, j] + rate * (target - e[r, i, j])
+    dyad = 0
+    top = counts.shape[1] - 1
+    for i in range(n):
+        for j in range(i + 1, n):
+            index = int((rel[i, j] - lowest) / width)
+            counts[dyad, min(max(index, 0), top)] += 1
+            dyad += 1
+
+
+@njit(cache=True, nogil=True)
+def _run_block(
+    block, size, mode, relations, e, trade, e0, anchor, exp_, intent, base, w, lever_i,
+    lever_k, lever_v, alpha_i, s, cut, sanctioned, keys, step, p_full, alpha_full, u_full,
+    moves_full, lowest, width, counts,
+):  # fmt: skip
+    """Replicates block * size .. (block + 1) * size - 1, one after the other."""
+    reps, n, _ = relations.shape
+    threat_ = np.empty((n, n))
+    threat_t = np.empty((n, n))
+    implied = np.empty((n, n))
+    p = np.empty((n, n))
+    alpha = np.empty((n, n))
+    u = np.empty((n, n))
+    moves = np.empty((n, n))
+    acc = np.empty(n)
+    warm = np.empty(n)
+    lost = np.empty(n)
+    total = np.empty(n)
+    levels = np.empty(MOVES.shape[0])
+    values = np.empty(MOVES.shape[0])
+    for r in range(block * size, min(reps, (block + 1) * size)):
+        if mode != FUSED:
+            p, alpha, u, moves = p_full[r], alpha_full[r], u_full[r], moves_full[r]
+        rel = relations[r]
+        if mode != SETTLE:
+            _decide(
+                r, rel, e, exp_, intent, base, w, lever_i, lever_k, lever_v, alpha_i, s,
+                keys, step, threat_, threat_t, acc, warm, levels, values, p, alpha, u, moves,
+            )  # fmt: skip
+        if mode != DECIDE:
+            _settle(
+                r, rel, moves, e, trade, e0, anchor, cut, sanctioned, s, lowest, width,
+                counts[block], implied, lost, total,
+            )  # fmt: skip
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _parallel(*args):
+    """:func:`_run_block` for every block, the blocks spread over the process's cores."""
+    relations, counts = args[1], args[-1]
+    nblocks = counts.shape[0]
+    size = (relations.shape[0] + nblocks - 1) // nblocks
+    for block in prange(nblocks):
+        _run_block(block, size, *args)
+
+
+@njit(cache=True, nogil=True)
+def _serial(*args):
+    """:func:`_run_block` for every block in turn, for threads other than the main one:
+    numba's fallback threading layer may not be entered from two threads at once."""
+    relations, counts = args[1], args[-1]
+    nblocks = counts.shape[0]
+    size = (relations.shape[0] + nblocks - 1) // nblocks
+    for block in range(nblocks):
+        _run_block(block, size, *args)
