@@ -28,7 +28,7 @@ docs/analysis.md ("Explain") defines every number.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +128,47 @@ def explain(
     if seed < 0:
         raise ExplainError(Problem(where, None, "", f"seed must be at least 0, got {seed}"))
 
+    model, given = _model(scenario, reps, seed, parameters, where)
+    i = ids.index(i_id)
+    captured = _capture(model, {step: [(i, ids.index(t)) for t in targets]})[step]
+    return _explanation(scenario, file, model, seed, i_id, captured, step, given)
+
+
+def explain_steps(
+    scenario: Scenario, steps: Sequence[int], replicates: int, seed: int
+) -> list[Explanation]:
+    """Every actor's moves toward every other actor at each of ``steps``, from one run.
+
+    The same explanations as ``explain(scenario, actor, step=step, replicates=replicates,
+    seed=seed)`` for each step and actor (in that order: by step, then in the scenario's
+    order of actors), but the model runs once, to the last of the steps, and every
+    decision is captured on the way (a run's report explains four states at two steps).
+    """
+    ids = list(scenario.actors)
+    steps = sorted(set(steps))
+    where = f"<scenario {scenario.name}>"
+    for step in steps:
+        if not 1 <= step <= scenario.run.steps:
+            msg = f"step {step} is outside the run: choose a step from 1 to {scenario.run.steps}"
+            raise ExplainError(Problem(where, None, "", msg))
+    model, given = _model(scenario, int(replicates), int(seed), None, where)
+    pairs = [(i, j) for i in range(len(ids)) for j in range(len(ids)) if i != j]
+    captured = _capture(model, dict.fromkeys(steps, pairs))
+    return [
+        _explanation(scenario, None, model, int(seed), ids[i], captured[step], step, given)
+        for step in steps
+        for i in range(len(ids))
+    ]
+
+
+def _model(
+    scenario: Scenario,
+    reps: int,
+    seed: int,
+    parameters: Mapping[str, float] | None,
+    where: str,
+) -> tuple[AlignmentModel, dict[str, float]]:
+    """The model an explanation observes: the run's parameter draws, ``parameters`` on top."""
     params = _parameters(scenario, reps, seed)
     given = dict(parameters or {})
     params.update({k: np.asarray(v, dtype=float) for k, v in given.items()})
@@ -137,21 +178,44 @@ def explain(
         )
     except ValueError as exc:  # a bad path or shape in ``parameters``
         raise ExplainError(Problem(where, None, "", f"parameters: {exc}")) from None
+    return model, given
 
-    i = ids.index(i_id)
-    js = [ids.index(t) for t in targets]
-    captured: dict[int, dict[str, Any]] = {}
+
+def _capture(
+    model: AlignmentModel, pairs: Mapping[int, Sequence[tuple[int, int]]]
+) -> dict[int, dict[tuple[int, int], dict[str, Any]]]:
+    """Run ``model`` to the last step named in ``pairs`` and capture, at each such step, the
+    decision of i toward j for each (i, j) given for it: step -> (i, j) -> captured."""
+    captured: dict[int, dict[tuple[int, int], dict[str, Any]]] = {step: {} for step in pairs}
 
     def observe(m: AlignmentModel) -> None:
-        if m.steps == step:
-            captured.update({j: capture_decision(m, i, j) for j in js})
+        if m.steps in pairs:
+            captured[m.steps].update({(i, j): capture_decision(m, i, j) for i, j in pairs[m.steps]})
 
     model.decision_observers.append(observe)
-    for _ in range(step):
+    for _ in range(max(pairs)):
         model.step()
-    if len(captured) != len(js):  # pragma: no cover - the observer runs at every step
-        raise RuntimeError(f"the decision at step {step} was not observed")
+    if any(len(captured[step]) != len(set(pairs[step])) for step in pairs):  # pragma: no cover
+        raise RuntimeError("a decision was not observed")  # the observer runs at every step
+    return captured
 
+
+def _explanation(
+    scenario: Scenario,
+    file: str | None,
+    model: AlignmentModel,
+    seed: int,
+    actor: str,
+    captured: Mapping[tuple[int, int], dict[str, Any]],
+    step: int,
+    given: Mapping[str, float],
+) -> Explanation:
+    """The explanation of ``actor``'s decisions captured at ``step`` (its pairs in
+    ``captured``), with the events of ``model`` up to that step."""
+    ids = list(scenario.actors)
+    names = {k: a.name for k, a in scenario.actors.items()}
+    i = ids.index(actor)
+    run = scenario.run
     start = add_months(run.start, (step - 1) * run.step_months)
     end = add_months(run.start, step * run.step_months)
     notes = []
@@ -165,14 +229,14 @@ def explain(
     return explanation_of(
         scenario=scenario,
         file=file,
-        actor=i_id,
+        actor=actor,
         ids=ids,
         names=names,
-        captured={ids[j]: c for j, c in captured.items()},
+        captured={ids[j]: c for (a, j), c in captured.items() if a == i},
         step=step,
         start=start,
         end=end,
-        replicates=reps,
+        replicates=model.replicates,
         seed=seed,
         events=_events_so_far(model, step),
         parameters={
@@ -243,6 +307,7 @@ __all__ = [
     "Explanation",
     "capture_decision",
     "explain",
+    "explain_steps",
     "period_label",
     "signed",
     "summary_text",

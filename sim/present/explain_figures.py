@@ -19,6 +19,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from sim.analysis.explain import Explanation
+from sim.present.figure_data import figure_from
 from sim.present.labels import label_text
 
 
@@ -26,18 +27,8 @@ def _as_dict(explanation: Explanation | Mapping[str, Any]) -> Mapping[str, Any]:
     return explanation.to_dict() if isinstance(explanation, Explanation) else explanation
 
 
-def waterfall_figure(
-    explanation: Explanation | Mapping[str, Any], toward: str | None = None
-) -> go.Figure:
-    """A waterfall of the mean term contributions building up to the propensity p_ij.
-
-    ``explanation`` is an :class:`Explanation` or its :meth:`~Explanation.to_dict`
-    object; ``toward`` the target's id (may be left out when only one is explained). One
-    bar per term that is not zero in every replicate, largest first, then a total bar at
-    the mean propensity the model used; hovering shows the 5%-95% range, the parts and
-    the theory.
-    """
-    data = _as_dict(explanation)
+def _waterfall(data: Mapping[str, Any], toward: str | None) -> tuple[dict[str, Any], str]:
+    """The waterfall trace of one decision (see :func:`waterfall_figure`), and its title."""
     targets = {t["id"]: t for t in data["targets"]}
     if toward is None:
         if len(targets) != 1:
@@ -64,32 +55,48 @@ def waterfall_figure(
         f"{p['p95']:+.3f}<br>desired level x* {target['desired']['mean']:+.3f}"
     )
     actor, name = data["actor"]["name"], target["name"]
-    fig = go.Figure(
-        go.Waterfall(
-            x=labels,
-            y=values,
-            measure=["relative"] * len(shown) + ["total"],
-            text=[f"{v:+.3f}" for v in values],
-            textposition="outside",
-            hovertext=hover,
-            hoverinfo="text",
-            increasing={"marker": {"color": "#2166ac"}},
-            decreasing={"marker": {"color": "#b2182b"}},
-            totals={"marker": {"color": "#1f3b73"}},
-            connector={"line": {"color": "#9e9e9e", "width": 1}},
-        )
+    trace = {
+        "type": "waterfall",
+        "x": labels,
+        "y": values,
+        "measure": ["relative"] * len(shown) + ["total"],
+        "text": [f"{v:+.3f}" for v in values],
+        "textposition": "outside",
+        "hovertext": hover,
+        "hoverinfo": "text",
+        "increasing": {"marker": {"color": "#2166ac"}},
+        "decreasing": {"marker": {"color": "#b2182b"}},
+        "totals": {"marker": {"color": "#1f3b73"}},
+        "connector": {"line": {"color": "#9e9e9e", "width": 1}},
+    }
+    title = label_text(
+        f"Why {actor} moved toward {name} at {data['period']['label']} "
+        f"(step {data['step']}, mean of {data['replicates']} replicates)"
     )
-    fig.update_layout(
-        title=label_text(
-            f"Why {actor} moved toward {name} at {data['period']['label']} "
-            f"(step {data['step']}, mean of {data['replicates']} replicates)"
-        ),
-        yaxis_title="contribution to the propensity p",
-        showlegend=False,
-        template="plotly_white",
-        margin={"t": 60, "b": 80},
+    return trace, title
+
+
+def waterfall_figure(
+    explanation: Explanation | Mapping[str, Any], toward: str | None = None
+) -> go.Figure:
+    """A waterfall of the mean term contributions building up to the propensity p_ij.
+
+    ``explanation`` is an :class:`Explanation` or its :meth:`~Explanation.to_dict`
+    object; ``toward`` the target's id (may be left out when only one is explained). One
+    bar per term that is not zero in every replicate, largest first, then a total bar at
+    the mean propensity the model used; hovering shows the 5%-95% range, the parts and
+    the theory.
+    """
+    trace, title = _waterfall(_as_dict(explanation), toward)
+    return figure_from(
+        [trace],
+        {
+            "title": {"text": title},
+            "yaxis": {"title": {"text": "contribution to the propensity p"}},
+            "showlegend": False,
+            "margin": {"t": 60, "b": 80},
+        },
     )
-    return fig
 
 
 def explain_figures(
@@ -115,18 +122,18 @@ def why_figure(
     One entry per explained actor, target and step ("Russia -> Japan, 2014-Q1"); the
     report uses it to show why every state moved as it did at the start and at the end.
     """
-    figure = go.Figure()
+    traces: list[dict[str, Any]] = []
     labels: list[str] = []
     titles: list[str] = []
     for explanation in explanations:
         data = _as_dict(explanation)
         for target in data["targets"]:
-            single = waterfall_figure(data, target["id"])
-            figure.add_trace(single.data[0])
+            trace, title = _waterfall(data, target["id"])
+            traces.append(trace)
             labels.append(f"{data['actor']['name']} -> {target['name']}, {data['period']['label']}")
-            titles.append(single.layout.title.text)
-    for k, trace in enumerate(figure.data):
-        trace.visible = k == 0
+            titles.append(title)
+    for k, trace in enumerate(traces):
+        trace["visible"] = k == 0
     buttons = [
         {
             "label": label_text(label),
@@ -138,23 +145,23 @@ def why_figure(
         }
         for k, label in enumerate(labels)
     ]
-    figure.update_layout(
-        title={"text": titles[0] if titles else ""},
-        updatemenus=[
-            {
-                "buttons": buttons,
-                "x": 0,
-                "xanchor": "left",
-                "y": 1.18,
-                "yanchor": "top",
-                "direction": "down",
-            }
-        ]
-        if buttons
-        else [],
-        yaxis_title="contribution to the propensity p",
-        showlegend=False,
-        template="plotly_white",
-        margin={"t": 110, "b": 80},
+    menus = [
+        {
+            "buttons": buttons,
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.18,
+            "yanchor": "top",
+            "direction": "down",
+        }
+    ]
+    return figure_from(
+        traces,
+        {
+            "title": {"text": titles[0] if titles else ""},
+            "updatemenus": menus if buttons else [],
+            "yaxis": {"title": {"text": "contribution to the propensity p"}},
+            "showlegend": False,
+            "margin": {"t": 110, "b": 80},
+        },
     )
-    return figure

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from sim.analysis.explain import explain
+from sim.analysis.explain import explain_steps
 from sim.analysis.landscape import (
     EXHAUSTIVE_LIMIT,
     analyse,
@@ -41,12 +41,7 @@ def insight_figures(scenario: Scenario, replicates: int, seed: int) -> dict[str,
     last = scenario.run.steps
     figures: dict[str, go.Figure] = {}
     if len(scenario.actors) <= WHY_ACTORS:
-        explanations = [
-            explain(scenario, actor, step=step, replicates=reps, seed=seed)
-            for step in sorted({1, last})
-            for actor in scenario.actors
-        ]
-        figures["why"] = why_figure(explanations)
+        figures["why"] = why_figure(explain_steps(scenario, sorted({1, last}), reps, seed))
     names = {i: a.name or i for i, a in scenario.actors.items()}
     if len(scenario.actors) <= EXHAUSTIVE_LIMIT:
         for label, step in (("start", 0), ("end", last)):

@@ -181,3 +181,12 @@ def test_report_without_trajectories(tmp_path, small_scenario) -> None:
     html = path.read_text()
     assert html.count("Plotly.newPlot(") == 4
     assert "start and end (outcomes)" in html and "1,000 replicates" in html
+
+
+def test_every_report_figure_passes_plotly_validation(small_scenario, fake_model) -> None:
+    # Figures built from plain data skip plotly's validation (sim.present.figure_data);
+    # validating each in full here is what still catches a misspelt key or a bad value.
+    result = RunResult(small_scenario, fake_model, None, dt.datetime.now(), dt.datetime.now())
+    for name, figure in result.figures().items():
+        validated = go.Figure(figure.to_dict())  # raises on a key or value plotly rejects
+        assert len(validated.data) == len(figure.data), name
