@@ -1,26 +1,23 @@
 """One step as a compiled pass over replicates, on all cores (docs/model.md, "How it is computed").
 
 One step of the model is, for every replicate: the dynamic drivers (:func:`threat`,
-:func:`shared_threat`, :func:`balance`, :func:`wedge` of sim.model.drivers), the
-propensity they add to the static part, the autonomy cost (``effective_autonomy``), every
-state's choice toward every other (sim.model.choice), the resolution of the moves (warming
-needs both sides, cooling one), trade following the new relations (sim.model.trade) and
-the count of every dyad's relation into the step's histogram. :func:`advance` does all of
-it in one compiled loop (numba), replicate by replicate, the replicates spread over the
-cores of the process (``prange`` over blocks of replicates).
+:func:`shared_threat`, :func:`balance`, :func:`wedge` of sim.model.drivers) added to the
+static propensity, the autonomy cost (``effective_autonomy``), every state's choice toward
+every other (sim.model.choice), the resolution of the moves (warming needs both sides,
+cooling one), trade following the new relations (sim.model.trade) and the count of every
+dyad's relation into the step's histogram. :func:`advance` does it in one compiled loop
+(numba), replicate by replicate, the replicates spread over the cores (``prange`` over
+blocks of replicates).
 
-The numpy functions of the drivers, the choice and trade remain the readable statement of
-every term; the kernel computes the same quantities in the same order where it can, and
-tests (tests/model/test_kernel.py) check it against them. A replicate's numbers never
-depend on another's, and its random numbers come from its own stream (sim.model.streams),
-so a run is the same whatever the number of threads.
-
-What does not change between events is computed once by numpy (:func:`prepare`): the
-static propensity, each pair's exposure to the other's power and the standing intentions.
+The numpy functions remain the readable statement of every term; the kernel computes the
+same quantities in the same order where it can, and tests/model/test_kernel.py checks it
+against them. A replicate's numbers never depend on another's, and its random numbers come
+from its own stream (sim.model.streams), so a run is the same on any number of threads.
+What does not change between events is computed once by numpy (:func:`prepare`).
 
 Modes: ``FUSED`` does the whole step; with decision observers the model runs ``DECIDE``
-(the choices, keeping propensity, autonomy cost, uniform numbers and moves in full
-arrays for the observers to read and the moves for them to change), then ``SETTLE``.
+(keeping propensity, autonomy cost, uniform numbers and moves in full arrays for the
+observers to read and the moves for them to change), then ``SETTLE``.
 """
 
 from __future__ import annotations
@@ -32,9 +29,9 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from sim.model.choice import MOVES, desired_level, level_value
+from sim.model.choice import MOVES
+from sim.model.decision_kernel import at, decide
 from sim.model.drivers import STATIC_TERMS, TERMS, exposure, standing_intentions, static_propensity
-from sim.model.streams import uniform
 from sim.model.trade import sanction_cut
 from sim.model.world import World
 
@@ -165,133 +162,6 @@ def advance(
     return None if mode == DECIDE else counts.sum(axis=0, dtype=np.int32)
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _at(arr: np.ndarray, r: int) -> int:
-    """Row r of an array with a leading axis of 1 (shared) or R (one per replicate)."""
-    return r if arr.shape[0] > 1 else 0
-
-
-
-@njit(cache=True, nogil=True)
-def _add_symmetric_product(p, a, c, weight, divisor, acc):
-    """p_ij += weight (sum_k a_ik c_kj) / divisor and p_ji the same, for i < j: the
-    product is symmetric, so only half of it is summed (k = 0 .. N-1 in order)."""
-    n = p.shape[0]
-    for i in range(n):
-        acc[:] = 0.0
-        for k in range(n):
-            aik = a[i, k]
-            for j in range(i + 1, n):
-                acc[j] += aik * c[k, j]
-        for j in range(i + 1, n):
-            x = weight * (acc[j] / divisor)
-            p[i, j] += x
-            p[j, i] += x
-
-@njit(cache=True, nogil=True)
-def _decide(
-    r, rel, e, exp_, intent, base, w, lever_i, lever_k, lever_v, alpha_i, s, keys, step,
-    threat_, threat_t, acc, warm, levels, values, p, alpha, u, moves,
-):  # fmt: skip
-    """Replicate r's propensity, autonomy cost, uniform numbers and moves, into p ... moves."""
-    n = rel.shape[0]
-    rs = _at(s, r)
-    beta, d, tau, kappa, theta = s[rs, 0], s[rs, 1], s[rs, 2], s[rs, 3], s[rs, 4]
-    eta, hostility = s[rs, 5], s[rs, 6]
-    rw = _at(w, r)
-    w_e, w_s, w_t, w_b, w_w = w[rw, 0], w[rw, 1], w[rw, 2], w[rw, 3], w[rw, 4]
-    rx, ri, rb, re = _at(exp_, r), _at(intent, r), _at(base, r), _at(e, r)
-    # threat: T_ij = clip(exposure_ij (standing_ij + mu max(-r_ij, 0)) (1 - max(r_ij, 0)), 0, 1)
-    for i in range(n):
-        for j in range(n):
-            x = rel[i, j]
-            t = intent[ri, i, j] + hostility * max(-x, 0.0)
-            t = exp_[rx, i, j] * t * (1.0 - max(x, 0.0))
-            t = min(max(t, 0.0), 1.0) if i != j else 0.0
-            threat_[i, j] = t
-            threat_t[j, i] = t
-    # p = the static part + w_e e + w_T T (signed weights: the threat term cools)
-    for i in range(n):
-        for j in range(n):
-            p[i, j] = base[rb, i, j] + w_e * e[re, i, j] + w_t * threat_[i, j]
-    # shared_threat S_ij = sum_k T_ik T_jk and balance B_ij = sum_k r_ik r_kj / (N - 2):
-    # both symmetric, so only i < j is summed (in the order k = 0 .. N-1) and mirrored.
-    if w_s != 0.0:
-        _add_symmetric_product(p, threat_, threat_t, w_s, 1.0, acc)
-    if w_b != 0.0 and n >= 3:
-        _add_symmetric_product(p, rel, rel, w_b, n - 2.0, acc)
-    # wedge W_ij = C_ij + C_ji, C_ij = sum over i's levers (i, k) of v_ik max(r_jk, 0)
-    if w_w != 0.0 and lever_i.shape[0] > 0:
-        threat_t[:, :] = 0.0  # reused as C
-        rv = _at(lever_v, r)
-        for lever in range(lever_i.shape[0]):
-            i, k, v = lever_i[lever], lever_k[lever], lever_v[rv, lever]
-            for j in range(n):
-                threat_t[i, j] += v * max(rel[j, k], 0.0)
-        for i in range(n):
-            for j in range(n):
-                if i != j:
-                    p[i, j] += w_w * (threat_t[i, j] + threat_t[j, i])
-    for i in range(n):
-        p[i, i] = 0.0
-    # effective_autonomy: alpha_ij = alpha_i (1 - eta max(0, 1 - O_ij / theta)), with
-    # O_ij = max over k other than i, j of max(r_ik, 0) (0 with fewer than three actors)
-    ra = _at(alpha_i, r)
-    for i in range(n):
-        a = alpha_i[ra, i]
-        if a == 0.0 or eta == 0.0:  # the formula gives alpha_i exactly
-            alpha[i, :] = a
-            continue
-        best = second = 0.0
-        for k in range(n):
-            warm[k] = max(rel[i, k], 0.0)
-            if warm[k] > best:
-                second = best
-                best = warm[k]
-            elif warm[k] > second:
-                second = warm[k]
-        for j in range(n):
-            option = (second if warm[j] >= best else best) if n >= 3 else 0.0
-            held = option / theta if theta > 0.0 else 1.0
-            alpha[i, j] = a * (1.0 - eta * max(0.0, 1.0 - held))
-    # choice: the distinct levels the five moves reach, their values, a logit draw
-    key = keys[r]
-    k_moves = MOVES.shape[0]
-    for i in range(n):
-        for j in range(n):
-            if i == j:
-                moves[i, j] = 0.0
-                u[i, j] = 0.0
-                continue
-            now = rel[i, j]
-            desired = desired_level(p[i, j], beta)
-            best = -np.inf
-            for m in range(k_moves):
-                x = min(max(now + d * MOVES[m], -1.0), 1.0)
-                levels[m] = x
-                repeated = False
-                for k in range(m):
-                    repeated = repeated or levels[k] == x
-                if repeated:  # a level an earlier move reaches is not a second option
-                    values[m] = -np.inf
-                    continue
-                value = level_value(x, desired, now, alpha[i, j], theta, kappa)
-                values[m] = value
-                best = max(best, value)
-            total = 0.0
-            for m in range(k_moves):
-                total += np.exp((values[m] - best) / tau)
-                values[m] = total  # the cumulative weight
-            draw = uniform(key, (step * n + i) * n + j + 1)
-            u[i, j] = draw
-            cut = draw * total
-            pick = 0
-            for m in range(k_moves):
-                if values[m] < cut:
-                    pick += 1
-            moves[i, j] = levels[min(pick, k_moves - 1)] - now
-
-
 @njit(cache=True, nogil=True)
 def _settle(
     r, rel, moves, e, trade, e0, anchor, cut, sanctioned, s, lowest, width, counts, implied,
@@ -306,13 +176,16 @@ def _settle(
             rel[i, j] = x
             rel[j, i] = x
     if trade:
-        rs = _at(s, r)
+        rs = at(s, r)
         epsilon, delta, rate = s[rs, 7], s[rs, 8], s[rs, 9]
-        r0, rc, ra = _at(e0, r), _at(cut, r), _at(anchor, r)
-        # b_ij = e0_ij exp(epsilon (r_ij - r0_ij)): trade at the current relation
+        r0, rc, ra = at(e0, r), at(cut, r), at(anchor, r)
+        # b_ij = e0_ij exp(epsilon (r_ij - r0_ij)): trade at the current relation (r and
+        # r0 are symmetric, so the factor is taken once per pair)
         for i in range(n):
-            for j in range(n):
-                implied[i, j] = e0[r0, i, j] * np.exp(epsilon * (rel[i, j] - anchor[ra, i, j]))
+            for j in range(i, n):
+                factor = np.exp(epsilon * (rel[i, j] - anchor[ra, i, j]))
+                implied[i, j] = e0[r0, i, j] * factor
+                implied[j, i] = e0[r0, j, i] * factor
         if sanctioned:
             for i in range(n):
                 lost[i] = 0.0
@@ -368,7 +241,7 @@ def _run_block(
             p, alpha, u, moves = p_full[r], alpha_full[r], u_full[r], moves_full[r]
         rel = relations[r]
         if mode != SETTLE:
-            _decide(
+            decide(
                 r, rel, e, exp_, intent, base, w, lever_i, lever_k, lever_v, alpha_i, s,
                 keys, step, threat_, threat_t, acc, warm, levels, values, p, alpha, u, moves,
             )  # fmt: skip
