@@ -67,9 +67,8 @@ def compare_bands_figure(
     chosen = [d for d in order if d in set(dyads)] if dyads is not None else order
     chosen = chosen[:MAX_PANELS]
     pairs = [(p.a, p.b) for p in (Dyad.split(d) for d in chosen) if p is not None]
-    fig, ncols, nrows = relation_panels(
-        [pair_title(a, c, names) for a, c in pairs], columns, min_rows=1
-    )
+    panels = relation_panels([pair_title(a, c, names) for a, c in pairs], columns, min_rows=1)
+    ncols = panels.columns
     for k, dyad in enumerate(chosen):
         a, c = pairs[k]
         title = pair_title(a, c, names)
@@ -79,7 +78,7 @@ def compare_bands_figure(
                 continue
             color = colors[label]
             add_relation_bands(
-                fig,
+                panels,
                 d,
                 k // ncols + 1,
                 k % ncols + 1,
@@ -96,9 +95,8 @@ def compare_bands_figure(
         f"; {len(chosen)} of {len(order)} dyads (the largest differences)" if more else ""
     )
     return finish_relation_panels(
-        fig,
+        panels,
         b,
-        nrows,
         f"Relations over time (median; shaded: 50% and 90% of replicates)<br><sup>{subtitle}</sup>",
     )
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim.present.figure_data import figure_from
 from sim.present.labels import label_text
 
 
@@ -26,32 +27,34 @@ def end_state_figure(outcome_table: pd.DataFrame) -> go.Figure:
             t["description"], lo, hi, t["count"], t["replicates"], strict=True
         )
     ]
-    fig = go.Figure(
-        go.Bar(
-            x=p,
-            y=labels,
-            orientation="h",
-            marker={"color": "#4a78b5"},
-            error_x={
-                "type": "data",
-                "array": np.clip(hi - p, 0, None),
-                "arrayminus": np.clip(p - lo, 0, None),
-                "color": "#333",
-                "thickness": 1.2,
-            },
-            customdata=custom,
-            hovertemplate="<b>%{y}</b><br>%{customdata[0]}<br>probability %{x:.1%}"
-            " (95%: %{customdata[1]:.1%} to %{customdata[2]:.1%})"
-            "<br>%{customdata[3]} of %{customdata[4]} replicates<extra></extra>",
-            name="probability",
-        )
-    )
-    fig.update_xaxes(range=[0, 1.0], tickformat=".0%", title_text="probability at the end")
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(
-        title={"text": "End-states (with Wilson 95% intervals)"},
-        template="plotly_white",
-        height=140 + 44 * max(1, len(t)),
-        margin={"t": 60, "l": 10, "r": 20, "b": 50},
-    )
-    return fig
+    bars = {
+        "type": "bar",
+        "x": p,
+        "y": labels,
+        "orientation": "h",
+        "marker": {"color": "#4a78b5"},
+        "error_x": {
+            "type": "data",
+            "array": np.clip(hi - p, 0, None),
+            "arrayminus": np.clip(p - lo, 0, None),
+            "color": "#333",
+            "thickness": 1.2,
+        },
+        "customdata": custom,
+        "hovertemplate": "<b>%{y}</b><br>%{customdata[0]}<br>probability %{x:.1%}"
+        " (95%: %{customdata[1]:.1%} to %{customdata[2]:.1%})"
+        "<br>%{customdata[3]} of %{customdata[4]} replicates<extra></extra>",
+        "name": "probability",
+    }
+    layout = {
+        "xaxis": {
+            "range": [0, 1.0],
+            "tickformat": ".0%",
+            "title": {"text": "probability at the end"},
+        },
+        "yaxis": {"autorange": "reversed"},
+        "title": {"text": "End-states (with Wilson 95% intervals)"},
+        "height": 140 + 44 * max(1, len(t)),
+        "margin": {"t": 60, "l": 10, "r": 20, "b": 50},
+    }
+    return figure_from([bars], layout, "plotly_white")

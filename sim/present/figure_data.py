@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from importlib.resources import files
 from typing import Any
 
 import plotly.graph_objects as go
@@ -24,6 +25,11 @@ HOUSE_TEMPLATE = "plotly_white"
 
 @cache
 def _template_json(name: str) -> str:
+    # plotly's own file of the template is what pio.templates[name] holds, without the
+    # Template object pio builds of it; a template registered at run time has no file.
+    path = files("plotly") / "package_data" / "templates" / f"{name}.json"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
     return json.dumps(pio.templates[name].to_plotly_json())
 
 

@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from sim.analysis.landscape.output import to_dict
 from sim.present.labels import label_text
+from sim.present.panel_grid import Panels
 
 if TYPE_CHECKING:
     from sim.analysis.landscape.search import LandscapeResult
@@ -49,61 +49,56 @@ def landscape_figure(
         frus = "<br>".join(f"{i}: {v:+.4g}" for i, v in m["frustration"].items())
         hover.append(f"{label}<br>energy {m['energy']:+.4g}<br>frustration<br>{frus}")
     share_of = data.get("basin_share_of", "configurations")
-    fig = make_subplots(
-        rows=2,
-        cols=1,
+    panels = Panels.grid(
+        2,
+        1,
+        ("energy (lower is more stable)", f"basin share (of {share_of})"),
         shared_xaxes=True,
         vertical_spacing=0.08,
-        subplot_titles=("energy (lower is more stable)", f"basin share (of {share_of})"),
     )
-    fig.add_trace(
-        go.Bar(
-            x=names,
-            y=[m["energy"] for m in minima],
-            text=[f"{m['energy']:+.3g}" for m in minima],
-            textposition="outside",
-            cliponaxis=False,
-            hovertext=hover,
-            hoverinfo="text",
-            marker_color="#4c78a8",
-            name="energy",
-        ),
-        row=1,
-        col=1,
+    bar = {"type": "bar", "x": names, "textposition": "outside", "cliponaxis": False}
+    panels.add_trace(
+        bar
+        | {
+            "y": [m["energy"] for m in minima],
+            "text": [f"{m['energy']:+.3g}" for m in minima],
+            "hovertext": hover,
+            "hoverinfo": "text",
+            "marker": {"color": "#4c78a8"},
+            "name": "energy",
+        },
+        1,
+        1,
     )
-    fig.add_trace(
-        go.Bar(
-            x=names,
-            y=[m["basin_share"] for m in minima],
-            text=[f"{m['basin_share']:.1%}" for m in minima],
-            textposition="outside",
-            cliponaxis=False,
-            hovertext=labels,
-            hoverinfo="text",
-            marker_color="#f58518",
-            name="basin share",
-        ),
-        row=2,
-        col=1,
+    panels.add_trace(
+        bar
+        | {
+            "y": [m["basin_share"] for m in minima],
+            "text": [f"{m['basin_share']:.1%}" for m in minima],
+            "hovertext": labels,
+            "hoverinfo": "text",
+            "marker": {"color": "#f58518"},
+            "name": "basin share",
+        },
+        2,
+        1,
     )
-    fig.update_yaxes(tickformat=".0%", row=2, col=1)
+    panels.layout["yaxis2"]["tickformat"] = ".0%"
     positions = data.get("positions", "two blocs")
     open_to = data.get("neutral_actors") or []
     if open_to and len(open_to) < len(data.get("actors", open_to)):  # neutral for some only
         positions += f", open to {' '.join(open_to)} only"
-    fig.update_layout(
-        title=(
+    title: dict[str, Any] = {
+        "text": (
             f"Landscape: {len(data['minima'])} local minima over {data['configurations']:,} "
             f"configurations ({positions}; {data['method']})"
-        ),
-        showlegend=False,
-        bargap=0.3,
-    )
+        )
+    }
+    panels.layout |= {"title": title, "showlegend": False, "bargap": 0.3}
     if words:
         # plotly does not wrap a subtitle: wrap it here, each sentence on lines of its own.
         lines = [label_text(line) for w in words for line in textwrap.wrap(w, WRAP)]
-        fig.update_layout(
-            title_subtitle_text="<br>".join(lines),
-            margin={"t": 110 + 18 * len(lines)},
-        )
-    return fig
+        title["subtitle"] = {"text": "<br>".join(lines)}
+        panels.layout["margin"] = {"t": 110 + 18 * len(lines)}
+    # No template named: plotly's default, as the figure always had.
+    return panels.figure(None)

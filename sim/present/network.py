@@ -16,11 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from sim.model.bands import BandBounds, band_of
 from sim.present.colors import RELATION_COLORSCALE, relation_color
+from sim.present.figure_data import figure_from
 from sim.present.labels import label_text
+from sim.present.panel_grid import Panels
 from sim.present.relations import default_bands
 from sim.scenario.dyads import dyad_label
 
@@ -38,15 +39,15 @@ def _network_traces(
     sizes: Sequence[float],
     bands: BandBounds,
     showscale: bool,
-) -> list[go.Scatter]:
-    """One line per edge, then the edges' midpoints (hover text, colour bar), then the
-    actors."""
+) -> list[dict[str, Any]]:
+    """The scatter traces (dicts) of a network: one line per edge, then the edges'
+    midpoints (hover text, colour bar), then the actors."""
     rel = np.asarray(rel, dtype=np.float64)
     n = len(ids)
     if rel.shape != (n, n):
         raise ValueError(f"relations should be ({n}, {n}), got {rel.shape}")
     pos = circle_layout(n)
-    traces: list[go.Scatter] = []
+    traces: list[dict[str, Any]] = []
     mid_x, mid_y, mid_v, mid_text = [], [], [], []
     for i in range(n):
         for j in range(i + 1, n):
@@ -54,15 +55,16 @@ def _network_traces(
             if not np.isfinite(v):
                 continue
             traces.append(
-                go.Scatter(
-                    x=[pos[i, 0], pos[j, 0]],
-                    y=[pos[i, 1], pos[j, 1]],
-                    mode="lines",
-                    line={"color": relation_color(v), "width": 1 + 9 * abs(v)},
-                    hoverinfo="skip",
-                    showlegend=False,
-                    name=dyad_label(ids, i, j),
-                )
+                {
+                    "type": "scatter",
+                    "x": [pos[i, 0], pos[j, 0]],
+                    "y": [pos[i, 1], pos[j, 1]],
+                    "mode": "lines",
+                    "line": {"color": relation_color(v), "width": 1 + 9 * abs(v)},
+                    "hoverinfo": "skip",
+                    "showlegend": False,
+                    "name": dyad_label(ids, i, j),
+                }
             )
             mid_x.append((pos[i, 0] + pos[j, 0]) / 2)
             mid_y.append((pos[i, 1] + pos[j, 1]) / 2)
@@ -72,11 +74,12 @@ def _network_traces(
                 f"{label_text(names[i])} – {label_text(names[j])}<br>relation {v:+.2f} ({band})"
             )
     traces.append(
-        go.Scatter(
-            x=mid_x,
-            y=mid_y,
-            mode="markers",
-            marker={
+        {
+            "type": "scatter",
+            "x": mid_x,
+            "y": mid_y,
+            "mode": "markers",
+            "marker": {
                 "size": 9,
                 "color": mid_v,
                 "colorscale": RELATION_COLORSCALE,
@@ -91,51 +94,51 @@ def _network_traces(
                     "len": 0.8,
                 },
             },
-            text=mid_text,
-            hovertemplate="%{text}<extra></extra>",
-            showlegend=False,
-            name="relations",
-        )
+            "text": mid_text,
+            "hovertemplate": "%{text}<extra></extra>",
+            "showlegend": False,
+            "name": "relations",
+        }
     )
     s = np.asarray(sizes, dtype=np.float64)
     smax = s.max() if s.size and s.max() > 0 else 1.0
     traces.append(
-        go.Scatter(
-            x=pos[:, 0],
-            y=pos[:, 1],
-            mode="markers+text",
-            marker={
+        {
+            "type": "scatter",
+            "x": pos[:, 0],
+            "y": pos[:, 1],
+            "mode": "markers+text",
+            "marker": {
                 "size": 26 + 44 * np.sqrt(s / smax),
                 "color": "#f4f1ea",
                 "line": {"color": "#333", "width": 1.5},
             },
-            text=[label_text(i) for i in ids],
-            textfont={"size": 12, "color": "#111"},
-            customdata=[[label_text(nm), float(sh)] for nm, sh in zip(names, s, strict=True)],
-            hovertemplate="%{customdata[0]}<br>capability share %{customdata[1]:.1%}"
+            "text": [label_text(i) for i in ids],
+            "textfont": {"size": 12, "color": "#111"},
+            "customdata": [[label_text(nm), float(sh)] for nm, sh in zip(names, s, strict=True)],
+            "hovertemplate": "%{customdata[0]}<br>capability share %{customdata[1]:.1%}"
             "<extra></extra>",
-            showlegend=False,
-            name="actors",
-        )
+            "showlegend": False,
+            "name": "actors",
+        }
     )
     return traces
 
 
-def _style_network_axes(fig: go.Figure, count: int) -> None:
-    """Hide the axes of the ``count`` panels and keep each circle round."""
+def _style_network_axes(layout: dict[str, Any], count: int) -> None:
+    """Hide the axes of the ``count`` panels of ``layout`` and keep each circle round."""
     for k in range(1, count + 1):
         suffix = "" if k == 1 else str(k)
-        fig.update_layout(
-            {
-                f"xaxis{suffix}": {"visible": False, "range": [-1.4, 1.4]},
-                f"yaxis{suffix}": {
-                    "visible": False,
-                    "range": [-1.4, 1.4],
-                    "scaleanchor": f"x{suffix}",
-                    "scaleratio": 1,
-                },
-            }
-        )
+        layout[f"xaxis{suffix}"] = layout.get(f"xaxis{suffix}", {}) | {
+            "visible": False,
+            "range": [-1.4, 1.4],
+        }
+        layout[f"yaxis{suffix}"] = layout.get(f"yaxis{suffix}", {}) | {
+            "visible": False,
+            "range": [-1.4, 1.4],
+            "scaleanchor": f"x{suffix}",
+            "scaleratio": 1,
+        }
 
 
 def network_figure(
@@ -154,16 +157,15 @@ def network_figure(
     the value and its band. Traces: one line per edge, then the midpoints, then the nodes.
     """
     b = default_bands(bands)
-    fig = go.Figure(_network_traces(relations_median, ids, names, sizes, b, showscale=True))
-    _style_network_axes(fig, 1)
-    fig.update_layout(
-        title={"text": label_text(title)},
-        template="plotly_white",
-        height=480,
-        margin={"t": 60, "l": 10, "r": 10, "b": 10},
-        hovermode="closest",
-    )
-    return fig
+    traces = _network_traces(relations_median, ids, names, sizes, b, showscale=True)
+    layout: dict[str, Any] = {
+        "title": {"text": label_text(title)},
+        "height": 480,
+        "margin": {"t": 60, "l": 10, "r": 10, "b": 10},
+        "hovermode": "closest",
+    }
+    _style_network_axes(layout, 1)
+    return figure_from(traces, layout, "plotly_white")
 
 
 def network_pair_figure(
@@ -177,21 +179,18 @@ def network_pair_figure(
 ) -> go.Figure:
     """Two alignment networks side by side, start and end (see :func:`network_figure`)."""
     b = default_bands(bands)
-    fig = make_subplots(
-        rows=1, cols=2, subplot_titles=[label_text(t) for t in titles], horizontal_spacing=0.06
-    )
+    panels = Panels.grid(1, 2, [label_text(t) for t in titles], horizontal_spacing=0.06)
     for col, rel in ((1, start), (2, end)):
         for trace in _network_traces(rel, ids, names, sizes, b, showscale=col == 2):
-            fig.add_trace(trace, row=1, col=col)
-    _style_network_axes(fig, 2)
-    fig.update_layout(
-        title={"text": "Alignment network"},
-        template="plotly_white",
-        height=500,
-        margin={"t": 80, "l": 10, "r": 10, "b": 10},
-        hovermode="closest",
-    )
-    return fig
+            panels.add_trace(trace, 1, col)
+    _style_network_axes(panels.layout, 2)
+    panels.layout |= {
+        "title": {"text": "Alignment network"},
+        "height": 500,
+        "margin": {"t": 80, "l": 10, "r": 10, "b": 10},
+        "hovermode": "closest",
+    }
+    return panels.figure("plotly_white")
 
 
 def median_matrix(values: np.ndarray, n: int, dyads: Sequence[tuple[int, int]]) -> np.ndarray:

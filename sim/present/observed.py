@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 
 from sim.analysis.common import join_words
 from sim.present.colors import BAND_FILL, MEDIAN_COLOR, OBSERVED_COLOR
+from sim.present.panel_grid import Panels
 from sim.present.relations import (
     QUANTILE_COLUMNS,
     add_relation_bands,
@@ -77,7 +78,8 @@ def observed_change_figure(
     """
     pairs = list(observed[["actor_a", "actor_b"]].drop_duplicates().itertuples(index=False))
     titles = [pair_title(str(a), str(b), names) for a, b in pairs]
-    fig, ncols, nrows = relation_panels(titles, columns)
+    panels = relation_panels(titles, columns)
+    ncols = panels.columns
     banded = all(c in relations.columns for c in QUANTILE_COLUMNS)
     label = observed_label(observed["base_year"])
     since = since_text(observed["base_year"])
@@ -89,41 +91,42 @@ def observed_change_figure(
         if model is not None and not model.empty:
             value_columns = QUANTILE_COLUMNS if banded else ["p50"]
             largest = max(largest, float(np.nanmax(np.abs(model[value_columns].to_numpy()))))
-            _add_model(fig, model, row, col, banded, first, titles[k])
+            _add_model(panels, model, row, col, banded, first, titles[k])
         seen = observed[(observed["actor_a"] == a) & (observed["actor_b"] == b)]
         largest = max(largest, float(np.abs(seen["change"].to_numpy()).max()))
-        fig.add_trace(
-            go.Scatter(
-                x=pd.to_datetime(pd.Series(list(seen["date"]))).to_numpy(),
-                y=seen["change"].to_numpy(dtype=float),
-                mode="lines+markers",
-                line={"color": OBSERVED_COLOR, "width": 2, "dash": "dash"},
-                marker={"size": 6, "symbol": "diamond"},
-                name=label,
-                legendgroup="observed",
-                showlegend=first,
-                customdata=np.stack(
+        panels.add_trace(
+            {
+                "type": "scatter",
+                "x": pd.to_datetime(pd.Series(list(seen["date"]))).to_numpy(),
+                "y": seen["change"].to_numpy(dtype=float),
+                "mode": "lines+markers",
+                "line": {"color": OBSERVED_COLOR, "width": 2, "dash": "dash"},
+                "marker": {"size": 6, "symbol": "diamond"},
+                "name": label,
+                "legendgroup": "observed",
+                "showlegend": first,
+                "customdata": np.stack(
                     [seen["year"].to_numpy(), seen["agreement"].to_numpy(), seen["votes"]],
                     axis=1,
                 ),
-                hovertemplate=(
+                "hovertemplate": (
                     f"{titles[k]}<br>UN votes %{{customdata[0]}}: change %{{y:+.2f}}"
                     " (agreement %{customdata[1]:+.2f} over %{customdata[2]} votes)"
                     "<extra></extra>"
                 ),
-            ),
-            row=row,
-            col=col,
+            },
+            row,
+            col,
         )
     reach = max(1.0, round(largest * 1.1 + 0.05, 1))
-    fig.add_hline(y=0, row="all", col="all", line={"color": "#888", "width": 0.7})
-    fig.update_yaxes(range=[-reach, reach], zeroline=False)
+    panels.add_hline(0, {"color": "#888", "width": 0.7})
+    panels.update_axes("y", {"range": [-reach, reach], "zeroline": False})
     title = (
         f"Model relations beside {UNGA.title}"
         f"<br><sup>model: change since step 0; UN votes: {since}; compare directions"
         " and timing within a panel, not sizes</sup>"
     )
-    return finish_panels(fig, nrows, title, "change since the start")
+    return finish_panels(panels, title, "change since the start")
 
 
 def _model_change(relations: pd.DataFrame, a: str, b: str, banded: bool) -> pd.DataFrame | None:
@@ -143,12 +146,12 @@ def _model_change(relations: pd.DataFrame, a: str, b: str, banded: bool) -> pd.D
 
 
 def _add_model(
-    fig: go.Figure, model: pd.DataFrame, row: int, col: int, banded: bool, first: bool, title: str
+    panels: Panels, model: pd.DataFrame, row: int, col: int, banded: bool, first: bool, title: str
 ) -> None:
     """The model's change in one panel: bands and median, or the median alone."""
     if banded:
         add_relation_bands(
-            fig,
+            panels,
             model,
             row,
             col,
@@ -160,19 +163,20 @@ def _add_model(
             hover_title=title,
         )
         return
-    fig.add_trace(
-        go.Scatter(
-            x=model["date"].to_numpy(),
-            y=model["p50"].to_numpy(),
-            mode="lines",
-            line={"color": MEDIAN_COLOR, "width": 2},
-            name=MODEL_NAME,
-            legendgroup=MODEL_NAME,
-            showlegend=first,
-            hovertemplate=f"{title}<br>%{{x|%Y-%m}}: median change %{{y:+.2f}}<extra></extra>",
-        ),
-        row=row,
-        col=col,
+    panels.add_trace(
+        {
+            "type": "scatter",
+            "x": model["date"].to_numpy(),
+            "y": model["p50"].to_numpy(),
+            "mode": "lines",
+            "line": {"color": MEDIAN_COLOR, "width": 2},
+            "name": MODEL_NAME,
+            "legendgroup": MODEL_NAME,
+            "showlegend": first,
+            "hovertemplate": f"{title}<br>%{{x|%Y-%m}}: median change %{{y:+.2f}}<extra></extra>",
+        },
+        row,
+        col,
     )
 
 

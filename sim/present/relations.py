@@ -5,7 +5,8 @@ The quantiles come from the trajectories frame (:func:`relation_quantiles`) or, 
 ensemble of any size and record mode, from the per-step relation histograms the model
 counts (:func:`histogram_relation_quantiles`). :func:`relation_panels`,
 :func:`add_relation_bands` and :func:`finish_relation_panels` are the pieces of the
-figure, shared with the comparison's overlaid bands.
+figure, shared with the comparison's overlaid bands and the observed series; they build
+it as plain data (:class:`sim.present.panel_grid.Panels`), made into a figure once.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from sim.model.bands import BandBounds
 from sim.present.colors import BAND_FILL, MEDIAN_COLOR
 from sim.present.labels import label_text
+from sim.present.panel_grid import Panels
 from sim.results.histograms import histogram_quantiles
 from sim.scenario.dyads import Dyad
 from sim.scenario.schema import Bands
@@ -128,12 +129,11 @@ def relation_bands_figure(
     else:
         q = quantiles
     pairs = list(q[["actor_a", "actor_b"]].drop_duplicates().itertuples(index=False, name=None))
-    fig, ncols, nrows = relation_panels(
-        [pair_title(str(a), str(c), names) for a, c in pairs], columns
-    )
+    panels = relation_panels([pair_title(str(a), str(c), names) for a, c in pairs], columns)
+    ncols = panels.columns
     for k, (a, c) in enumerate(pairs):
         add_relation_bands(
-            fig,
+            panels,
             q[(q["actor_a"] == a) & (q["actor_b"] == c)],
             k // ncols + 1,
             k % ncols + 1,
@@ -145,35 +145,31 @@ def relation_bands_figure(
             hover_title=pair_title(str(a), str(c), names),
         )
     return finish_relation_panels(
-        fig,
+        panels,
         b,
-        nrows,
         "Relations over time (median, 50% and 90% of replicates)"
         f"<br><sup>bands: {label_text(bands_caption(b))}</sup>",
     )
 
 
-def relation_panels(
-    titles: Sequence[str], columns: int, min_rows: int = 0
-) -> tuple[go.Figure, int, int]:
+def relation_panels(titles: Sequence[str], columns: int, min_rows: int = 0) -> Panels:
     """The grid of relation panels (one per title, ``columns`` at most per row, at
-    least ``min_rows`` rows): the figure, its columns and its rows."""
+    least ``min_rows`` rows), x and y axes shared; its ``columns`` and ``rows``."""
     ncols = max(1, min(columns, len(titles)))
     nrows = max(min_rows, math.ceil(len(titles) / ncols))
-    fig = make_subplots(
-        rows=nrows,
-        cols=ncols,
+    return Panels.grid(
+        nrows,
+        ncols,
+        list(titles),
         shared_xaxes=True,
         shared_yaxes=True,
-        subplot_titles=list(titles),
         horizontal_spacing=0.04,
         vertical_spacing=min(0.12, 0.5 / nrows),
     )
-    return fig, ncols, nrows
 
 
 def add_relation_bands(
-    fig: go.Figure,
+    panels: Panels,
     d: pd.DataFrame,
     row: int,
     col: int,
@@ -197,66 +193,68 @@ def add_relation_bands(
     x = d["date"].to_numpy()
     x_loop = np.concatenate([x, x[::-1]])
     for width, lo, hi in (("90", "p05", "p95"), ("50", "p25", "p75")):
-        fig.add_trace(
-            go.Scatter(
-                x=x_loop,
-                y=np.concatenate([d[hi].to_numpy(), d[lo].to_numpy()[::-1]]),
-                fill="toself",
-                fillcolor=fills[width],
-                line={"width": 0},
-                mode="lines",
-                name=f"{width}% of replicates"
+        panels.add_trace(
+            {
+                "type": "scatter",
+                "x": x_loop,
+                "y": np.concatenate([d[hi].to_numpy(), d[lo].to_numpy()[::-1]]),
+                "fill": "toself",
+                "fillcolor": fills[width],
+                "line": {"width": 0},
+                "mode": "lines",
+                "name": f"{width}% of replicates"
                 if group is None
                 else f"{group}: {width}% of replicates",
-                legendgroup=f"band{width}" if group is None else group,
-                showlegend=show_legend if group is None else False,
-                hoverinfo="skip",
-            ),
-            row=row,
-            col=col,
+                "legendgroup": f"band{width}" if group is None else group,
+                "showlegend": show_legend if group is None else False,
+                "hoverinfo": "skip",
+            },
+            row,
+            col,
         )
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=d[median_column].to_numpy(),
-            mode="lines",
-            line={"color": color, "width": 2},
-            name=name,
-            legendgroup=name if group is None else group,
-            showlegend=show_legend,
-            customdata=np.stack([d[c_].to_numpy() for c_ in ("p05", "p95")], axis=1),
-            hovertemplate=(
+    panels.add_trace(
+        {
+            "type": "scatter",
+            "x": x,
+            "y": d[median_column].to_numpy(),
+            "mode": "lines",
+            "line": {"color": color, "width": 2},
+            "name": name,
+            "legendgroup": name if group is None else group,
+            "showlegend": show_legend,
+            "customdata": np.stack([d[c_].to_numpy() for c_ in ("p05", "p95")], axis=1),
+            "hovertemplate": (
                 f"{hover_title}<br>%{{x|%Y-%m}}: median %{{y:+.2f}}"
                 "<br>90%: %{customdata[0]:+.2f} to %{customdata[1]:+.2f}<extra></extra>"
             ),
-        ),
-        row=row,
-        col=col,
+        },
+        row,
+        col,
     )
 
 
-def finish_relation_panels(fig: go.Figure, bands: BandBounds, nrows: int, title: str) -> go.Figure:
-    """The band bounds as dotted lines, the relation axes, the title (HTML) and the
-    legend below the panels; returns ``fig``."""
+def finish_relation_panels(panels: Panels, bands: BandBounds, title: str) -> go.Figure:
+    """The figure of relation panels: the band bounds as dotted lines, the relation
+    axes, the title (HTML) and the legend below the panels."""
+    line = {"color": "#888", "width": 0.7, "dash": "dot"}
     for y in (bands.hostile, bands.rivalry, bands.hedging, bands.aligned):
-        fig.add_hline(
-            y=y, row="all", col="all", line={"color": "#888", "width": 0.7, "dash": "dot"}
-        )
-    fig.update_yaxes(range=[-1.02, 1.02], tickvals=[-1, -0.5, 0, 0.5, 1], zeroline=False)
-    return finish_panels(fig, nrows, title, "relation")
+        panels.add_hline(y, line)
+    axis = {"range": [-1.02, 1.02], "tickvals": [-1, -0.5, 0, 0.5, 1], "zeroline": False}
+    panels.update_axes("y", axis)
+    return finish_panels(panels, title, "relation")
 
 
-def finish_panels(fig: go.Figure, nrows: int, title: str, y_title: str) -> go.Figure:
-    """The house layout of a grid of dyad panels: the y axis title on the first column,
-    the title (HTML), the height for ``nrows`` rows and the legend below the panels."""
-    for r in range(1, nrows + 1):
-        fig.update_yaxes(title_text=y_title, row=r, col=1)
-    fig.update_layout(
-        title={"text": title},
-        height=140 + 240 * nrows,
-        template="plotly_white",
+def finish_panels(panels: Panels, title: str, y_title: str) -> go.Figure:
+    """The figure of a grid of dyad panels in the house layout: the y axis title on the
+    first column, the title (HTML), the height for its rows and the legend below the
+    panels."""
+    for r in range(1, panels.rows + 1):
+        panels.update_axes("y", {"title": {"text": y_title}}, row=r)
+    panels.layout |= {
+        "title": {"text": title},
+        "height": 140 + 240 * panels.rows,
         # Below the panels, clear of the subplot titles and of the mode bar.
-        legend={
+        "legend": {
             "orientation": "h",
             "yref": "container",
             "y": 0.0,
@@ -264,6 +262,6 @@ def finish_panels(fig: go.Figure, nrows: int, title: str, y_title: str) -> go.Fi
             "x": 1,
             "xanchor": "right",
         },
-        margin={"t": 110, "l": 60, "r": 20, "b": 80},
-    )
-    return fig
+        "margin": {"t": 110, "l": 60, "r": 20, "b": 80},
+    }
+    return panels.figure("plotly_white")
