@@ -57,6 +57,11 @@ SETTINGS = (
 #: Blocks of replicates per thread: enough to even out the load, few enough that the
 #: blocks' partial histograms stay small.
 BLOCKS_PER_THREAD = 4
+#: Below this many decisions (replicates x N x (N - 1)) a step runs on one core: waking
+#: the other threads costs more than they save (measured: at 4 actors, 1,000 replicates
+#: ran 4 times slower on two threads of a loaded 2-core machine, 10,000 1.5 times faster
+#: on a quiet one; docs/performance.md).
+PARALLEL_MIN_DECISIONS = 100_000
 
 
 class StepInputs(NamedTuple):
@@ -131,8 +136,10 @@ def advance(
     SETTLE (ignored by FUSED). Returns the counts (D, bins) of every dyad's relation in the
     bins of width ``width`` from ``lowest`` (FUSED and SETTLE), or None (DECIDE).
     """
-    kernel = _parallel if threading.current_thread() is threading.main_thread() else _serial
     n = relations.shape[1]
+    wide = relations.shape[0] * n * (n - 1) >= PARALLEL_MIN_DECISIONS
+    main = threading.current_thread() is threading.main_thread()
+    kernel = _parallel if wide and main else _serial
     counts = np.zeros((blocks(relations.shape[0]), n * (n - 1) // 2, bins), dtype=np.int32)
     kernel(
         mode,

@@ -18,6 +18,7 @@ import pytest
 from factories import baseline, baseline_dict, scenario, six_actor_dict, with_changes
 
 from sim.experiment.uncertainty import sample_parameters
+from sim.model import kernel
 from sim.model.choice import candidate_levels, level_value, logit_choice
 from sim.model.drivers import effective_autonomy, propensity
 from sim.model.model import HISTOGRAM_EDGES, AlignmentModel, histogram_bins
@@ -149,9 +150,13 @@ def _history(make, threads: int | None = None, observed: bool = False) -> np.nda
 
 
 @pytest.mark.parametrize("case", ["uncertain baseline", "sanctions and levers"])
-def test_the_step_is_the_same_fused_or_observed_on_any_number_of_threads(case: str) -> None:
+def test_the_step_is_the_same_fused_or_observed_on_any_number_of_threads(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make = CASES[case]
     reference = _history(make, threads=1)
+    # These worlds are small: made to run on every thread, as a large one does
+    monkeypatch.setattr(kernel, "PARALLEL_MIN_DECISIONS", 0)
     assert np.array_equal(_history(make), reference)
     assert np.array_equal(_history(make, observed=True), reference)
     if numba.config.NUMBA_NUM_THREADS > 1:
