@@ -25,9 +25,15 @@ _PAST = {
 }
 
 
-def _stats(x: np.ndarray) -> tuple[float, float, float]:
-    lo, hi = np.percentile(x, [5, 95])
-    return float(np.mean(x)), float(lo), float(hi)
+def _stats(arrays: list[np.ndarray]) -> list[tuple[float, float, float]]:
+    """The mean, 5th and 95th percentiles of each of ``arrays`` (one value per replicate
+    each), in one call: the same numbers as one call per array, which cost a report's
+    explanations 470 calls."""
+    if not arrays:
+        return []
+    x = np.asarray(arrays, dtype=float)
+    lo, hi = np.percentile(x, [5, 95], axis=1)
+    return [(float(m), float(a), float(b)) for m, a, b in zip(x.mean(axis=1), lo, hi, strict=True)]
 
 
 def explanation_of(
@@ -52,8 +58,9 @@ def explanation_of(
     for target in [k for k in ids if k in captured]:
         c = captured[target]
         rows = []
-        for term in TERMS:
-            mean, lo, hi = _stats(c["terms"][term.name])
+        for term, (mean, lo, hi) in zip(
+            TERMS, _stats([c["terms"][t.name] for t in TERMS]), strict=True
+        ):
             rows.append(
                 {
                     "target": target,
@@ -70,8 +77,9 @@ def explanation_of(
         term_rows.extend(rows)
         order = {t.name: k for k, t in enumerate(TERMS)}
         parts = sorted(c["parts"].items(), key=lambda kv: (order[kv[0][0]], -abs(kv[1].mean())))
-        for (term, part), values in parts:
-            mean, lo, hi = _stats(values)
+        for ((term, part), _), (mean, lo, hi) in zip(
+            parts, _stats([values for _, values in parts]), strict=True
+        ):
             part_rows.append(
                 {
                     "target": target,
@@ -98,11 +106,9 @@ def explanation_of(
                     }
                 )
         total = sum((c["terms"][t.name] for t in TERMS), np.zeros(replicates))
-        p, p_lo, p_hi = _stats(c["propensity"])
-        x, x_lo, x_hi = _stats(c["desired"])
-        a, a_lo, a_hi = _stats(c["autonomy"])
-        r, r_lo, r_hi = _stats(c["relation"])
-        ch, ch_lo, ch_hi = _stats(c["change"])
+        (p, p_lo, p_hi), (x, x_lo, x_hi), (a, a_lo, a_hi), (r, r_lo, r_hi), (ch, ch_lo, ch_hi) = (
+            _stats([c[k] for k in ("propensity", "desired", "autonomy", "relation", "change")])
+        )
         chose, chose_share = _modal(c["actor"]["pick"])
         other, other_share = _modal(c["other"]["pick"])
         summary = {
