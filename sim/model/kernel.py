@@ -32,7 +32,7 @@ from numba import njit, prange
 from sim.model.choice import MOVES
 from sim.model.decision_kernel import at, decide
 from sim.model.drivers import STATIC_TERMS, TERMS, exposure, standing_intentions, static_propensity
-from sim.model.trade import sanction_cut
+from sim.model.trade import sanction_cut, trade_rate
 from sim.model.world import World
 
 FUSED, DECIDE, SETTLE = 0, 1, 2
@@ -90,7 +90,7 @@ def prepare(world: World) -> StepInputs:
     """The kernel's view of ``world``; valid until the world changes (an event)."""
     weights = {t.name: t.sign * world.weights[t.name][:, 0, 0] for t in TERMS}
     settings = dict(world.settings)
-    settings["trade_rate"] = np.minimum(1.0, 1.0 / np.maximum(settings["trade_lag"], 1.0))
+    settings["trade_rate"] = trade_rate(world)
     levers = world.wedge
     lever_i, lever_k = np.nonzero(np.any(levers != 0, axis=0))
     return StepInputs(

@@ -25,6 +25,7 @@ from sim.model import kernel
 from sim.model.agents import StateAgent
 from sim.model.events import Timeline
 from sim.model.streams import stream_keys
+from sim.model.trade import trade_moves
 from sim.model.world import (
     World,
     build_world,
@@ -211,11 +212,7 @@ class AlignmentModel(mesa.Model):
             counts = run(kernel.SETTLE)
         else:
             counts = run(kernel.FUSED)
-        self.histograms[self.steps] = counts
-        if self.steps in self._slot:
-            self.history[self._slot[self.steps]] = self.relations[
-                :, self._dyad_rows, self._dyad_cols
-            ]
+        self._record_step(self.steps, counts=counts)
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> AlignmentModel:
         """Run every remaining step of the scenario; report (done, total) after each."""
@@ -285,14 +282,13 @@ class AlignmentModel(mesa.Model):
         self.keys = stream_keys(self.rng, self.replicates)
 
     def _trade_moves(self) -> bool:
-        """Whether trade follows relations this step (sim.model.trade.follow_trade's test).
+        """Whether trade follows relations this step (sim.model.trade.trade_moves).
 
         If it does, the world's interdependence becomes one (N, N) array per replicate,
         which the kernel moves in place.
         """
         world = self.world
-        moved = np.any(world.settings["trade_elasticity"] > 0) or np.any(world.sanctions)
-        if not moved and np.array_equal(world.interdependence, world.trade_base):
+        if not trade_moves(world):
             world.interdependence = np.ascontiguousarray(world.interdependence)
             return False
         shape = self.relations.shape
@@ -303,14 +299,25 @@ class AlignmentModel(mesa.Model):
 
     def record(self) -> None:
         """Count every dyad's relation into this step's histogram; keep it if recorded."""
-        self._record_step(self.steps, self.relations[:, self._dyad_rows, self._dyad_cols])
+        self._record_step(self.steps)
 
-    def _record_step(self, step: int, current: np.ndarray) -> None:
-        bins = self.histograms.shape[2]
-        index = histogram_bins(current)
-        index += np.arange(len(self.dyads)) * bins
-        counts = np.bincount(index.ravel(), minlength=len(self.dyads) * bins)
-        self.histograms[step] = counts.reshape(len(self.dyads), bins)
+    def _record_step(
+        self, step: int, current: np.ndarray | None = None, counts: np.ndarray | None = None
+    ) -> None:
+        """Keep ``step``'s histogram and, if the step is recorded, its relations.
+
+        ``current``: the dyads' relations (R, D), by default the model's now; ``counts``:
+        the histogram when it is already counted (the kernel counts it as it steps).
+        """
+        if current is None and (counts is None or step in self._slot):
+            current = self.relations[:, self._dyad_rows, self._dyad_cols]
+        if counts is None:
+            bins = self.histograms.shape[2]
+            index = histogram_bins(current)
+            index += np.arange(len(self.dyads)) * bins
+            counts = np.bincount(index.ravel(), minlength=len(self.dyads) * bins)
+            counts = counts.reshape(len(self.dyads), bins)
+        self.histograms[step] = counts
         if step in self._slot:
             self.history[self._slot[step]] = current
 

@@ -59,16 +59,23 @@ def implied_trade(world: World, relations: np.ndarray) -> np.ndarray:
     return target
 
 
-def follow_trade(world: World, relations: np.ndarray) -> np.ndarray | None:
-    """The next step's interdependence (R, N, N), or None when trade cannot change.
-
-    Trade cannot change when nothing moves it: no elasticity, no sanctions, and every pair
-    already at its base level (e* = e0 = e).
-    """
+def trade_moves(world: World) -> bool:
+    """Whether trade can change this step: not when nothing moves it (no elasticity, no
+    sanctions) and every pair is already at its base level (e* = e0 = e)."""
     moved = np.any(world.settings["trade_elasticity"] > 0) or np.any(world.sanctions)
-    if not moved and np.array_equal(world.interdependence, world.trade_base):
+    return bool(moved or not np.array_equal(world.interdependence, world.trade_base))
+
+
+def trade_rate(world: World) -> np.ndarray:
+    """min(1, 1 / max(lag, 1)): the share of the gap to e* that trade closes in a step (·,)."""
+    return np.minimum(1.0, 1.0 / np.maximum(world.settings["trade_lag"], 1.0))
+
+
+def follow_trade(world: World, relations: np.ndarray) -> np.ndarray | None:
+    """The next step's interdependence (R, N, N), or None when trade cannot change
+    (:func:`trade_moves`)."""
+    if not trade_moves(world):
         return None
-    lag = world.settings["trade_lag"][:, None, None]
-    rate = np.minimum(1.0, 1.0 / np.maximum(lag, 1.0))
+    rate = trade_rate(world)[:, None, None]
     current = world.interdependence
     return current + rate * (implied_trade(world, relations) - current)
