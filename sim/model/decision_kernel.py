@@ -16,6 +16,9 @@ from numba import njit
 from sim.model.choice import MOVES, desired_level, level_value
 from sim.model.streams import uniform
 
+if tuple(MOVES) != (-2.0, -1.0, 0.0, 1.0, 2.0):  # decide's quicker logit is written for these
+    raise ImportError(f"decide assumes the moves -2 .. 2, not {MOVES}")
+
 
 @njit(cache=True, nogil=True, inline="always")
 def at(arr: np.ndarray, r: int) -> int:
@@ -23,19 +26,29 @@ def at(arr: np.ndarray, r: int) -> int:
     return r if arr.shape[0] > 1 else 0
 
 
-@njit(cache=True, nogil=True)
-def add_symmetric_product(p, a, c, weight, divisor, acc):
-    """p_ij += weight (sum_k a_ik c_kj) / divisor and p_ji the same, for i < j: the
-    product is symmetric, so only half of it is summed (k = 0 .. N-1 in order)."""
+# reassoc: the dot products may be summed in any order, so they run on the CPU's vector
+# units; the sums then differ from numpy's in the last bits (tests compare to 1e-12).
+@njit(cache=True, nogil=True, fastmath={"reassoc"})
+def add_row_products(p, t, rel, w_s, w_b, divisor):
+    """p_ij += w_s S_ij + w_b B_ij and p_ji the same, for i < j (both are symmetric).
+
+    S_ij = sum_k T_ik T_jk is the dot product of rows i and j of the threat T, and
+    B_ij = sum_k r_ik r_kj / divisor that of rows i and j of the relations (R is symmetric,
+    so r_kj = r_jk; its zero diagonal drops k = i and k = j).
+    """
     n = p.shape[0]
     for i in range(n):
-        acc[:] = 0.0
-        for k in range(n):
-            aik = a[i, k]
-            for j in range(i + 1, n):
-                acc[j] += aik * c[k, j]
+        ti = t[i]
+        ri = rel[i]
         for j in range(i + 1, n):
-            x = weight * (acc[j] / divisor)
+            tj = t[j]
+            rj = rel[j]
+            shared = 0.0
+            balance = 0.0
+            for k in range(n):
+                shared += ti[k] * tj[k]
+                balance += ri[k] * rj[k]
+            x = w_s * shared + w_b * (balance / divisor)
             p[i, j] += x
             p[j, i] += x
 
@@ -43,7 +56,7 @@ def add_symmetric_product(p, a, c, weight, divisor, acc):
 @njit(cache=True, nogil=True)
 def decide(
     r, rel, e, exp_, intent, base, w, lever_i, lever_k, lever_v, alpha_i, s, keys, step,
-    threat_, threat_t, acc, warm, levels, values, p, alpha, u, moves,
+    threat_, lever_pull, warm, levels, values, p, alpha, u, moves,
 ):  # fmt: skip
     """Replicate r's propensity, autonomy cost, uniform numbers and moves, into p ... moves."""
     n = rel.shape[0]
@@ -61,29 +74,27 @@ def decide(
             t = exp_[rx, i, j] * t * (1.0 - max(x, 0.0))
             t = min(max(t, 0.0), 1.0) if i != j else 0.0
             threat_[i, j] = t
-            threat_t[j, i] = t
     # p = the static part + w_e e + w_T T (signed weights: the threat term cools)
     for i in range(n):
         for j in range(n):
             p[i, j] = base[rb, i, j] + w_e * e[re, i, j] + w_t * threat_[i, j]
-    # shared_threat S_ij = sum_k T_ik T_jk and balance B_ij = sum_k r_ik r_kj / (N - 2):
-    # both symmetric, so only i < j is summed (in the order k = 0 .. N-1) and mirrored.
-    if w_s != 0.0:
-        add_symmetric_product(p, threat_, threat_t, w_s, 1.0, acc)
-    if w_b != 0.0 and n >= 3:
-        add_symmetric_product(p, rel, rel, w_b, n - 2.0, acc)
+    # shared_threat S_ij = sum_k T_ik T_jk and balance B_ij = sum_k r_ik r_kj / (N - 2)
+    if n < 3:
+        w_b = 0.0  # no third state: no balance
+    if w_s != 0.0 or w_b != 0.0:
+        add_row_products(p, threat_, rel, w_s, w_b, max(n - 2.0, 1.0))
     # wedge W_ij = C_ij + C_ji, C_ij = sum over i's levers (i, k) of v_ik max(r_jk, 0)
     if w_w != 0.0 and lever_i.shape[0] > 0:
-        threat_t[:, :] = 0.0  # reused as C
+        lever_pull[:, :] = 0.0  # C
         rv = at(lever_v, r)
         for lever in range(lever_i.shape[0]):
             i, k, v = lever_i[lever], lever_k[lever], lever_v[rv, lever]
             for j in range(n):
-                threat_t[i, j] += v * max(rel[j, k], 0.0)
+                lever_pull[i, j] += v * max(rel[j, k], 0.0)
         for i in range(n):
             for j in range(n):
                 if i != j:
-                    p[i, j] += w_w * (threat_t[i, j] + threat_t[j, i])
+                    p[i, j] += w_w * (lever_pull[i, j] + lever_pull[j, i])
     for i in range(n):
         p[i, i] = 0.0
     # effective_autonomy: alpha_ij = alpha_i (1 - eta max(0, 1 - O_ij / theta)), with
@@ -109,6 +120,14 @@ def decide(
     # choice: the distinct levels the five moves reach, their values, a logit draw
     key = keys[r]
     k_moves = MOVES.shape[0]
+    # Away from the edges the five levels are r + m d (m = -2 .. 2), and when none or all
+    # of them are past the autonomy threshold, U(r + m d) - U(r) = tau (b m + c m^2), with
+    # b = 2 d (x* - r - a (r - theta)) / tau and c = -(1 + kappa + a) d^2 / tau, where
+    # a = alpha_ij if the levels are past theta and 0 if not; so the logit weights relative
+    # to hold are g^m h^(m^2), g = exp(b), h = exp(c): one or two exps per decision instead
+    # of four, the same weights to rounding (tests/model/test_kernel.py).
+    h_free = np.exp(-(1.0 + kappa) * d * d / tau)
+    reach = 2.0 * d
     for i in range(n):
         for j in range(n):
             if i == j:
@@ -117,6 +136,31 @@ def decide(
                 continue
             now = rel[i, j]
             desired = desired_level(p[i, j], beta)
+            low, top = now - reach, now + reach
+            even = low >= -1.0 and top <= 1.0 and d > 1e-9  # five distinct, unclipped levels
+            a_ij = alpha[i, j]
+            if even and (top <= theta or a_ij == 0.0):
+                b, h = reach * (desired - now) / tau, h_free
+            elif even and low >= theta:
+                b = reach * (desired - now - a_ij * (now - theta)) / tau
+                h = np.exp(-(1.0 + kappa + a_ij) * d * d / tau)
+            else:
+                b = np.inf
+            if abs(b) <= 100.0:  # g^2 stays far from overflow
+                g = np.exp(b)
+                h4 = h * h * h * h
+                c0 = h4 / (g * g)
+                c1 = c0 + h / g
+                c2 = c1 + 1.0
+                c3 = c2 + g * h
+                c4 = c3 + g * g * h4
+                draw = uniform(key, (step * n + i) * n + j + 1)
+                u[i, j] = draw
+                cut = draw * c4
+                pick = int(c0 < cut) + int(c1 < cut) + int(c2 < cut) + int(c3 < cut)
+                pick += int(c4 < cut)
+                moves[i, j] = (now + d * MOVES[min(pick, k_moves - 1)]) - now
+                continue
             best = -np.inf
             for m in range(k_moves):
                 x = min(max(now + d * MOVES[m], -1.0), 1.0)

@@ -188,8 +188,11 @@ def _settle(
         r0, rc, ra = at(e0, r), at(cut, r), at(anchor, r)
         # b_ij = e0_ij exp(epsilon (r_ij - r0_ij)): trade at the current relation (r and
         # r0 are symmetric, so the factor is taken once per pair)
+        # (the diagonal, which only the sanctions' lost trade reads, only when it does)
+        first = 0 if sanctioned else 1
         for i in range(n):
-            for j in range(i, n):
+            implied[i, i] = 0.0
+            for j in range(i + first, n):
                 factor = np.exp(epsilon * (rel[i, j] - anchor[ra, i, j]))
                 implied[i, j] = e0[r0, i, j] * factor
                 implied[j, i] = e0[r0, j, i] * factor
@@ -231,13 +234,12 @@ def _run_block(
     """Replicates block * size .. (block + 1) * size - 1, one after the other."""
     reps, n, _ = relations.shape
     threat_ = np.empty((n, n))
-    threat_t = np.empty((n, n))
+    lever_pull = np.empty((n, n))
     implied = np.empty((n, n))
     p = np.empty((n, n))
     alpha = np.empty((n, n))
     u = np.empty((n, n))
     moves = np.empty((n, n))
-    acc = np.empty(n)
     warm = np.empty(n)
     lost = np.empty(n)
     total = np.empty(n)
@@ -250,7 +252,7 @@ def _run_block(
         if mode != SETTLE:
             decide(
                 r, rel, e, exp_, intent, base, w, lever_i, lever_k, lever_v, alpha_i, s,
-                keys, step, threat_, threat_t, acc, warm, levels, values, p, alpha, u, moves,
+                keys, step, threat_, lever_pull, warm, levels, values, p, alpha, u, moves,
             )  # fmt: skip
         if mode != DECIDE:
             _settle(

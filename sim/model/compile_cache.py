@@ -1,0 +1,47 @@
+"""Where the compiled kernels are kept: one folder per version of the sources they come from.
+
+numba caches each compiled function beside its source and checks only that function's own
+file: after an edit of sim/model/choice.py, the kernel of sim/model/kernel.py, which
+compiled ``level_value`` into itself, would load unchanged from its cache and run the old
+rule. So the cache lives in a folder named after a fingerprint of every module of
+sim/model that compiles code (a change to any of them starts a fresh folder), and folders
+of earlier fingerprints are removed. ``NUMBA_CACHE_DIR``, when set, is where the folders
+go instead of sim/model/__pycache__.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import numba
+
+HERE = Path(__file__).resolve().parent
+PREFIX = "numba-"
+
+
+def fingerprint(folder: Path = HERE) -> str:
+    """A short hash of the modules of ``folder`` that compile code with numba."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        text = path.read_bytes()
+        if b"from numba import" in text:
+            digest.update(path.name.encode() + b"\0" + text + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def use_fingerprinted_cache() -> Path:
+    """Point numba's cache at this version's folder (made if need be); return it."""
+    root = Path(os.environ.get("NUMBA_CACHE_DIR") or HERE / "__pycache__")
+    folder = root / f"{PREFIX}{fingerprint()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # not writable: numba falls back to its own places, as without this
+        return folder
+    for old in root.glob(f"{PREFIX}*"):
+        if old != folder and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    numba.config.CACHE_DIR = str(folder)
+    return folder
