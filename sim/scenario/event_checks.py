@@ -30,6 +30,8 @@ def condition_problem(s: Scenario, text: str, relations_only: bool = False) -> s
         parse_condition(text, s, relations_only=relations_only)
     except ConditionError as exc:
         return f"'{text}': {exc}"
+    except RecursionError:  # thousands of parentheses: the parser's recursion gives up
+        return "nested too deeply to read: use fewer parentheses and 'not's"
     return None
 
 

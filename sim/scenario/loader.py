@@ -2,11 +2,12 @@
 
 Steps, each of which reports problems with file, line and key path:
 
-1. Read the file (UTF-8) and parse it with ``yaml.SafeLoader`` only, keeping the line of
-   every key (sourced_yaml.py). Keys are taken as written (``NO:`` is the text 'NO', not
-   false); dotted keys (``actors.CHN.assertiveness: 0.8``) expand to nested mappings,
-   except inside an event's ``set``/``add``, whose keys are paths. A key given twice is
-   an error.
+1. Read the file (UTF-8; refused from its size alone when it is larger than
+   ``max_bytes``, default :data:`DEFAULT_MAX_BYTES`, 5 MB) and parse it with
+   ``yaml.SafeLoader`` only, keeping the line of every key (sourced_yaml.py). Keys are
+   taken as written (``NO:`` is the text 'NO', not false); dotted keys
+   (``actors.CHN.assertiveness: 0.8``) expand to nested mappings, except inside an
+   event's ``set``/``add``, whose keys are paths. A key given twice is an error.
 2. ``extends: base.yaml`` (relative to the extending file) loads the base first and merges
    this file into it: mappings merge key by key, anything else replaces, and ``null``
    deletes the key from the base. A key's line is in the file that last set it.
@@ -49,51 +50,70 @@ from sim.scenario.event_checks import event_notes
 from sim.scenario.keypaths import bounds_at, type_at
 from sim.scenario.paths import LEVER_RANGES
 from sim.scenario.schema import Scenario
-from sim.scenario.sourced_yaml import Via, parse_sourced, read_text
+from sim.scenario.sourced_yaml import DEFAULT_MAX_BYTES, Via, parse_sourced, read_text, too_large
 
 MAX_EXTENDS = 32  # length of an extends chain
 
 # --- public API -----------------------------------------------------------------------------
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+def load_scenario(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Scenario:
     """Load, merge (``extends``), validate and check the scenario file at ``path``.
 
     Raises :class:`ScenarioError` listing every problem found, each with file, line, key
-    path and what was expected; never any other exception.
+    path and what was expected; never any other exception. A file larger than
+    ``max_bytes`` (None: :data:`DEFAULT_MAX_BYTES`, 5 MB), the file itself or any base it
+    ``extends``, is refused before it is read.
     """
-    return _guard(path, lambda: _finish(*_resolve(Path(path))))[0]
+    return _guard(path, lambda: _finish(*_resolve(Path(path), max_bytes=max_bytes)))[0]
 
 
-def load_scenario_noted(path: str | os.PathLike[str]) -> tuple[Scenario, list[Problem]]:
+def load_scenario_noted(
+    path: str | os.PathLike[str], *, max_bytes: int | None = None
+) -> tuple[Scenario, list[Problem]]:
     """Like :func:`load_scenario`, with the notes about what is kept but will not happen.
 
     A note is a :class:`Problem` that does not stop the scenario (an event dated after the
     run's end is kept and skipped: ``sim.scenario.event_checks.event_notes``); commands
     print them as ``note: FILE:LINE: key: ...``.
     """
-    return _guard(path, lambda: _finish(*_resolve(Path(path))))
+    return _guard(path, lambda: _finish(*_resolve(Path(path), max_bytes=max_bytes)))
 
 
 def load_scenario_text(
-    text: str, name: str = "<text>", base_dir: str | os.PathLike[str] | None = None
+    text: str,
+    name: str = "<text>",
+    base_dir: str | os.PathLike[str] | None = None,
+    *,
+    max_bytes: int | None = None,
 ) -> Scenario:
     """Like :func:`load_scenario` for YAML text (e.g. an upload); ``name`` is shown in errors.
 
     ``extends`` is resolved relative to ``base_dir`` (default: the working directory).
+    Text longer than ``max_bytes`` in UTF-8 (None: :data:`DEFAULT_MAX_BYTES`) is refused
+    before it is parsed, as are the files it extends.
     """
     here = Path(base_dir) if base_dir is not None else Path.cwd()
-    return _guard(name, lambda: _finish(*_resolve(here / name, text=text, display=name)))[0]
+    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    if reason := too_large(size, limit):
+        raise ScenarioError(Problem(name, None, "", reason))
+    return _guard(
+        name,
+        lambda: _finish(*_resolve(here / name, text=text, display=name, max_bytes=max_bytes)),
+    )[0]
 
 
-def resolve_scenario_dict(path: str | os.PathLike[str]) -> dict[str, Any]:
+def resolve_scenario_dict(
+    path: str | os.PathLike[str], *, max_bytes: int | None = None
+) -> dict[str, Any]:
     """The scenario at ``path`` as one merged mapping, before validation (for manifests).
 
     ``extends`` is resolved, dotted keys expanded, nulls applied and dyad keys normalised;
     values are as YAML read them (dates are ``datetime.date``). Raises ScenarioError
-    when the files cannot be read or merged.
+    when the files cannot be read or merged (or one is larger than ``max_bytes``).
     """
-    return _guard(path, lambda: _resolve(Path(path))[0])
+    return _guard(path, lambda: _resolve(Path(path), max_bytes=max_bytes)[0])
 
 
 # --- steps ----------------------------------------------------------------------------------
@@ -113,9 +133,12 @@ def _guard[T](path: Any, work: Callable[[], T]) -> T:
 
 
 def _resolve(
-    path: Path, text: str | None = None, display: str | None = None
+    path: Path,
+    text: str | None = None,
+    display: str | None = None,
+    max_bytes: int | None = None,
 ) -> tuple[dict[str, Any], KeyNode]:
-    data, root = _load_chain(path, [], None, text=text, display=display)
+    data, root = _load_chain(path, [], None, text=text, display=display, max_bytes=max_bytes)
     problems = _normalise_dyads(data, root)
     if problems:
         raise ScenarioError(problems)
@@ -160,11 +183,12 @@ def _load_chain(
     via: Via | None,
     text: str | None = None,
     display: str | None = None,
+    max_bytes: int | None = None,
 ) -> tuple[dict[str, Any], KeyNode]:
     """Load one file and, recursively, the bases it extends; return the merged result."""
     shown = display or display_name(path)
     if text is None:
-        text = read_text(path, shown, via)
+        text = read_text(path, shown, via, max_bytes)
     data, root = parse_sourced(text, shown)
     problems = _same_dyad_twice(data, root)
     if problems:
@@ -189,7 +213,8 @@ def _load_chain(
         raise ScenarioError(_with(here, "cycle: " + " -> ".join(cycle)))
     if len(chain) >= MAX_EXTENDS:
         raise ScenarioError(_with(here, f"more than {MAX_EXTENDS} files extend each other"))
-    base_data, base_root = _load_chain(base, [*chain, me], (ext_node.file, ext_node.line))
+    via = (ext_node.file, ext_node.line)
+    base_data, base_root = _load_chain(base, [*chain, me], via, max_bytes=max_bytes)
     _align_dyads(base_data, data, root)
     _override_uncertainties(base_data, base_root, data, root, written)
     _merge(base_data, base_root, data, root)

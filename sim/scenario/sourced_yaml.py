@@ -5,18 +5,22 @@ data together with a :class:`~sim.scenario.errors.KeyNode` tree that records whe
 key (and list item) was written, so that any problem found later, by the loader, by
 pydantic or by the cross-field checks, can name the file and line to fix. Reading is
 safe: keys are taken as written (``NO:`` is the text 'NO', not false), a key given twice
-is an error, only the standard tags are accepted, and aliases cannot make the document
-larger than :data:`MAX_NODES` values or nest deeper than :data:`MAX_DEPTH` levels.
+is an error, only the standard tags are accepted, and neither the text nor its aliases
+can make the document larger than :data:`MAX_NODES` values or nest deeper than
+:data:`MAX_DEPTH` levels (the text is refused at the line where it passes the limit,
+before it is all read into nodes).
 
 Dotted keys (``actors.CHN.assertiveness: 0.8``) expand to nested mappings, except inside
 an event's ``set``/``add`` and the top-level ``uncertainties`` and ``sweep``, whose keys are
-paths (:func:`split_key`). :func:`read_text`
-reads a file as UTF-8, or says why it cannot. Every problem is raised as a
-:class:`~sim.scenario.errors.ScenarioError`.
+paths (:func:`split_key`). :func:`read_text` reads a file as UTF-8, or says why it
+cannot; a file larger than :data:`DEFAULT_MAX_BYTES` (or the limit its caller gives) is
+refused from its size on disk, before any of it is read or parsed. Every problem is
+raised as a :class:`~sim.scenario.errors.ScenarioError`.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,10 @@ from sim.scenario.keypaths import is_path_keyed
 
 MAX_NODES = 100_000  # values after aliases are expanded (stops "billion laughs")
 MAX_DEPTH = 64  # nesting of mappings and lists
+#: The largest scenario file read, in bytes (5 MB; the baseline is about 10 kB). Parsing
+#: is slow and memory-hungry (a 50 MB file took minutes and gigabytes before the limit on
+#: values refused it), so a larger file is refused from its size alone.
+DEFAULT_MAX_BYTES = 5_000_000
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 
@@ -36,11 +44,22 @@ Via = tuple[str, int]  # the extending file and the line of its `extends`
 # --- files ----------------------------------------------------------------------------------
 
 
-def read_text(path: Path, shown: str, via: Via | None) -> str:
-    """The file's text, or a ScenarioError saying why it cannot be read."""
+def read_text(path: Path, shown: str, via: Via | None, max_bytes: int | None = None) -> str:
+    """The file's text, or a ScenarioError saying why it cannot be read.
+
+    A file larger than ``max_bytes`` (default :data:`DEFAULT_MAX_BYTES`) is refused from
+    its size on disk (``os.stat``) before it is opened; what is read is bounded by the
+    limit too, for files whose size the disk does not say (a pipe, a device).
+    """
+    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     reason, line = None, None
     try:
-        raw = path.read_bytes()
+        reason = too_large(os.stat(path).st_size, limit)
+        if reason is None:
+            with open(path, "rb") as f:
+                raw = f.read(limit + 1)
+            if len(raw) > limit:
+                reason = too_large(len(raw), limit, at_least=True)
     except FileNotFoundError:
         reason = "file not found"
     except IsADirectoryError:
@@ -51,7 +70,7 @@ def read_text(path: Path, shown: str, via: Via | None) -> str:
         reason = f"cannot read the file: {exc.strerror or exc}"
     except ValueError:  # e.g. a NUL character in the name
         reason = "not a valid file name"
-    else:
+    if reason is None:
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -62,18 +81,52 @@ def read_text(path: Path, shown: str, via: Via | None) -> str:
     raise ScenarioError(Problem(via[0], via[1], "extends", f"base scenario {shown}: {reason}"))
 
 
+def too_large(size: int, limit: int, at_least: bool = False) -> str | None:
+    """Why ``size`` bytes are too many for a scenario file, or None when within ``limit``.
+
+    ``at_least``: the size is not known, only that there were more than ``limit`` bytes.
+    """
+    if size <= limit:
+        return None
+    most = megabytes(limit)
+    if at_least:
+        return f"larger than the limit of {most} for a scenario file"
+    shown = megabytes(size)
+    if shown == most:  # just over the limit: the bytes show the difference
+        shown, most = f"{size:,} bytes", f"{most} ({limit:,} bytes)"
+    return f"{shown}, larger than the limit of {most} for a scenario file"
+
+
+def megabytes(n: int) -> str:
+    """A number of bytes as people write it: '5 MB', '50.2 MB', '0.25 MB', '800 bytes'."""
+    if n < 10_000:
+        return f"{n:,} bytes"
+    mb = n / 1_000_000
+    text = f"{mb:.1f}".removesuffix(".0") if mb >= 1 else f"{mb:.2f}".rstrip("0")
+    return f"{text} MB"
+
+
 # --- YAML with lines ------------------------------------------------------------------------
 
 
-def parse_sourced(text: str, shown: str) -> tuple[dict[str, Any], KeyNode]:
-    """Parse YAML text (SafeLoader) into data and a tree of where each key was written."""
+def parse_sourced(
+    text: str, shown: str, problems: list[Problem] | None = None
+) -> tuple[dict[str, Any], KeyNode]:
+    """Parse YAML text (SafeLoader) into data and a tree of where each key was written.
+
+    Problems that leave the rest of the data usable (a key given twice: the first is
+    kept) are raised, or appended to ``problems`` when a list is given, so that a caller
+    can go on and find more; any other problem is raised at once.
+    """
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
     except yaml.YAMLError as exc:  # the reader checks every character up front
         raise ScenarioError(_reader_problem(exc, text, shown)) from None
     try:
         try:
             node = loader.get_single_node()
+        except _TextLimit as exc:
+            raise ScenarioError(Problem(shown, exc.line, "", exc.message)) from None
         except yaml.MarkedYAMLError as exc:
             raise ScenarioError(_yaml_problem(exc, shown)) from None
         except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
@@ -92,11 +145,51 @@ def parse_sourced(text: str, shown: str) -> tuple[dict[str, Any], KeyNode]:
             data = builder.build(node, (), root)
         except yaml.MarkedYAMLError as exc:
             raise ScenarioError(_yaml_problem(exc, shown)) from None
-        if builder.problems:
+        if builder.problems and (problems is None or builder.fatal):
             raise ScenarioError(builder.problems)
+        if problems is not None:
+            problems.extend(builder.problems)
         return data, root
     finally:
         loader.dispose()
+
+
+class _TextLimit(Exception):
+    """The text nests too deeply or holds too many values: where, and what."""
+
+    def __init__(self, mark: yaml.Mark, message: str) -> None:
+        super().__init__(message)
+        self.line, self.message = mark.line + 1, message
+
+
+class _Loader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that stops composing where the text passes a limit.
+
+    The composer builds the node tree by recursion and holds every node in memory, so
+    limits checked after it (:class:`_Builder`) come too late for text that nests
+    thousands of levels deep (Python's recursion limit, with no line to show) or holds
+    millions of values. Stopping here names the line. Keys are nodes too, so more than
+    twice :data:`MAX_NODES` nodes hold more than :data:`MAX_NODES` values.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = self.nodes = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self.depth += 1
+        self.nodes += 1
+        try:
+            if self.depth > MAX_DEPTH + 1:  # the top-level mapping is at depth 1
+                msg = f"nested too deeply to read: more than {MAX_DEPTH} levels of mappings"
+                msg += " and lists"
+                raise _TextLimit(self.peek_event().start_mark, msg)
+            if self.nodes > 2 * MAX_NODES:
+                msg = f"too large: more than {MAX_NODES} values"
+                raise _TextLimit(self.peek_event().start_mark, msg)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _tag(node: Node) -> str:
@@ -147,6 +240,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.count = 0
         self.active: set[int] = set()
+        self.fatal = False  # the data is incomplete: the problems stop the loading
 
     def fail(self, line: int, path: KeyPath, message: str) -> None:
         self.problems.append(Problem(self.file, line, format_path(path), message))
@@ -155,6 +249,7 @@ class _Builder:
         try:
             return self._build(node, path, where)
         except _Fatal:
+            self.fatal = True
             return None
 
     def _build(self, node: Node, path: KeyPath, where: KeyNode) -> Any:
