@@ -3,19 +3,28 @@ a ScenarioError that names the file; never any other exception.
 
 The inputs are the real baseline and a small what-if that extends it, mutated line by line
 and character by character (deleted, duplicated, replaced, retyped values, random keys,
-truncation, bytes that are not UTF-8).
+truncation, bytes that are not UTF-8), and the files of the malformed-scenario corpus
+(tests/fixtures/bad/, issue 14) mutated the same way, loaded directly and through
+``run.py validate``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
+import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
-from conftest import REPO_ROOT
+from conftest import FIXTURES, REPO_ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.cli.main import main
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
 ROOT = REPO_ROOT
@@ -162,3 +171,90 @@ def test_any_value_at_any_key_gives_a_scenario_or_a_scenario_error(
             text = str(exc)
             assert "whatif.yaml" in text or "baseline.yaml" in text
             assert "internal error" not in text, text
+
+
+# --- the malformed-scenario corpus, mutated --------------------------------------------------
+
+BAD = FIXTURES / "bad"
+CORPUS = sorted(p.name for p in BAD.glob("*.yaml") if p.name != "expected.yaml")
+
+
+@pytest.fixture(scope="module")
+def corpus_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the corpus (with its bases) and of the scenarios it extends, laid out as in
+    the repository, so that every relative `extends` of a mutated file still resolves."""
+    root = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(BAD, root / "tests" / "fixtures" / "bad")
+    (root / "scenarios" / "defaults").mkdir(parents=True)
+    for name in ("baseline.yaml", "defaults/outcomes.yaml"):
+        shutil.copy(ROOT / "scenarios" / name, root / "scenarios" / name)
+    return root / "tests" / "fixtures" / "bad"
+
+
+def _mutant(folder: Path, name: str, ops: list[tuple]) -> Path:
+    """Write the corpus file ``name``, mutated by ``ops``, beside it; return its path."""
+    # surrogateescape: the corpus's bytes that are not UTF-8 survive the round trip
+    text = (BAD / name).read_bytes().decode("utf-8", errors="surrogateescape")
+    for op in ops:
+        text = mutate(text, op)
+    try:
+        raw = text.encode("utf-8", errors="surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate from st.characters(): bytes that are not UTF-8
+        raw = text.encode("utf-8", errors="surrogatepass")
+    path = folder / f"mutant-{name}"
+    path.write_bytes(raw)
+    return path
+
+
+corpus_ops = st.lists(mutation, min_size=0, max_size=3)
+NAMED = re.compile(r"^(note: )?[^:\s][^:]*(:\d+)?: \S")
+
+
+def corpus_fuzz(examples: int) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The inputs of a corpus test: a corpus file and up to three mutations of its text."""
+
+    def wrap(test: Callable[..., None]) -> Callable[..., None]:
+        inputs = given(name=st.sampled_from(CORPUS), ops=corpus_ops)(test)
+        return settings(
+            max_examples=examples,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow],
+        )(inputs)
+
+    return wrap
+
+
+@corpus_fuzz(examples=150)
+def test_any_mutation_of_a_bad_file_gives_a_scenario_or_a_scenario_error(
+    corpus_tree: Path, name: str, ops: list[tuple]
+) -> None:
+    path = _mutant(corpus_tree, name, ops)
+    try:
+        result = load_scenario(path)
+    except ScenarioError as exc:
+        text = str(exc)
+        assert exc.problems, text
+        for problem in exc.problems:
+            assert problem.file, problem
+            assert problem.message, problem
+            assert problem.line is None or problem.line >= 1, problem
+        assert "internal error" not in text, text
+    else:
+        assert isinstance(result, Scenario)
+
+
+@corpus_fuzz(examples=40)
+def test_validate_of_any_mutated_bad_file_exits_0_or_2_without_a_traceback(
+    corpus_tree: Path, name: str, ops: list[tuple]
+) -> None:
+    path = _mutant(corpus_tree, name, ops)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["validate", str(path)])
+    assert code in (0, 2), err.getvalue()
+    for text in (out.getvalue(), err.getvalue()):
+        assert "Traceback" not in text, text
+        assert "internal error" not in text, text
+    for line in err.getvalue().splitlines():  # each says which file: "FILE[:LINE]: ..."
+        assert NAMED.match(line), line
