@@ -19,7 +19,7 @@ from sim.analysis.calibration_result import CalibrationResult, profile_frame
 from sim.analysis.common import number
 from sim.present.analysis_folder import publish_analysis
 from sim.present.calibration_figures import calibration_figures
-from sim.present.pages import figure, render_page
+from sim.present.pages import figure, render_page, steps_text
 
 PARAMETER_HEADER = ["parameter", "in words", "range", "best", "95% profile interval"]
 FIT_HEADER = [
@@ -98,7 +98,7 @@ def _summary_rows(result: CalibrationResult) -> list[tuple[str, str]]:
             f"band edges blurred by {result.model.band_edge:g}; a coding wrong with "
             f"probability {result.model.gross_error:g}",
         ),
-        ("steps", f"{s.run.steps} of {s.run.step_months} month(s) from {s.run.start}"),
+        ("steps", steps_text(s.run.start, s.run.steps, s.run.step_months)),
     ]
     stats = result.stats
     if stats is not None:

@@ -40,6 +40,7 @@ from sim.present.relations import (
 )
 from sim.present.relations import default_bands as _default_bands
 from sim.present.scenario_colors import rgba, scenario_colors
+from sim.results.views import step_labels_of
 from sim.scenario.dyads import Dyad
 
 MAX_PANELS = 24
@@ -250,8 +251,11 @@ def comparison_figures(comparison: Comparison) -> dict[str, go.Figure]:
     figs: dict[str, go.Figure] = {}
     if len(c.bands):
         bounds = c.entries[0].scenario.bands
+        # The scenarios share their dates (compare refuses others): one period per step.
+        labels = step_labels_of(c.view(0))
+        bands = c.bands.assign(period=[labels[k] for k in c.bands["step"]])
         figs["relations"] = compare_bands_figure(
-            c.bands, c.labels, colors, c.names, bounds, panel_dyads(c)
+            bands, c.labels, colors, c.names, bounds, panel_dyads(c)
         )
     if len(c.end_states):
         figs["end_states"] = compare_end_states_figure(c.end_states, c.labels, colors)

@@ -21,7 +21,7 @@ import pandas as pd
 from sim.analysis.comparison import Comparison
 from sim.analysis.comparison_manifest import CSV_FILES, comparison_id_base, comparison_manifest
 from sim.present.compare_figures import comparison_figures
-from sim.present.pages import figure, percent, render_page
+from sim.present.pages import figure, percent, render_page, steps_text
 from sim.present.report_tables import Table
 from sim.results.publish import publish_folder
 from sim.scenario.dyads import Dyad
@@ -147,11 +147,12 @@ def _largest(c: Comparison) -> dict[str, list[str]]:
 
 def _run_rows(c: Comparison) -> list[tuple[str, str]]:
     dates = c.dates
+    run = c.entries[0].scenario.run  # the scenarios share start and step_months
     rows = [
         ("seed", str(c.seed)),
         ("replicates", f"{c.replicates:,} per scenario"),
         ("chunk size", f"{c.chunk_size:,} replicates"),
-        ("steps", f"{len(dates) - 1}"),
+        ("steps", steps_text(run.start, len(dates) - 1, run.step_months)),
         ("dates", f"{dates[0].isoformat()} to {dates[-1].isoformat()}"),
         ("dyads compared", ", ".join(str(Dyad(a, b)) for a, b in c.shared) or "none"),
     ]

@@ -18,7 +18,7 @@ from sim.analysis.common import distribution_text, number, parameter_label
 from sim.analysis.discovery import DiscoveryResult
 from sim.present.analysis_folder import publish_analysis
 from sim.present.discovery_figures import discovery_figures
-from sim.present.pages import CSS, figure, render_page
+from sim.present.pages import CSS, figure, render_page, steps_text
 
 FINDING_CSS = ".finding{font-size:1.1rem;max-width:60rem}"
 """The box in words stands out a little."""
@@ -49,7 +49,7 @@ def _summary_rows(result: DiscoveryResult) -> list[tuple[str, str]]:
         ),
         ("density threshold", f"{result.threshold:.0%}"),
         ("seed", str(result.seed)),
-        ("steps", f"{s.run.steps} of {s.run.step_months} month(s)"),
+        ("steps", steps_text(s.run.start, s.run.steps, s.run.step_months)),
     ]
     stats = result.stats
     if stats is not None:

@@ -16,22 +16,32 @@ def event_share_figure(
     """Share of replicates in which each event has fired at least once, over time.
 
     ``cumulative`` is :func:`sim.results.frames.event_cumulative` (event, step, date,
-    share_fired). One stepped line per event, in the frame's order; the hover text gives
-    the event's description (``descriptions``).
+    period, share_fired). One stepped line per event, in the frame's order. Events
+    apply at the start of their step, so the share of step k is drawn from the first
+    day of step k (the date of step k-1) to the next step, and the line closes at the
+    run's end: an event at 2016-07-01 rises at 2016-07-01, not at the model's date of
+    its step (2016-10-01). The hover text gives the event's description
+    (``descriptions``) and the period ('by 2016-Q3: fired in 100.0% of replicates').
     """
     fig = go.Figure()
     for name, d in cumulative.groupby("event", sort=False):
         desc = (descriptions or {}).get(str(name), "")
+        # Rows are steps 0..T: the x of step k's share is the date of step k-1, its first
+        # day, and the last share holds on to the run's end (the date of step T).
+        d = d.sort_values("step")
+        share = d["share_fired"].to_numpy(dtype=float)
+        periods = list(d["period"])[1:]
         fig.add_trace(
             go.Scatter(
                 x=d["date"].to_numpy(),
-                y=d["share_fired"].to_numpy(dtype=float),
+                y=[*share[1:], share[-1]],
                 mode="lines",
                 line={"shape": "hv", "width": 2},
                 name=label_text(name),
+                customdata=[[f"by {p}"] for p in [*periods, periods[-1]]],
                 hovertemplate=f"<b>{label_text(name)}</b>"
                 + (f"<br>{label_text(desc)}" if desc else "")
-                + "<br>%{x|%Y-%m}: fired in %{y:.1%} of replicates<extra></extra>",
+                + "<br>%{customdata[0]}: fired in %{y:.1%} of replicates<extra></extra>",
             )
         )
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", title_text="replicates where it fired")

@@ -11,6 +11,7 @@ offline.
 - :func:`figure`: a figure as a fragment that expects plotly.js on the page.
 - the `signed` filter: a relation with its sign (:func:`sim.analysis.common.signed`).
 - :func:`percent`: a share as a percentage, as the tables show it (also a filter).
+- :func:`steps_text`: a run's steps and the periods they cover, for the pages' run tables.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from sim.analysis.common import signed
+from sim.scenario.calendar import period_label
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -48,6 +50,15 @@ def percent(v: Any) -> str:
     except (TypeError, ValueError):
         return ""
     return "" if math.isnan(x) else f"{x:.1%}"
+
+
+def steps_text(start: dt.date, steps: int, step_months: int) -> str:
+    """A run's steps and the periods they cover: '40 of 3 months, 2014-Q1 to 2023-Q4'
+    (:func:`sim.scenario.calendar.period_label` of the first and the last step)."""
+    unit = "month" if step_months == 1 else "months"
+    first, last = period_label(start, 1, step_months), period_label(start, steps, step_months)
+    span = first if steps == 1 else f"{first} to {last}"
+    return f"{steps} of {step_months} {unit}, {span}"
 
 
 def figure(fig: go.Figure, key: str) -> Markup:

@@ -51,11 +51,12 @@ def pair_title(a: str, b: str, names: Mapping[str, str] | None) -> str:
     return label_text(Dyad(a, b).named(names))
 
 
-def relation_quantiles(traj: pd.DataFrame) -> pd.DataFrame:
+def relation_quantiles(traj: pd.DataFrame, labels: Sequence[str] | None = None) -> pd.DataFrame:
     """Per dyad and step: date and the 5/25/50/75/95% quantiles of the relation.
 
     Columns actor_a, actor_b, step, date, p05, p25, p50, p75, p95; dyads in the order of
-    the actor categories (scenario order), steps ascending.
+    the actor categories (scenario order), steps ascending. With ``labels`` (the period
+    of every step, :func:`sim.results.views.step_labels_of`), a ``period`` column too.
     """
     if traj.empty:
         raise ValueError("the trajectories frame is empty")
@@ -68,7 +69,10 @@ def relation_quantiles(traj: pd.DataFrame) -> pd.DataFrame:
     q = q.reset_index()
     dates = traj.groupby("step", sort=True)["date"].first()
     q["date"] = q["step"].map(dates)
-    return q[["actor_a", "actor_b", "step", "date", *QUANTILE_COLUMNS]]
+    out = q[["actor_a", "actor_b", "step", "date", *QUANTILE_COLUMNS]]
+    if labels is not None:
+        out = out.assign(period=[labels[k] for k in out["step"]])
+    return out
 
 
 def histogram_relation_quantiles(
@@ -77,8 +81,10 @@ def histogram_relation_quantiles(
     dates: Sequence[Any],
     actor_ids: Sequence[str],
     dyads: Sequence[tuple[int, int]],
+    labels: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """The frame of :func:`relation_quantiles`, from (T+1, D, B) relation histograms.
+    """The frame of :func:`relation_quantiles`, from (T+1, D, B) relation histograms
+    (with ``labels``, the period of every step, a ``period`` column).
 
     Quantiles are read from the cumulative counts (the centre of the bin where the
     cumulative share reaches q), so no history is needed: this works in every record
@@ -99,6 +105,7 @@ def histogram_relation_quantiles(
                     "step": np.arange(t1),
                     "date": when.to_numpy(),
                     **{col: q[:, k, n] for n, col in enumerate(QUANTILE_COLUMNS)},
+                    **({} if labels is None else {"period": list(labels)}),
                 }
             )
         )
@@ -186,11 +193,19 @@ def add_relation_bands(
     ``fills['50']``) and median line (``color``, ``name``) to a panel.
 
     ``d``: the quantiles over time (``date``, ``p05``, ``p25``, ``median_column``,
-    ``p75``, ``p95``). Without ``group`` the bands have their own legend entries
-    ('90% of replicates', in groups 'band90' / 'band50') and the line its own ('name');
-    with it, the three traces share that legend group and only the line has an entry.
+    ``p75``, ``p95``, and optionally ``period``). A relation is read at the date of its
+    step, the first day after the step: with ``period`` the hover says so ('end of
+    2016-Q3 (2016-10-01)'), else it gives the date's month. Without ``group`` the bands
+    have their own legend entries ('90% of replicates', in groups 'band90' / 'band50')
+    and the line its own ('name'); with it, the three traces share that legend group and
+    only the line has an entry.
     """
     x = d["date"].to_numpy()
+    if "period" in d.columns:
+        ends = ["start" if p == "start" else f"end of {p}" for p in d["period"]]
+        when, at = [np.array(ends, dtype=object)], "%{customdata[2]} (%{x|%Y-%m-%d})"
+    else:
+        when, at = [], "%{x|%Y-%m}"
     x_loop = np.concatenate([x, x[::-1]])
     for width, lo, hi in (("90", "p05", "p95"), ("50", "p25", "p75")):
         panels.add_trace(
@@ -222,9 +237,11 @@ def add_relation_bands(
             "name": name,
             "legendgroup": name if group is None else group,
             "showlegend": show_legend,
-            "customdata": np.stack([d[c_].to_numpy() for c_ in ("p05", "p95")], axis=1),
+            "customdata": np.stack(
+                [d[c_].to_numpy(dtype=object) for c_ in ("p05", "p95")] + when, axis=1
+            ),
             "hovertemplate": (
-                f"{hover_title}<br>%{{x|%Y-%m}}: median %{{y:+.2f}}"
+                f"{hover_title}<br>{at}: median %{{y:+.2f}}"
                 "<br>90%: %{customdata[0]:+.2f} to %{customdata[1]:+.2f}<extra></extra>"
             ),
         },

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from sim.model.model import describe_record
 from sim.present.observed import observed_section
-from sim.present.pages import figure, render_page
+from sim.present.pages import figure, render_page, steps_text
 from sim.present.relations import bands_caption
 from sim.present.report_tables import (
     dyad_table_rows,
@@ -60,7 +60,10 @@ def summary_rows(
             f"{replicates:,}"
             + (f" per point, {sweep_points} points" if sweep_points is not None else ""),
         ],
-        ["steps", f"{steps}" + (f" of {step_months} month(s)" if step_months else "")],
+        [
+            "steps",
+            steps_text(scenario.run.start, steps, step_months) if step_months else f"{steps}",
+        ],
         ["dates", f"{model.dates[0].isoformat()} to {model.dates[-1].isoformat()}"],
         ["seed", str(getattr(seed, "entropy", seed))],
         ["bands", bands_caption(scenario.bands)],

@@ -73,11 +73,12 @@ def event_table_rows(events: pd.DataFrame) -> Table:
     rows = []
     for rec in events.itertuples(index=False):
         fired = int(rec.replicates_fired)
+        # The step's own period ('2016-Q3'), not the model's date of the step (the day
+        # after it), which read as a delay.
         first = (
             ""
             if pd.isna(rec.median_first_step)
-            else f"{pd.Timestamp(rec.median_first_date).date().isoformat()} "
-            f"(step {int(rec.median_first_step)})"
+            else f"{rec.median_first_period} (step {int(rec.median_first_step)})"
         )
         rows.append(
             [
@@ -99,7 +100,7 @@ def event_table_rows(events: pd.DataFrame) -> Table:
         "95% interval",
         "replicates",
         "firings per replicate",
-        "first fired (median)",
+        "first fired in (median)",
     ]
     return Table(header, rows, frozenset({3, 4, 5, 6, 7}))
 

@@ -30,7 +30,7 @@ from sim.present.relations import (
     relation_quantiles,
 )
 from sim.results.events import event_cumulative
-from sim.results.views import Run, ends_of, starts_of
+from sim.results.views import Run, ends_of, starts_of, step_labels_of
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
@@ -56,6 +56,7 @@ def build_figures(
     names = list(model.actor_names)
     bands = scenario.bands
     histograms = getattr(model, "histograms", None)
+    labels = step_labels_of(model)
     if histograms is not None:
         edges = getattr(model, "edges", None)
         quantiles = histogram_relation_quantiles(
@@ -64,6 +65,7 @@ def build_figures(
             model.dates,
             ids,
             model.dyads,
+            labels,
         )
         relations = relation_bands_figure(
             None, bands, dict(zip(ids, names, strict=True)), quantiles=quantiles
@@ -74,7 +76,7 @@ def build_figures(
         if trajectories is None:
             raise ValueError("a model without histograms needs its trajectories")
         last = int(trajectories["step"].max())
-        quantiles = relation_quantiles(trajectories)
+        quantiles = relation_quantiles(trajectories, labels)
         relations = relation_bands_figure(
             None, bands, dict(zip(ids, names, strict=True)), quantiles=quantiles
         )
@@ -90,7 +92,7 @@ def build_figures(
             np.asarray(model.sizes, dtype=float),
             titles=(
                 f"Start ({model.dates[0].isoformat()})",
-                f"End ({model.dates[-1].isoformat()}, median of replicates)",
+                f"End of {labels[-1]} ({model.dates[-1].isoformat()}, median of replicates)",
             ),
             bands=bands,
         ),

@@ -17,7 +17,7 @@ import pandas as pd
 from sim.analysis.common import distribution_text, number
 from sim.analysis.sensitivity import SensitivityResult
 from sim.present.analysis_folder import publish_analysis
-from sim.present.pages import figure, render_page
+from sim.present.pages import figure, render_page, steps_text
 from sim.present.sensitivity_figures import sensitivity_figures
 
 
@@ -39,7 +39,7 @@ def _summary_rows(result: SensitivityResult) -> list[tuple[str, str]]:
         ("N", n_text),
         ("points", f"{result.points:,}, each an ensemble of {result.replicates:,} replicates"),
         ("seed", f"{result.seed} (every point on the same seeds: common random numbers)"),
-        ("steps", f"{s.run.steps} of {s.run.step_months} month(s)"),
+        ("steps", steps_text(s.run.start, s.run.steps, s.run.step_months)),
     ]
     stats = result.stats
     if stats is not None:

@@ -17,7 +17,7 @@ import pandas as pd
 from sim.analysis.common import number
 from sim.analysis.tipping_result import TippingResult
 from sim.present.analysis_folder import publish_analysis
-from sim.present.pages import figure, render_page
+from sim.present.pages import figure, render_page, steps_text
 from sim.present.tipping_figures import tipping_figures
 
 HEADER = ["parameter", "in words", "range", "at LO", "at HI", "crossing", "95% interval"]
@@ -55,7 +55,7 @@ def _summary_rows(result: TippingResult) -> list[tuple[str, str]]:
         ("evaluations", f"{result.points:,} points, each an ensemble of {result.replicates:,}"),
         ("seed", f"{result.seed} (every evaluation on the same seeds: common random numbers)"),
         ("tolerance", f"{result.tolerance:g} of each range"),
-        ("steps", f"{s.run.steps} of {s.run.step_months} month(s)"),
+        ("steps", steps_text(s.run.start, s.run.steps, s.run.step_months)),
     ]
     stats = result.stats
     if stats is not None:

@@ -19,13 +19,13 @@ import numpy as np
 import pandas as pd
 
 from sim.results.intervals import wilson_interval
-from sim.results.views import EnsembleView, EventFirings, Run
+from sim.results.views import EnsembleView, EventFirings, Run, step_labels_of
 from sim.scenario import Scenario
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-EVENT_COLUMNS = ["event", "replicate", "step", "date"]
+EVENT_COLUMNS = ["event", "replicate", "step", "date", "period"]
 """Columns of ``events.parquet`` (after ``point`` in a sweep): one row per firing."""
 
 EVENT_TABLE_COLUMNS = [
@@ -39,6 +39,7 @@ EVENT_TABLE_COLUMNS = [
     "mean_firings",
     "median_first_step",
     "median_first_date",
+    "median_first_period",
     "replicates",
 ]
 
@@ -95,9 +96,12 @@ def event_table(model: Run, scenario: Scenario | None = None) -> pd.DataFrame:
     ``replicates_fired`` (in how many replicates it fired at least once), ``share_fired``
     (that share of all replicates, with its Wilson 95% interval ``ci_low`` / ``ci_high``),
     ``mean_firings`` (firings per replicate, over all replicates: above the share when it
-    recurs), ``median_first_step`` and ``median_first_date`` (when it first fired, the
-    median over the replicates in which it fired; empty if it never fired) and
-    ``replicates`` (R). A scheduled event fires in every replicate at its step.
+    recurs), ``median_first_step``, ``median_first_date`` and ``median_first_period``
+    (when it first fired, the median over the replicates in which it fired; empty if it
+    never fired) and ``replicates`` (R). A scheduled event fires in every replicate at
+    its step. The date is the model's date of that step, the first day *after* it (an
+    event at 2016-07-01 of a quarterly run from 2014-01-01: step 11, 2016-10-01); the
+    period is the step's own ('2016-Q3'), the one to show people.
     """
     spec = scenario if scenario is not None else getattr(model, "spec", None)
     events = getattr(spec, "events", None) or {}
@@ -111,6 +115,7 @@ def event_table(model: Run, scenario: Scenario | None = None) -> pd.DataFrame:
     low, high = wilson_interval(n_fired, r)
     share = n_fired / r if r else np.full(len(names), np.nan)
     dates = list(model.dates)
+    labels = step_labels_of(model)
     return pd.DataFrame(
         {
             "event": pd.Series(names, dtype=object),
@@ -130,6 +135,9 @@ def event_table(model: Run, scenario: Scenario | None = None) -> pd.DataFrame:
                 [pd.NaT if m is None else pd.Timestamp(dates[m]) for m in medians],
                 dtype="datetime64[ms]",
             ),
+            "median_first_period": pd.Series(
+                [None if m is None else labels[m] for m in medians], dtype=object
+            ),
             "replicates": np.full(len(names), r, dtype=np.int64),
         },
         columns=EVENT_TABLE_COLUMNS,
@@ -139,12 +147,14 @@ def event_table(model: Run, scenario: Scenario | None = None) -> pd.DataFrame:
 def event_cumulative(model: Run) -> pd.DataFrame:
     """Share of replicates in which each event has fired at least once, step by step.
 
-    Long format: ``event``, ``step``, ``date``, ``share_fired`` (one row per event and
-    step, 0 .. steps), for the report's chart.
+    Long format: ``event``, ``step``, ``date`` (the model's date of the step: the first
+    day after it), ``period`` (the step's period, '2016-Q3'; 'start' for step 0),
+    ``share_fired`` (one row per event and step, 0 .. steps), for the report's chart.
     """
     r = int(model.replicates)
     steps = len(model.dates)
     when = pd.to_datetime(pd.Series(list(model.dates))).astype("datetime64[ms]").to_numpy()
+    labels = np.array(step_labels_of(model), dtype=object)
     frames = []
     for name, first in first_firings(model).items():
         counts = np.bincount(first[first >= 0], minlength=steps)[:steps]
@@ -154,6 +164,7 @@ def event_cumulative(model: Run) -> pd.DataFrame:
                     "event": pd.Series([name] * steps, dtype=object),
                     "step": np.arange(steps, dtype=np.int32),
                     "date": when,
+                    "period": labels,
                     "share_fired": np.cumsum(counts) / r if r else np.nan,
                 }
             )
@@ -164,6 +175,7 @@ def event_cumulative(model: Run) -> pd.DataFrame:
                 "event": pd.Series([], dtype=object),
                 "step": np.array([], dtype=np.int32),
                 "date": np.array([], dtype="datetime64[ms]"),
+                "period": pd.Series([], dtype=object),
                 "share_fired": np.array([], dtype=np.float64),
             }
         )
@@ -180,6 +192,7 @@ def events_schema(sweep: bool) -> pa.Schema:
         pa.field("replicate", pa.int32()),
         pa.field("step", pa.int32()),
         pa.field("date", pa.timestamp("ms")),
+        pa.field("period", pa.dictionary(pa.int32(), pa.string())),
     ]
     return pa.schema(fields)
 
@@ -190,9 +203,11 @@ def events_frame(ensemble: EnsembleView) -> pd.DataFrame:
     Columns: ``point`` (int32, only in a sweep), ``event`` (categorical of the event
     names: the scenario's, in its order, then any other that fired), ``replicate``
     (int32, the ensemble's numbering, as in trajectories.parquet), ``step`` (int32, the
-    step at whose start it applied; 1 is the first) and ``date`` (datetime64[ms], that
-    step's date). Rows are ordered by point, replicate, step and event. The frame has
-    these columns even when nothing fired.
+    step at whose start it applied; 1 is the first), ``date`` (datetime64[ms], the
+    model's date of that step: the first day after it, as in trajectories.parquet) and
+    ``period`` (categorical, the step's period as people name it: '2016-Q3' for an event
+    at 2016-07-01 in quarterly steps). Rows are ordered by point, replicate, step and
+    event. The frame has these columns even when nothing fired.
     """
     sweep = bool(ensemble.is_sweep)
     per_point = [
@@ -221,6 +236,10 @@ def events_frame(ensemble: EnsembleView) -> pd.DataFrame:
     data["replicate"] = joined["replicate"][order]
     data["step"] = joined["step"][order]
     data["date"] = dates[joined["step"][order]]
+    # Step 0 (the start) never fires: the categories are the periods of steps 1..T.
+    data["period"] = pd.Categorical.from_codes(
+        joined["step"][order] - 1, categories=step_labels_of(ensemble)[1:]
+    )
     return pd.DataFrame(data)
 
 

@@ -24,8 +24,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from sim.model.outcomes import evaluate_outcomes
 from sim.model.bands import BAND_NAMES, BandBounds, band_codes, relation_matrices
+from sim.model.outcomes import evaluate_outcomes
 from sim.results.events import event_table
 from sim.results.intervals import wilson_interval
 from sim.results.views import (

@@ -22,6 +22,7 @@ import numpy as np
 
 from sim.model.bands import BandBounds, relation_matrices
 from sim.scenario import Bands, Scenario
+from sim.scenario.calendar import step_labels
 from sim.scenario.dyads import dyad_label
 
 if TYPE_CHECKING:
@@ -187,6 +188,13 @@ def recorded_steps_of(model: Run) -> list[int]:
     if steps is None:
         return list(range(history_of(model).shape[0]))
     return [int(s) for s in steps]
+
+
+def step_labels_of(view: Run | EnsembleView) -> list[str]:
+    """The period of every step of a run view, as people name it, index k for step k:
+    'start', then '2014-Q1', '2014-Q2' ... (:func:`sim.scenario.calendar.step_labels`)."""
+    run = view.spec.run
+    return step_labels(run.start, len(view.dates) - 1, run.step_months)
 
 
 def seed_of(model: Run | EnsembleView) -> int:

@@ -1,7 +1,11 @@
 """The run's calendar: dates and steps.
 
 Step k (1 = the first) covers the months ``[start + (k-1)*step_months, start +
-k*step_months)``; :func:`event_step` says which step a dated event falls in.
+k*step_months)``; :func:`event_step` says which step a dated event falls in,
+:func:`step_span` the days a step covers and :func:`period_label` how the step is named
+to people ('2016-Q3'). The model's ``dates[k]`` is ``start + k*step_months``: the first
+day *after* step k, the moment its relations are read (docs/scenarios.md, "How steps map
+to dates").
 """
 
 from __future__ import annotations
@@ -72,3 +76,45 @@ def event_step(scenario: Scenario, event: Event) -> int:
     if event.at is None:
         raise ValueError("an event needs 'at' or 'step'")
     return date_step(scenario, event.at)
+
+
+def step_span(start: dt.date, step: int, step_months: int) -> tuple[dt.date, dt.date]:
+    """The first and the last day step ``step`` (1 = the first) covers, both inclusive:
+    from ``start + (step-1)*step_months`` months to the day before ``start +
+    step*step_months`` months (quarterly from 2014-01-01, step 11 is 2016-07-01 to
+    2016-09-30)."""
+    if step < 1:
+        raise ValueError(f"step {step} covers no period: step 1 is the first (0 is the start)")
+    first = add_months(start, (step - 1) * step_months)
+    return first, add_months(start, step * step_months) - dt.timedelta(days=1)
+
+
+def period_label(start: dt.date, step: int, step_months: int) -> str:
+    """The period step ``step`` (1 = the first) covers, as people name it.
+
+    When the step is a calendar period (it begins on the 1st of a month that starts
+    one): a month '2016-07' (1 month), a quarter '2016-Q3' (3 months from January, April,
+    July or October), a half-year '2016-H2' (6 months from January or July), a year
+    '2016' (12 months from January). Otherwise the span, both ends included: its months
+    '2016-02..2016-04' when it begins on the 1st of a month, else its days
+    '2016-01-15..2016-04-14'.
+    """
+    first, last = step_span(start, step, step_months)
+    if first.day != 1:
+        return f"{first.isoformat()}..{last.isoformat()}"
+    month = first.month
+    if step_months == 1:
+        return f"{first.year}-{month:02d}"
+    if step_months == 3 and month % 3 == 1:
+        return f"{first.year}-Q{month // 3 + 1}"
+    if step_months == 6 and month in (1, 7):
+        return f"{first.year}-H{month // 6 + 1}"
+    if step_months == 12 and month == 1:
+        return str(first.year)
+    return f"{first.year}-{month:02d}..{last.year}-{last.month:02d}"
+
+
+def step_labels(start: dt.date, steps: int, step_months: int) -> list[str]:
+    """The label of every step of a run, index k for step k: 'start' for step 0 (the
+    starting state, before any step), then :func:`period_label` of steps 1..``steps``."""
+    return ["start", *(period_label(start, k, step_months) for k in range(1, steps + 1))]

@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import plotly.graph_objects as go
+from factories import baseline
 from plotly.offline import get_plotlyjs
 
 from sim.api import RunResult
@@ -190,3 +191,32 @@ def test_every_report_figure_passes_plotly_validation(small_scenario, fake_model
     for name, figure in result.figures().items():
         validated = go.Figure(figure.to_dict())  # raises on a key or value plotly rejects
         assert len(validated.data) == len(figure.data), name
+
+
+def test_the_report_names_the_quarter_an_event_falls_in(tmp_path) -> None:
+    """An event at 2016-07-01 of quarterly steps from 2014-01-01 fires at step 11, the
+    step of 2016-Q3; the model's date of that step is 2016-10-01, the day after it, which
+    the report must not show as when the event fired."""
+    summit = {"description": "A July summit.", "at": dt.date(2016, 7, 1)}
+    summit["add"] = {"actors.CHN.assertiveness": 0.05}
+    scenario = baseline({"run.steps": 12, "events": {"summit": summit}})
+    model = AlignmentModel(scenario, replicates=8, seed=3).run()
+    html = _report(tmp_path, scenario, model).replace(get_plotlyjs(), "")
+    assert '<td class="num">2016-Q3 (step 11)</td>' in html
+    assert "first fired in (median)" in html and "2016-10-01 (step" not in html
+    assert "12 of 3 months, 2014-Q1 to 2016-Q4" in html  # the run table
+
+    figures = build_figures(scenario, model, None, outcome_table(scenario, model))
+    (line,) = figures["events"].data
+    x = [np.datetime64(v, "D") for v in line.x]
+    # the share rises where the event applies, at the start of its step: 2016-07-01
+    rise = next(k for k, share in enumerate(line.y) if share > 0)
+    assert x[rise] == np.datetime64("2016-07-01") and line.y[rise] == 1.0
+    assert line.customdata[rise][0] == "by 2016-Q3"
+    assert line.customdata[rise - 1][0] == "by 2016-Q2" and line.y[rise - 1] == 0.0
+    # relations are read at the end of their step, and the hover says which
+    median = next(t for t in figures["relations"].data if t.name == "median")
+    assert median["customdata"][11][2] == "end of 2016-Q3"
+    assert median["customdata"][0][2] == "start"
+    assert "(%{x|%Y-%m-%d})" in median["hovertemplate"]
+    assert figures["network"].layout.annotations[1].text.startswith("End of 2016-Q4 (2017-01-01")

@@ -4,6 +4,7 @@ the report; the same on every backend and after a resume."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 import yaml
 from chunk_faults import interrupt_after
 from conftest import SMALL_YAML, load_small
+from factories import baseline
 
 import sim
 from sim.cli import main as cli
@@ -76,7 +78,7 @@ def test_firings_from_log_offsets_replicates() -> None:
 def test_firings_reach_the_ensemble_in_ensemble_numbering(fake_events) -> None:
     result = sim.run(SMALL_YAML, replicates=50, seed=3, chunk_size=20, workers=1)
     ev = result.events
-    assert list(ev.columns) == ["event", "replicate", "step", "date"]
+    assert list(ev.columns) == ["event", "replicate", "step", "date", "period"]
     assert list(ev["event"].cat.categories) == ["tension", "fake_a", "fake_b"]
     expected = []
     for start, count in ((0, 20), (20, 20), (40, 10)):
@@ -86,6 +88,10 @@ def test_firings_reach_the_ensemble_in_ensemble_numbering(fake_events) -> None:
     rows = list(zip(ev["event"].astype(str), ev["replicate"], ev["step"], strict=True))
     assert rows == expected
     assert (ev["date"] == pd.Timestamp(result.model.dates[2])).sum() == 7 + 7 + 4
+    # step 2 of quarters from 2014-01-01 is 2014-Q2; its date is the day after it
+    at_two = ev[ev["step"] == 2]
+    assert set(at_two["period"].astype(str)) == {"2014-Q2"}
+    assert set(at_two["date"]) == {pd.Timestamp("2014-07-01")}
 
     table = result.event_stats.set_index("event")
     assert list(table.index) == ["tension", "fake_a", "fake_b"]
@@ -96,11 +102,16 @@ def test_firings_reach_the_ensemble_in_ensemble_numbering(fake_events) -> None:
     assert table.loc["fake_a", "share_fired"] == len(fired_a) / 50
     assert table.loc["fake_a", "mean_firings"] == (7 + 7 + 4 + 3) / 50
     assert table.loc["fake_a", "median_first_step"] == 2
+    assert table.loc["fake_a", "median_first_period"] == "2014-Q2"
+    assert table.loc["fake_a", "median_first_date"] == pd.Timestamp("2014-07-01")
     assert table.loc["fake_b", "replicates_fired"] == 3
     assert pd.isna(table.loc["tension", "median_first_step"])
+    assert table.loc["tension", "median_first_period"] is None
     cum = event_cumulative(result.ensemble.point(0))
     a = cum[cum["event"] == "fake_a"].set_index("step")["share_fired"]
     assert a[1] == 0 and a[2] == 18 / 50 and a[7] == len(fired_a) / 50 and a[8] == a[7]
+    periods = cum[cum["event"] == "fake_a"].set_index("step")["period"]
+    assert (periods[0], periods[1], periods[8]) == ("start", "2014-Q1", "2015-Q4")
     # the trajectories and outcomes do not change
     assert "event" not in result.outcomes.columns
 
@@ -152,11 +163,13 @@ def test_events_parquet_has_a_stable_schema(tmp_path) -> None:
     table = pq.read_table(loud / "events.parquet")
     assert table.num_rows == 10  # the scheduled event, in every replicate
     assert table.schema.remove_metadata() == empty.schema.remove_metadata()
-    assert [f.name for f in table.schema] == ["event", "replicate", "step", "date"]
+    assert [f.name for f in table.schema] == ["event", "replicate", "step", "date", "period"]
     frame = pd.read_parquet(loud / "events.parquet")
     assert frame["event"].astype(str).unique().tolist() == ["tension"]
     assert frame["step"].unique().tolist() == [4]
+    # step 4 covers 2014-Q4; the model's date of the step is the first day after it
     assert frame["date"].iloc[0] == pd.Timestamp("2015-01-01")
+    assert frame["period"].astype(str).unique().tolist() == ["2014-Q4"]
     html = (loud / "report.html").read_text()
     assert "<h2>Events</h2>" in html and "tension" in html and "100.0%" in html
     assert "This scenario has no events." in (folder / "report.html").read_text()
@@ -171,7 +184,7 @@ def test_a_sweep_numbers_the_points(tmp_path) -> None:
     key = "actors.CHN.assertiveness"
     result = sim.run(SMALL_YAML, replicates=6, seed=1, workers=1, sweep={key: [0.3, 0.9]})
     ev = result.events
-    assert list(ev.columns) == ["point", "event", "replicate", "step", "date"]
+    assert list(ev.columns) == ["point", "event", "replicate", "step", "date", "period"]
     assert ev.groupby("point").size().tolist() == [6, 6]
     assert "fired_tension" in result.sweep.columns
     assert list(result.event_stats["point"]) == [0, 1]
@@ -224,3 +237,22 @@ def test_resume_gives_the_same_events(tmp_path, monkeypatch) -> None:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert len(pd.read_parquet(a / "events.parquet")) > 60
     shutil.rmtree(tmp_path / "a")
+
+
+def test_an_event_in_july_2016_is_recorded_in_its_quarter() -> None:
+    """Quarterly steps from 2014-01-01: an event at 2016-07-01 fires at step 11, which
+    covers 2016-Q3; the model's date of step 11 is 2016-10-01, the first day after it."""
+    event = {"description": "A July summit.", "at": "2016-07-01"}
+    event["add"] = {"actors.CHN.assertiveness": 0.05}
+    scenario = baseline({"run.steps": 12, "events": {"summit": event}})
+    model = AlignmentModel(scenario, replicates=6, seed=5).run()
+    assert [(name, step) for name, step, _ in model.event_log] == [("summit", 11)]
+    assert model.dates[10] == dt.date(2016, 7, 1) and model.dates[11] == dt.date(2016, 10, 1)
+    row = event_table(model, scenario).set_index("event").loc["summit"]
+    assert row["median_first_step"] == 11
+    assert row["median_first_period"] == "2016-Q3"
+    assert row["median_first_date"] == pd.Timestamp("2016-10-01")  # kept as it was
+    frame = events_frame(sim.RunResult(scenario, model).ensemble)
+    assert list(frame.columns) == ["event", "replicate", "step", "date", "period"]
+    assert frame["period"].astype(str).tolist() == ["2016-Q3"] * 6
+    assert frame["step"].tolist() == [11] * 6

@@ -16,8 +16,8 @@ from conftest import SMALL_YAML, load_small, make_fake_model
 import sim
 from sim.api import RunResult
 from sim.experiment.tasks import chunk_seed
-from sim.model.model import AlignmentModel
 from sim.model.bands import BAND_NAMES
+from sim.model.model import AlignmentModel
 from sim.results import run_folder
 from sim.results.frames import (
     DYAD_COLUMNS,
