@@ -43,6 +43,17 @@ def shown(file: str) -> str:
 def check_refused(name: str, code: int, out: str, err: str) -> None:
     """The command refused the case as the manifest says."""
     case = EXPECTED[name]
+    prefix = None
+    if case["line"] is not None:
+        prefix = f"{shown(case.get('file', name))}:{case['line']}: "
+    check_message(name, code, out, err, case["fragment"], prefix)
+
+
+def check_message(
+    name: str, code: int, out: str, err: str, fragment: str, prefix: str | None
+) -> None:
+    """Exit 2, no traceback, every stderr line naming its file, and ``fragment`` on one of
+    them (on a line that starts with ``prefix``, when given)."""
     assert code == 2, f"{name}: exit {code}\n{err}{out}"
     for text in (out, err):
         assert "Traceback" not in text, f"{name}:\n{text}"
@@ -51,10 +62,9 @@ def check_refused(name: str, code: int, out: str, err: str) -> None:
     assert lines, f"{name}: nothing on stderr"
     for line in lines:
         assert NAMED.match(line), f"{name}: a line that names no file: {line!r}"
-    hits = [line for line in lines if case["fragment"] in line]
-    assert hits, f"{name}: expected {case['fragment']!r} on stderr, got:\n{err}"
-    if case["line"] is not None:
-        prefix = f"{shown(case.get('file', name))}:{case['line']}: "
+    hits = [line for line in lines if fragment in line]
+    assert hits, f"{name}: expected {fragment!r} on stderr, got:\n{err}"
+    if prefix is not None:
         assert any(h.startswith(prefix) for h in hits), (
             f"{name}: expected the message on a line starting {prefix!r}, got:\n{err}"
         )
@@ -84,22 +94,47 @@ def test_the_corpus_is_large_and_every_file_has_its_expectation() -> None:
 
 @pytest.mark.parametrize("name", CASES)
 def test_validate_refuses_it_with_its_message(
-    name: str, in_corpus: Path, capfd: pytest.CaptureFixture[str]
+    name: str, in_corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(["validate", name])
-    out, err = capfd.readouterr()
+    out, err = capsys.readouterr()
     check_refused(name, code, out, err)
     assert f"{name}: ok" not in out
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_run_refuses_it_and_writes_nothing(
-    name: str, in_corpus: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    name: str, in_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     results = tmp_path / "results"
     # --reps 1 --workers 1: should a case ever be accepted, its run stays short
     code = main(["run", name, "--out", str(results), "--reps", "1", "--workers", "1"])
-    out, err = capfd.readouterr()
+    out, err = capsys.readouterr()
     check_refused(name, code, out, err)
     assert not results.exists() or not any(results.iterdir()), sorted(results.rglob("*"))
     assert not (in_corpus / "results").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_file_larger_than_the_limit_is_refused_from_its_size(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Made here, not kept in the corpus: 6 MB of a sparse file (a scenario, then NUL bytes
+    # no reader should ever reach), and a what-if that extends it.
+    monkeypatch.chdir(tmp_path)
+    huge = tmp_path / "huge.yaml"
+    huge.write_text("name: huge\nactors: {}\n")
+    os.truncate(huge, 6 * 1024 * 1024)
+    (tmp_path / "on-huge.yaml").write_text("# a what-if on a base too large\nextends: huge.yaml\n")
+    results = tmp_path / "results"
+    options = ["--out", str(results), "--reps", "1", "--workers", "1"] if command == "run" else []
+    expected = {
+        "huge.yaml": "huge.yaml: ",
+        "on-huge.yaml": "on-huge.yaml:2: extends: base scenario huge.yaml: ",
+    }
+    for name, prefix in expected.items():
+        code = main([command, name, *options])
+        out, err = capsys.readouterr()
+        fragment = "6.3 MB, larger than the limit of 5 MB for a scenario file"
+        check_message(name, code, out, err, fragment, prefix)
+    assert not results.exists()
