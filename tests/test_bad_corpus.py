@@ -117,7 +117,10 @@ def test_run_refuses_it_and_writes_nothing(
 
 @pytest.mark.parametrize("command", ["validate", "run"])
 def test_a_file_larger_than_the_limit_is_refused_from_its_size(
-    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Made here, not kept in the corpus: 6 MB of a sparse file (a scenario, then NUL bytes
     # no reader should ever reach), and a what-if that extends it.
