@@ -4,7 +4,8 @@
 the file and line that wrote the key. The checks: actor ids are well formed; dyad keys
 name two different known actors; irritants are felt by one of the dyad's two actors;
 attention and wedge point at other known actors; sizes come all from ``size`` or all
-from ``capabilities`` (with the same components); outcome conditions name known actors;
+from ``capabilities`` (with the same components) and can be shares (no component, and
+no actor's capabilities or size, all 0); outcome conditions name known actors;
 groups name known actors (``sim.scenario.groups``); events fall inside the run and change
 paths that exist (``sim.scenario.event_checks``, which also notes events after the end);
 uncertain parameters and sweeps name numeric parameters (``sim.scenario.paths.parse_target``),
@@ -94,6 +95,42 @@ def _sizes(s: Scenario) -> list[Issue]:
                     "the same components (each becomes shares among all the actors)"
                 )
                 issues.append((("actors", a, "capabilities"), msg))
+    return issues or _zero_sizes(s, by_size, by_caps)
+
+
+def _zero_sizes(s: Scenario, by_size: list[str], by_caps: list[str]) -> list[Issue]:
+    """Sizes that are shares of nothing: a component 0 for every actor, an actor all 0.
+
+    A share of a total of 0 is not defined (the model would quietly give every actor an
+    equal share of it), and an actor with no capability at all has no size.
+    """
+    fix = "give the real figures"
+    if by_size:
+        if all(s.actors[a].size == 0 for a in by_size):
+            msg = f"every actor's size is 0; shares of 0 cannot define sizes: {fix}"
+            return [(("actors", by_size[0], "size"), msg)]
+        return [
+            (("actors", a, "size"), f"a size of 0 cannot define sizes (shares): {fix}")
+            for a in by_size
+            if s.actors[a].size == 0
+        ]
+    caps = {a: s.actors[a].capabilities for a in by_caps}
+    given = [c for c in COMPONENTS if all(getattr(caps[a], c) is not None for a in by_caps)]
+    empty = [c for c in given if all(getattr(caps[a], c) == 0 for a in by_caps)]
+    issues: list[Issue] = []
+    for comp in empty:
+        msg = (
+            f"'{comp}' is 0 for every actor ({', '.join(by_caps)}); shares of 0 cannot "
+            f"define sizes: {fix} or leave '{comp}' out for every actor"
+        )
+        issues.append((("actors", by_caps[0], "capabilities", comp), msg))
+    for a in by_caps:
+        if given != empty and all(getattr(caps[a], c) == 0 for c in given):
+            msg = (
+                f"every capability of {a} is 0 ({', '.join(given)}); a state with no "
+                f"capability at all cannot define sizes: {fix}"
+            )
+            issues.append((("actors", a, "capabilities", given[0]), msg))
     return issues
 
 

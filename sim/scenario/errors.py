@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from sim.scenario.keypaths import (
     DATE_WORDS,
@@ -257,7 +257,10 @@ def lax_problems(data: Any, root: KeyNode, path: KeyPath = ()) -> list[tuple[Key
 
     Booleans: no field is a boolean, yet pydantic reads ``treaty: yes`` as 1.0 (YAML 1.1
     turns yes/no/on/off into booleans, which surprises people). Numbers where a date is
-    expected: pydantic reads them as Unix timestamps (``start: 0`` is 1970-01-01).
+    expected: pydantic reads them as Unix timestamps (``start: 0`` is 1970-01-01). Text
+    where a date is expected (``start: "2014-01-01"``, quoted): pydantic would parse it,
+    but a date must be written as a date; text that is no date is left to pydantic,
+    which says why.
     """
     found: list[tuple[KeyPath, Problem]] = []
     if isinstance(data, bool):
@@ -271,6 +274,14 @@ def lax_problems(data: Any, root: KeyNode, path: KeyPath = ()) -> list[tuple[Key
             )
     elif isinstance(data, int | float) and expected_at(path) == DATE_WORDS:
         found.append((path, root.problem(path, f"expected {DATE_WORDS}, got {describe(data)}")))
+    elif isinstance(data, str) and expected_at(path) == DATE_WORDS:
+        date = _as_date(data)
+        if date is not None:
+            msg = (
+                f"expected {DATE_WORDS}, got {describe(data)}: a date must be written as a "
+                f"date, without quotes ({date.isoformat()}, not {data!r})"
+            )
+            found.append((path, root.problem(path, msg)))
     elif isinstance(data, dict):
         for key, value in data.items():
             found.extend(lax_problems(value, root, (*path, key)))
@@ -278,6 +289,17 @@ def lax_problems(data: Any, root: KeyNode, path: KeyPath = ()) -> list[tuple[Key
         for i, value in enumerate(data):
             found.extend(lax_problems(value, root, (*path, i)))
     return found
+
+
+_DATE = TypeAdapter(dt.date)
+
+
+def _as_date(text: str) -> dt.date | None:
+    """The date pydantic would read ``text`` as (it parses text into dates), or None."""
+    try:
+        return _DATE.validate_python(text)
+    except ValidationError:
+        return None
 
 
 def validation_problems(
