@@ -34,7 +34,7 @@ from sim.cli.ensemble_analysis import (
     vary_map,
     write_result,
 )
-from sim.cli.exits import EXIT_FAILED, EXIT_OK, err, fail
+from sim.cli.exits import EXIT_OK, err, fail
 from sim.cli.options import add_json, whole
 from sim.cli.progress import fmt_duration
 
@@ -150,8 +150,6 @@ def _calibrate(args: argparse.Namespace, scenario: Scenario, root: Path) -> int:
     for warning in result.warnings[len(plan.warnings) :]:
         err(f"warning: {warning}")
     folder = write_result(save_calibration, result, root, command_line(args, _own_options(args)))
-    if folder is None:
-        return EXIT_FAILED
     calibrated = (folder / "calibrated.yaml").resolve()
     report = (folder / "calibration.html").resolve()
     if args.json:

@@ -3,14 +3,15 @@
 Usage::
 
     python run.py compare A.yaml B.yaml [...] [--reps R] [--seed S] [--workers N]
-                  [--scheduler ADDRESS] [--out DIR]
+                  [--scheduler ADDRESS] [--out DIR] [--yes]
 
 Runs every scenario with the same seed and replicates (common random numbers), writes
 ``DIR/compare/<id>/`` (comparison.html and CSV files) and prints the largest differences
 from the reference and the end-state probabilities, ending with ``report: <path>``.
 
-The comparison and the engine are imported when the command runs, not when the parser
-is built (start-up speed).
+The size of the comparison is estimated first (:mod:`sim.cli.limits`): above the limits
+it stops unless ``--yes``. The comparison and the engine are imported when the command
+runs, not when the parser is built (start-up speed).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from typing import TYPE_CHECKING, Any
 from sim.cli import exits
 from sim.cli.console import status, table_console
 from sim.cli.exits import EXIT_FAILED, EXIT_OK, BadInput, err
-from sim.cli.options import add_cluster_options, add_out, add_reps, add_seed
-from sim.cli.paths import DEFAULT_RESULTS
+from sim.cli.limits import check_estimate, estimate_ensemble
+from sim.cli.options import add_cluster_options, add_out, add_reps, add_seed, add_yes
+from sim.cli.out_folder import cannot_write, check_out
+from sim.cli.paths import DEFAULT_RESULTS, shown
 from sim.cli.progress import EnsembleProgress, fmt_duration
 from sim.cli.scenario_file import load_scenario_file
 
@@ -52,8 +55,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     add_out(
         p,
         f"results root folder; the comparison goes to DIR/compare/<id>/ (default: "
-        f"{DEFAULT_RESULTS})",
+        f"{shown(DEFAULT_RESULTS)})",
     )
+    add_yes(p)
     p.set_defaults(func=main)
     return p
 
@@ -83,8 +87,21 @@ def main(args: argparse.Namespace) -> int:
     if args.scheduler and args.workers:
         err("note: --workers is ignored with --scheduler (the cluster's workers run it)")
     root = args.out if args.out is not None else DEFAULT_RESULTS
+    check_out(root)
     first = scenarios[0].run
     seed = first.seed if args.seed is None else args.seed
+    # every scenario is one point of one in-memory ensemble, keeping start and end
+    est = estimate_ensemble(
+        scenarios[0],
+        args.reps,
+        len(scenarios),
+        None,
+        "outcomes",
+        args.workers,
+        in_memory=True,
+        writes_rows=False,
+    )
+    check_estimate(est, args.yes, "this comparison")
     err(
         f"comparing {len(files)} scenarios: {args.reps or first.replicates:,} replicates x "
         f"{first.steps} steps each, seed {seed} (the same random numbers in every scenario)"
@@ -115,8 +132,7 @@ def main(args: argparse.Namespace) -> int:
         with status("writing the comparison"):
             folder = save_comparison(comparison, root, command=list(args.command_line))
     except OSError as exc:
-        err(f"error: cannot write results under {root}: {exc.strerror or exc}")
-        return EXIT_FAILED
+        raise cannot_write(root, exc) from None
     exits.written.append(folder)
     seconds = sum(s.seconds for s in comparison.stats)
     run_line = (

@@ -32,7 +32,7 @@ from sim.cli.ensemble_analysis import (
     vary_map,
     write_result,
 )
-from sim.cli.exits import EXIT_FAILED, err
+from sim.cli.exits import err
 from sim.cli.options import share
 
 if TYPE_CHECKING:
@@ -119,11 +119,9 @@ def _discover(args: argparse.Namespace, scenario: Scenario, root: Path) -> int:
         mass_min=args.mass_min,
         chunk_size=args.chunk_size,
     )
-    result = run_plan(plan, args, f"{scenario.name} (discover)")
+    result = run_plan(plan, args, f"{scenario.name} (discover)", 1)
     err(ran_line(result.stats, 1, result.replicates))
     folder = write_result(save_discovery, result, root, command_line(args, _own_options(args)))
-    if folder is None:
-        return EXIT_FAILED
     found_share = result.count / result.replicates
     print(
         f"{scenario.name}: {result.outcome.label} follows in {result.count:,} of "

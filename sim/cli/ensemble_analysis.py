@@ -9,9 +9,9 @@ the manifest (:func:`command_line`), and the steps around the analysis:
 folder and :func:`notes_and_report` prints the closing lines.
 
 Exit codes: 0 done; 2 bad input (a missing or invalid scenario file, a bad outcome or
---vary, no uncertain parameters, an unreachable scheduler), with a message on stderr and
-no traceback; 1 chunks that failed or results that could not be written; 130
-interrupted.
+--vary, no uncertain parameters, an unreachable scheduler, an ``--out`` that cannot be
+written or a full disk, an analysis above the limits of its estimate without ``--yes``),
+with a message on stderr and no traceback; 1 chunks that failed; 130 interrupted.
 
 The analyses and the engine are imported when a command runs, not when the parser is
 built (start-up speed).
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.cli.exits import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, BadInput, err, fail
+from sim.cli.limits import check_estimate, estimate_ensemble
 from sim.cli.options import (
     add_chunk_size,
     add_cluster_options,
@@ -32,7 +33,9 @@ from sim.cli.options import (
     add_reps,
     add_seed,
     add_vary,
+    add_yes,
 )
+from sim.cli.out_folder import cannot_write, check_out
 from sim.cli.paths import DEFAULT_RESULTS
 from sim.cli.progress import EnsembleProgress, fmt_duration
 from sim.cli.scenario_file import load_scenario_file
@@ -54,6 +57,7 @@ def add_common(p: argparse.ArgumentParser, reps_default: int) -> None:
     add_cluster_options(p)
     add_chunk_size(p)
     add_out(p)
+    add_yes(p)
 
 
 def command_line(args: argparse.Namespace, own: Sequence[str]) -> list[str]:
@@ -101,24 +105,37 @@ def ran_line(stats: RunStats, points: int, replicates: int) -> str:
     )
 
 
-def run_plan(plan: Any, args: argparse.Namespace, label: str) -> Any:
-    """Say what will run, then run the plan where the options say, with a progress bar
-    named ``label``; return the result."""
+def run_plan(plan: Any, args: argparse.Namespace, label: str, points: int | None = None) -> Any:
+    """Say what will run; estimate it when its size is known (``points`` ensembles of
+    ``plan.replicates``; BadInput above the limits without --yes); then run the plan
+    where the options say, with a progress bar named ``label``; return the result."""
     plan.source = args.file
     err(plan.describe())
+    if points is not None:
+        est = estimate_ensemble(
+            plan.scenario,
+            plan.replicates,
+            points,
+            plan.chunk_size,
+            plan.outcome.record,
+            args.workers,
+            in_memory=True,
+            writes_rows=False,
+        )
+        check_estimate(est, args.yes, f"this {args.command} analysis")
     return plan.run(args.workers, args.scheduler, args.connect_timeout, EnsembleProgress(label))
 
 
 def write_result(
     writer: Callable[..., Path], result: Any, root: Path, command: Sequence[str]
-) -> Path | None:
+) -> Path:
     """Write the result folder under ``root`` with ``writer`` (the page's save function);
-    None (and a message) if that fails."""
+    BadInput naming the path and what to do if that fails (a full disk, a read-only
+    folder)."""
     try:
         return writer(result, root, command=list(command))
     except OSError as exc:
-        err(f"error: cannot write results under {root}: {exc.strerror or exc}")
-        return None
+        raise cannot_write(root, exc) from None
 
 
 def notes_and_report(result: Any, report: Path) -> int:
@@ -142,6 +159,10 @@ def run_analysis(args: argparse.Namespace, body: Body) -> int:
     if args.scheduler and args.workers:
         err("note: --workers is ignored with --scheduler (the cluster's workers run it)")
     root = args.out if args.out is not None else DEFAULT_RESULTS
+    try:
+        check_out(root)
+    except BadInput as exc:
+        return fail(str(exc))
     try:
         return body(args, scenario, root)
     except (AnalysisError, executors.SchedulerUnreachable) as exc:

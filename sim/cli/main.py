@@ -36,8 +36,14 @@ finished chunk is written at once to ``results/<scenario>/.partial-<run-id>/``, 
 interrupted run continues with ``--resume``. The finished run is published as
 ``results/<scenario>/<run-id>/`` and the partial folder removed.
 
-Exit codes: 0 success; 2 bad input (an invalid or missing scenario file, bad arguments,
-an unreachable scheduler, a resume that does not match); 1 an unexpected internal error
+A mistyped command gets the closest one ("did you mean 'run'?"). Before an ensemble
+starts, its rows, disk, memory and time are estimated (:mod:`sim.cli.limits`); above
+the limits the command stops unless ``--yes``.
+
+Exit codes: 0 success; 2 bad input (an invalid or missing scenario file, bad arguments
+or an unknown command, an unreachable scheduler, a resume that does not match or that
+another process is running, an ``--out`` that cannot be written or a full disk, a run
+above the limits without ``--yes``); 1 an unexpected internal error
 (a one-line message; the traceback only with ALIGNSIM_DEBUG=1) or chunks that failed
 (listed with their seeds; the rest is kept for ``--resume``); 130 interrupted. Errors go
 to stderr and bad input never prints a traceback. Results go to ``results/`` beside
@@ -47,6 +53,7 @@ run.py unless ``--out`` says otherwise.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 import traceback
@@ -100,12 +107,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_names(parser: argparse.ArgumentParser) -> list[str]:
+    """The commands of ``parser``, in the order ``--help`` lists them."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []  # pragma: no cover - the parser always has its commands
+
+
+def unknown_command(word: str, names: Sequence[str]) -> str:
+    """What to say of a first word that is no command: the closest command (difflib), or
+    ``run FILE`` for a scenario file, and the list of commands."""
+    lines = [f"run.py: error: {word!r} is not a command"]
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    if word.endswith((".yaml", ".yml")):
+        lines[0] += f"; to run a scenario file: python run.py run {word}"
+    elif close:
+        lines[0] += f"; did you mean {close[0]!r}?"
+    lines.append(f"commands: {', '.join(names)} (python run.py --help says what each does)")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (argparse exits 2 itself on bad arguments)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     exits.written.clear()
     exits.partial.clear()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    names = command_names(parser)
+    if argv and not argv[0].startswith("-") and argv[0] not in names:
+        # argparse would list every choice without a hint (Python 3.13)
+        err(parser.format_usage().rstrip())
+        err(unknown_command(argv[0], names))
+        return EXIT_BAD_INPUT
+    args = parser.parse_args(argv)
     # the command as typed, for the manifest and the --resume hint
     args.command_line = [Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "run.py", *argv]
     try:

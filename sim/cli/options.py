@@ -2,7 +2,7 @@
 
 Every command that takes ``--reps``, ``--seed``, ``--workers`` / ``--scheduler`` /
 ``--connect-timeout``, ``--chunk-size``, ``--out``, ``--record``, ``--set``,
-``--resume``, ``--vary`` or ``--json`` adds it with the function here, so the option is
+``--resume``, ``--vary``, ``--yes`` or ``--json`` adds it with the function here, so the option is
 spelt, typed and checked the same way everywhere. Where the default differs by command
 (the replicates of an analysis, the folder of a report) the command passes the help
 text that says so.
@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.cli.paths import DEFAULT_RESULTS
+from sim.cli.paths import DEFAULT_RESULTS, shown
 
 # --------------------------------------------------------------------------- types
 
@@ -120,7 +120,17 @@ def add_out(p: argparse.ArgumentParser, help: str | None = None) -> None:
         type=Path,
         default=None,
         metavar="DIR",
-        help=help or f"results root folder (default: {DEFAULT_RESULTS})",
+        help=help or f"results root folder (default: {shown(DEFAULT_RESULTS)})",
+    )
+
+
+def add_yes(p: argparse.ArgumentParser) -> None:
+    """``--yes``: go ahead with an ensemble above the limits of its estimate."""
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="go ahead even if the estimate of rows, disk, memory or time is above the "
+        'limits (docs/performance.md, "Before a big run")',
     )
 
 

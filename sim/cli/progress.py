@@ -136,6 +136,23 @@ class EnsembleProgress:
         print(", ".join(p for p in parts if p), file=self.stream, flush=True)
 
 
+def recording(record: str) -> str:
+    """A record mode in words: 'keeping every step (record full)'."""
+    prefix, _, every = record.partition(":")
+    kept = {
+        "full": "every step",
+        "outcomes": "the start and the end",
+        "steps": f"one step in {every} and the last",
+    }.get(prefix, record)
+    return f"keeping {kept} (record {record})"
+
+
+def where(backend: str) -> str:
+    """Where a backend runs, after a comma: 'in this process', 'on 2 local worker
+    processes', 'on Dask at ...'."""
+    return backend if backend.startswith("in ") else f"on {backend}"
+
+
 def summary_line(stats: RunStats, replicates: int, points: int, backend: str) -> str:
     """'200,000 replicates in 200 chunks, 1m23s, 2,410 replicates/s, 8 local worker
     processes' (and what was resumed or failed)."""

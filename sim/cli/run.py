@@ -5,10 +5,12 @@ Usage::
     python run.py                       run scenarios/baseline.yaml
     python run.py run FILE [--reps R] [--seed S] [--out DIR] [--workers N]
                   [--scheduler ADDRESS] [--record MODE] [--chunk-size N]
-                  [--set KEY=V1,V2,...] [--resume]
+                  [--set KEY=V1,V2,...] [--resume] [--yes]
 
-The run is cut into chunks of replicates (and sweep points) that run on a local process
-pool or a Dask cluster; each finished chunk is written at once to
+Before a new run starts, ``--out`` is checked (:mod:`sim.cli.out_folder`) and its size
+estimated (:mod:`sim.cli.limits`): above the limits it stops, unless ``--yes``. The run
+is cut into chunks of replicates (and sweep points) that run on a local process pool or
+a Dask cluster; each finished chunk is written at once to
 ``results/<scenario>/.partial-<run-id>/``, so an interrupted run continues with
 ``--resume``. The finished run is published as ``results/<scenario>/<run-id>/``, the
 partial folder removed, and a summary printed whose last line is ``report: <path>``.
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from sim.cli import exits
 from sim.cli.console import status, table_console
 from sim.cli.exits import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, BadInput, err
+from sim.cli.limits import check_run
 from sim.cli.options import (
     add_chunk_size,
     add_cluster_options,
@@ -39,9 +42,11 @@ from sim.cli.options import (
     add_resume,
     add_seed,
     add_sets,
+    add_yes,
 )
+from sim.cli.out_folder import cannot_write, check_out
 from sim.cli.paths import DEFAULT_RESULTS, DEFAULT_SCENARIO
-from sim.cli.progress import EnsembleProgress, summary_line
+from sim.cli.progress import EnsembleProgress, recording, summary_line, where
 from sim.cli.scenario_file import load_scenario_file
 
 if TYPE_CHECKING:
@@ -63,6 +68,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     add_chunk_size(p)
     add_sets(p)
     add_resume(p)
+    add_yes(p)
     p.set_defaults(func=main)
     return p
 
@@ -82,6 +88,7 @@ def main(args: argparse.Namespace) -> int:
         chunk_size=args.chunk_size,
         sets=args.sets,
         resume=args.resume,
+        yes=args.yes,
     )
 
 
@@ -134,13 +141,18 @@ def run_scenario(
     chunk_size: int | None = None,
     sets: Sequence[tuple[str, list[float]]] | None = None,
     resume: bool = False,
+    yes: bool = False,
 ) -> int:
-    """Run one scenario as chunks streamed to a partial folder; publish, print a summary."""
+    """Run one scenario as chunks streamed to a partial folder; publish, print a summary.
+
+    A new run is estimated first and refused above the limits unless ``yes``; a resume
+    is not (it was estimated when it started)."""
     # deferred: heavy (numpy, pandas); looked up at call time, so tests can replace them
     from sim.experiment import engine, executors, store
 
     scenario = load_scenario_file(file)
     root = out if out is not None else DEFAULT_RESULTS
+    check_out(root)
     sweep = _sweep(sets)
     argv = _run_argv(argv, file)
     partial = None
@@ -158,6 +170,7 @@ def run_scenario(
             raise BadInput(f"error: {exc}") from None
     else:
         try:
+            check_run(scenario, reps, chunk_size, record, sweep, workers, yes)
             settings = engine.resolve_settings(scenario, reps, seed, chunk_size, record, sweep)
         except ValueError as exc:
             raise BadInput(f"{file}: {exc}") from None
@@ -184,6 +197,8 @@ def run_scenario(
             )
         except store.ResumeRefused as exc:
             raise BadInput(f"error: {exc}") from None
+        except OSError as exc:
+            raise cannot_write(root, exc) from None
     except BaseException:
         backend.close(cancel=True)
         raise
@@ -223,6 +238,9 @@ def _execute_and_publish(
             err(f"continue with: {_resume_command(argv)}")
             exits.partial.clear()
             return EXIT_INTERRUPTED
+        except OSError as exc:  # a chunk file could not be written (a full disk ...)
+            exits.partial.clear()
+            raise cannot_write(root, exc, kept=run.partial.folder) from None
         cancel = False
     finally:
         backend.close(cancel=cancel)
@@ -255,9 +273,8 @@ def _execute_and_publish(
         with status("writing results"):
             run_dir = api.save(result, root, command=run.command)
     except OSError as exc:
-        err(f"error: cannot write results under {root}: {exc.strerror or exc}")
-        err(f"the finished chunks are kept in {run.partial.folder}; retry with --resume")
-        return EXIT_FAILED
+        exits.partial.clear()
+        raise cannot_write(root, exc, kept=run.partial.folder) from None
     exits.written.append(run_dir)
     exits.partial.clear()
     run.partial.remove()
@@ -274,8 +291,8 @@ def _start_line(scenario: Scenario, settings: Settings, run: FolderRun, backend:
         what += f" x {points} sweep points"
     err(
         f"running {scenario.name}: {what}, seed {settings.seed}, {total} chunk"
-        f"{'s' if total != 1 else ''} of up to {settings.chunk_size:,}, record "
-        f"{settings.record}, on {backend.description}"
+        f"{'s' if total != 1 else ''} of up to {settings.chunk_size:,}, "
+        f"{recording(settings.record)}, {where(backend.description)}"
     )
     if run.resumed:
         done = total - len(run.todo)

@@ -30,7 +30,7 @@ from sim.cli.ensemble_analysis import (
     vary_map,
     write_result,
 )
-from sim.cli.exits import EXIT_FAILED, err
+from sim.cli.exits import err
 from sim.cli.options import whole
 
 if TYPE_CHECKING:
@@ -112,11 +112,9 @@ def _sensitivity(args: argparse.Namespace, scenario: Scenario, root: Path) -> in
         levels=args.levels,
         chunk_size=args.chunk_size,
     )
-    result = run_plan(plan, args, f"{scenario.name} ({args.method})")
+    result = run_plan(plan, args, f"{scenario.name} ({args.method})", plan.points)
     err(ran_line(result.stats, result.points, result.replicates))
     folder = write_result(save_sensitivity, result, root, command_line(args, _own_options(args)))
-    if folder is None:
-        return EXIT_FAILED
     factors = ", ".join(f.path for f in result.factors)
     print(
         f"{scenario.name}: {result.method} sensitivity of {result.outcome.label} "

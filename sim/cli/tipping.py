@@ -33,7 +33,7 @@ from sim.cli.ensemble_analysis import (
     vary_map,
     write_result,
 )
-from sim.cli.exits import EXIT_FAILED, EXIT_OK, err
+from sim.cli.exits import EXIT_OK, err
 from sim.cli.options import add_json, whole
 
 if TYPE_CHECKING:
@@ -137,8 +137,6 @@ def _tipping(args: argparse.Namespace, scenario: Scenario, root: Path) -> int:
     if result.stats is not None:
         err(ran_line(result.stats, result.points, result.replicates))
     folder = write_result(save_tipping, result, root, command_line(args, _own_options(args)))
-    if folder is None:
-        return EXIT_FAILED
     if args.json:
         found = result.to_json()
         found["report"] = str((folder / "tipping.html").resolve())

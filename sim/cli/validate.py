@@ -6,7 +6,9 @@ Usage::
 
 Prints ``FILE: ok (N actors, N dyads, N events, N steps)`` on stdout for each good file
 and the loader's ``file:line: ...`` problems on stderr for each bad one; exit 2 if any
-file is bad.
+file is bad. A good file whose run (its replicates and sweep) would be above the limits
+of the estimate (:mod:`sim.cli.limits`) gets a ``warning:`` line on stderr; it is still
+good (exit 0), but ``run`` will stop before it starts unless given ``--yes``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.exits import EXIT_BAD_INPUT, EXIT_OK, BadInput, err
+from sim.cli.limits import validate_warning
 from sim.cli.scenario_file import load_scenario_file
 
 
@@ -45,6 +48,9 @@ def main(args: argparse.Namespace) -> int:
             _count(s.run.steps, "step"),
         )
         print(f"{file}: ok ({', '.join(counts)})", flush=True)
+        warning = validate_warning(s)
+        if warning:
+            err(f"warning: {file}: {warning}")
     return status
 
 

@@ -79,8 +79,19 @@ class PartialRun:
 
     @classmethod
     def create(cls, scenario_folder: Path, run_id: str, state: dict[str, Any]) -> PartialRun:
-        """Make ``<scenario_folder>/.partial-<run-id>`` with its state file."""
+        """Make ``<scenario_folder>/.partial-<run-id>`` with its state file; on an error
+        (a full disk, a read-only folder) leave nothing behind and raise it."""
+        made = not scenario_folder.exists()
         scenario_folder.mkdir(parents=True, exist_ok=True)
+        try:
+            return cls._create(scenario_folder, run_id, state)
+        except BaseException:
+            if made:
+                shutil.rmtree(scenario_folder, ignore_errors=True)
+            raise
+
+    @classmethod
+    def _create(cls, scenario_folder: Path, run_id: str, state: dict[str, Any]) -> PartialRun:
         for k in range(1000):
             folder = scenario_folder / f"{PARTIAL_PREFIX}{run_id}{f'-{k + 1}' if k else ''}"
             try:
@@ -90,11 +101,15 @@ class PartialRun:
                 continue
         else:  # pragma: no cover
             raise FileExistsError(f"cannot create a partial run folder in {scenario_folder}")
-        (folder / "chunks").mkdir()
-        state = {"format": "alignsim-partial", "format_version": STATE_FORMAT, **state}
-        state["points"] = _json_points(state.get("points", [{}]))
-        run = cls(folder, state)
-        run.save_state()
+        try:
+            (folder / "chunks").mkdir()
+            state = {"format": "alignsim-partial", "format_version": STATE_FORMAT, **state}
+            state["points"] = _json_points(state.get("points", [{}]))
+            run = cls(folder, state)
+            run.save_state()
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         return run
 
     @classmethod
@@ -161,7 +176,9 @@ class PartialRun:
         except OSError:
             os.close(fd)
             raise ResumeRefused(
-                f"{self.folder} is in use by another process (a run or resume still going)"
+                f"another process is running this run now (it holds {self.folder / '.lock'}); "
+                "it goes on undisturbed. Wait for it to finish, or stop it (Ctrl-C), then "
+                "resume again"
             ) from None
         self._lock_fd = fd
 

@@ -204,6 +204,17 @@ def _worker_name() -> str:
     return f"{socket.gethostname() or platform.node()}:{os.getpid()}"
 
 
+def chunk_model(task: ChunkTask) -> AlignmentModel:
+    """The model of one chunk: its replicates, seed, parameter values and record mode."""
+    return AlignmentModel(
+        task.scenario,
+        replicates=task.count,
+        seed=task.seed_sequence,
+        parameters=task.parameters or None,
+        record=task.record,
+    )
+
+
 def run_chunk(task: ChunkTask) -> ChunkResult | ChunkFailure:
     """Run one chunk; an exception becomes a :class:`ChunkFailure` (the run goes on).
 
@@ -211,13 +222,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult | ChunkFailure:
     """
     t0 = time.perf_counter()
     try:
-        model = AlignmentModel(
-            task.scenario,
-            replicates=task.count,
-            seed=task.seed_sequence,
-            parameters=task.parameters or None,
-            record=task.record,
-        )
+        model = chunk_model(task)
         model.run()
         parameters = {
             path: np.broadcast_to(np.asarray(v, dtype=np.float64), (task.count,)).copy()

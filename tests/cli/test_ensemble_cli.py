@@ -289,6 +289,6 @@ def test_a_partial_run_in_use_cannot_be_resumed(tmp_path, monkeypatch, capsys) -
     other.lock()
     try:
         assert run(tmp_path, "--resume") == 2
-        assert "in use by another process" in capsys.readouterr().err
+        assert "another process is running this run now" in capsys.readouterr().err
     finally:
         other.unlock()
