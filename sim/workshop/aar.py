@@ -70,8 +70,9 @@ events.jsonl                  the whole event log, one record per line; rolled-b
 game.json                     the game's setup: title, teams, seed, look-ahead
 scenario.json                 the resolved scenario the game was played on
 catalogue.json                the move catalogue
-relations.csv                 every dyad, every turn: before, proposed, committed, and
-                              the white cell's reason where it set another value
+relations.csv                 every dyad, every turn (and the period it simulated, such
+                              as 2014-Q1): before, proposed, committed, and the white
+                              cell's reason where it set another value
 moves.csv                     every state's move toward every other, every turn: who
                               chose it (team, model, hold), what the model would have done,
                               the team's order and rationale
@@ -233,7 +234,12 @@ def _open_turn(game: Game, last: int) -> dict[str, Any] | None:
     notes = [n.text for n in game.notes("control") if n.turn > last]
     if not injects and not notes:
         return None
-    return {"number": game.turn, "injects": _inject_rows(injects), "notes": notes}
+    return {
+        "number": game.turn,
+        "period": game.period(),
+        "injects": _inject_rows(injects),
+        "notes": notes,
+    }
 
 
 # --- the zip ------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The after-action report's tables: tidy frames built from a game and its log.
 
-- :func:`relations_frame`: turn, dyad, before, proposed, committed, overridden, reason
-  (turn 0 is the start);
+- :func:`relations_frame`: turn, period, dyad, before, proposed, committed, overridden,
+  reason (turn 0 is the start; period: the one the turn simulated, '2014-Q1', 'start' for
+  turn 0);
 - :func:`moves_frame`: every state's move toward every other in every committed turn:
   who chose it (team, model, hold), the move, its change, what the state's own rule
   would have chosen, and the order and rationale when a team chose it; orders that
@@ -21,9 +22,11 @@ from sim.workshop.store import Record
 if TYPE_CHECKING:
     from sim.workshop.game import Game
 
-RELATION_COLUMNS = ["turn", "dyad", "before", "proposed", "committed", "overridden", "reason"]
+RELATION_COLUMNS = [
+    "turn", "period", "dyad", "before", "proposed", "committed", "overridden", "reason",
+]  # fmt: skip
 MOVE_COLUMNS = [
-    "turn", "actor", "toward", "source", "move", "change", "model_choice", "order",
+    "turn", "period", "actor", "toward", "source", "move", "change", "model_choice", "order",
     "catalogue_move", "intensity", "rationale",
 ]  # fmt: skip
 TEXT_COLUMNS = ["seq", "turn", "by", "rolled_back", "kind", "subject", "text"]
@@ -36,7 +39,7 @@ def relations_frame(game: Game) -> pd.DataFrame:
     first = committed[min(committed)] if committed else None
     if first is not None and first.proposal is not None:
         for dyad, value in first.proposal.relations_before.items():
-            rows.append([0, dyad, None, None, value, False, ""])
+            rows.append([0, "start", dyad, None, None, value, False, ""])
     for turn, record in sorted(committed.items()):
         proposal = record.proposal
         for dyad, value in record.relations.items():
@@ -44,6 +47,7 @@ def relations_frame(game: Game) -> pd.DataFrame:
             rows.append(
                 [
                     turn,
+                    game.period(turn),
                     dyad,
                     proposal.relations_before.get(dyad) if proposal else None,
                     proposal.relations.get(dyad) if proposal else None,
@@ -66,6 +70,7 @@ def moves_frame(game: Game) -> pd.DataFrame:
                 rows.append(
                     {
                         "turn": turn,
+                        "period": game.period(turn),
                         "actor": side.actor,
                         "toward": side.toward,
                         "source": side.source,
@@ -83,6 +88,7 @@ def moves_frame(game: Game) -> pd.DataFrame:
                 rows.append(
                     {
                         "turn": turn,
+                        "period": game.period(turn),
                         "actor": order.actor,
                         "toward": order.target,
                         "source": "team",

@@ -7,6 +7,8 @@ renders label text as HTML (:func:`sim.present.labels.label_text`).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,9 +20,25 @@ from sim.workshop.adjudication import Proposal
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 
 
+def turn_axis(periods: Mapping[int, str]) -> dict[str, Any]:
+    """An axis of turns that names each turn's period under its number ('3' over
+    '2014-Q3'; turn 0, the start, 'start'): ``periods`` maps each turn shown to it. A
+    relation drawn at turn t is the one turn t ended with. Past a dozen turns, every k-th
+    is named, so that the labels do not run into each other."""
+    turns = sorted(periods)
+    turns = turns[:: math.ceil(len(turns) / 12)] if turns else turns
+    return {
+        "title": "turn (the relations it ended with)",
+        "tickmode": "array",
+        "tickvals": turns,
+        "ticktext": [f"{t}<br>{label_text(periods[t])}" for t in turns],
+    }
+
+
 def relations_figure(relations: pd.DataFrame, title: str) -> go.Figure:
     """Every dyad's committed relation turn by turn; hollow markers where the white cell
-    set a relation other than the model's proposal (at the proposed value)."""
+    set a relation other than the model's proposal (at the proposed value). The turn
+    axis names each turn's period (``relations``' ``period`` column, :func:`turn_axis`)."""
     fig = go.Figure()
     for k, (dyad, rows) in enumerate(relations.groupby("dyad", sort=False)):
         color = COLORS[k % len(COLORS)]
@@ -47,9 +65,10 @@ def relations_figure(relations: pd.DataFrame, title: str) -> go.Figure:
                     hovertext=[label_text(r) for r in edited["reason"]],
                 )
             )
+    periods = dict(zip(relations["turn"], relations["period"], strict=True))
     fig.update_layout(
         title=label_text(title),
-        xaxis_title="turn",
+        xaxis=turn_axis(periods) if periods else {"title": "turn"},
         yaxis={"title": "relation (-1 hostile .. +1 allied)", "range": [-1.05, 1.05]},
         template="plotly_white",
         height=460,

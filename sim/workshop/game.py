@@ -339,11 +339,16 @@ class Game:
             return list(self._state.notes)
 
     def scheduled_events(self) -> list[dict[str, str]]:
-        """The scenario's scheduled events due this turn (what the white cell can brief)."""
+        """The scenario's scheduled events due this turn (what the white cell can brief):
+        name, description and ``when`` the scenario dates it ('at 2016-07-01', a day of
+        this turn's period, or 'step 11')."""
         out = []
         for name, event in self.scenario.events.items():
             if event.trigger == "scheduled" and event_step(self.scenario, event) == self.turn:
-                out.append({"event": name, "description": event.description or ""})
+                when = (
+                    f"at {event.at.isoformat()}" if event.at is not None else f"step {event.step}"
+                )
+                out.append({"event": name, "description": event.description or "", "when": when})
         return out
 
     # --- teams' actions ------------------------------------------------------------------

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.analysis.explain import period_label
-from sim.scenario import add_months
+from sim.scenario.calendar import period_label
 from sim.workshop.explanation import dyad_summary
 from sim.workshop.injects import visible_to
 from sim.workshop.orders import Order, legal_moves
@@ -27,9 +26,11 @@ from sim.workshop.roles import Role
 
 
 def turn_period(state: GameState, turn: int) -> str:
-    """The period turn ``turn`` simulates, e.g. '2014-Q1'."""
+    """The period turn ``turn`` (one step of the model) simulates, e.g. '2014-Q1': the
+    scenario's events dated in it fire as it begins (docs/scenarios.md, "How steps map
+    to dates")."""
     run = state.scenario.run
-    return period_label(add_months(run.start, (turn - 1) * run.step_months), run.step_months)
+    return period_label(run.start, turn, run.step_months)
 
 
 def visible_orders(state: GameState, role: Role) -> list[Order]:
@@ -48,12 +49,13 @@ def _order_json(order: Order, role: Role) -> dict[str, Any]:
     return data
 
 
-def turn_result(turn: CommittedTurn, role: Role) -> dict[str, Any]:
-    """A committed turn as ``role`` may see it."""
+def turn_result(turn: CommittedTurn, role: Role, period: str) -> dict[str, Any]:
+    """A committed turn as ``role`` may see it; ``period`` is the one it simulated."""
     reasons = role.is_control or role.kind == "observer"
     proposal = turn.proposal
     return {
         "turn": turn.turn,
+        "period": period,
         "relations": turn.relations,
         "proposed": proposal.relations if proposal else None,
         "explanations": {d.dyad: d.words for d in proposal.dyads} if proposal else {},
@@ -90,9 +92,15 @@ def view(state: GameState, role: Role, title: str) -> dict[str, Any]:
             for a in state.ids
         ],
         "relations": state.relations,
-        "injects": [i.model_dump(mode="json") for i in state.injects if visible_to(i, role)],
+        "injects": [
+            i.model_dump(mode="json") | {"period": turn_period(state, i.turn)}
+            for i in state.injects
+            if visible_to(i, role)
+        ],
         "orders": [_order_json(o, role) for o in visible_orders(state, role)],
-        "results": [turn_result(t, role) for _, t in sorted(state.committed.items())],
+        "results": [
+            turn_result(t, role, turn_period(state, k)) for k, t in sorted(state.committed.items())
+        ],
         "ended": dict(state.ended) if state.ended is not None else None,
     }
     if role.kind == "team" and role.actor is not None and state.phase is Phase.PLANNING:

@@ -242,7 +242,7 @@ def test_resume_gives_the_same_events(tmp_path, monkeypatch) -> None:
 def test_an_event_in_july_2016_is_recorded_in_its_quarter() -> None:
     """Quarterly steps from 2014-01-01: an event at 2016-07-01 fires at step 11, which
     covers 2016-Q3; the model's date of step 11 is 2016-10-01, the first day after it."""
-    event = {"description": "A July summit.", "at": "2016-07-01"}
+    event = {"description": "A July summit.", "at": dt.date(2016, 7, 1)}
     event["add"] = {"actors.CHN.assertiveness": 0.05}
     scenario = baseline({"run.steps": 12, "events": {"summit": event}})
     model = AlignmentModel(scenario, replicates=6, seed=5).run()

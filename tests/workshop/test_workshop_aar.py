@@ -53,7 +53,7 @@ def test_the_report_escapes_everything_people_wrote(report):
     assert html.count(get_plotlyjs()[:300]) == 1  # plotly.js embedded once
     assert "Rolled back" in html and "Replay check" in html and "reproduced" in html
     assert "Turn 1 (2014-Q1)" in html and "Turn 2 (2014-Q2)" in html
-    assert "Turn 3 (not committed)" in html and "Open turn news" in html
+    assert "Turn 3 (2014-Q3, not committed)" in html and "Open turn news" in html
 
 
 def test_the_zip_holds_what_it_says(played, report):
@@ -78,6 +78,9 @@ def test_the_zip_holds_what_it_says(played, report):
         assert json.loads(z.read("game.json"))["teams"]["JPN"] == "<b>Tokyo</b>"
         relations = list(csv.DictReader(io.StringIO(z.read("relations.csv").decode())))
         assert {r["turn"] for r in relations} == {"0", "1", "2"} and len(relations) == 18
+        assert {(r["turn"], r["period"]) for r in relations} == {
+            ("0", "start"), ("1", "2014-Q1"), ("2", "2014-Q2")
+        }  # fmt: skip
         edited = [r for r in relations if r["overridden"] == "True"]
         assert [(r["turn"], r["dyad"], r["reason"]) for r in edited] == [
             ("2", "RUS-JPN", f"Summit {EVIL}")

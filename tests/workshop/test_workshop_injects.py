@@ -100,7 +100,7 @@ def test_scripted_injects_are_the_scenarios_events(tmp_path):
     scenario = load_scenario_text(text, "crisis.yaml", base_dir=ROOT / "scenarios")
     game = make_game(tmp_path, scenario=scenario)
     assert game.view("control")["scheduled_events"] == [
-        {"event": "crisis", "description": "A naval standoff."}
+        {"event": "crisis", "description": "A naval standoff.", "when": "step 1"}
     ]
     assert "scheduled_events" not in game.view("team:JPN")
     to_phase(game, Phase.ADJUDICATION)

@@ -19,12 +19,9 @@ from sim.present.labels import label_text
 from sim.present.landscape_figure import landscape_figure
 from sim.present.network import network_figure
 from sim.scenario.dyads import dyad_indices
-from sim.workshop.aar_figures import fan_figure
+from sim.workshop.aar_figures import fan_figure, turn_axis
 from sim.workshop.adjudication import Proposal
 from sim.workshop.game import Game
-
-WHOLE_TURNS = {"title": "turn", "tickmode": "linear", "tick0": 0, "dtick": 1, "tickformat": "d"}
-"""A turn axis: turns are whole (no tick at turn 1.5)."""
 
 
 def network(game: Game) -> go.Figure:
@@ -64,10 +61,13 @@ def relations_over_time(game: Game, view: dict[str, Any]) -> go.Figure:
             annotation_text=label_text(inject["title"][:40]),
             annotation_textangle=-90,
         )
+    # From the start to the last turn shown (at least turn 1): no negative turns; each
+    # turn named with its period.
+    last = min(max([1, *committed, *shown]), game.total_turns)
+    periods = {t: game.period(t) if t else "start" for t in range(last + 1)}
     fig.update_layout(
         title="Relations over time (dotted: injects)",
-        # From the start to the last turn shown (at least turn 1): no negative turns.
-        xaxis={**WHOLE_TURNS, "range": [-0.3, max([1, *committed, *shown]) + 0.3]},
+        xaxis={**turn_axis(periods), "range": [-0.3, last + 0.3]},
         yaxis={"range": [-1.05, 1.05], "title": "relation"},
         template="plotly_white",
         height=480,

@@ -125,7 +125,7 @@ def injects_list(view: dict[str, Any], show_visibility: bool = False) -> dbc.Car
     """The injects the role may read, newest first."""
     items = []
     for i in reversed(view["injects"]):
-        head: list[Any] = [html.B(f"Turn {i['turn']}: {i['title']}")]
+        head: list[Any] = [html.B(f"Turn {i['turn']} ({i['period']}): {i['title']}")]
         if show_visibility:
             seen_by = i["visibility"] + (" " + ", ".join(i["teams"]) if i["teams"] else "")
             head.append(dbc.Badge(seen_by, color="light", text_color="dark", class_name="ms-2"))
@@ -218,7 +218,7 @@ def last_result(view: dict[str, Any]) -> dbc.Card | None:
                 ]
             )
         )
-    return card(f"Turn {r['turn']} as committed", *parts)
+    return card(f"Turn {r['turn']} ({r['period']}) as committed", *parts)
 
 
 def why(words: str) -> html.Details:

@@ -71,7 +71,12 @@ def parts(game: Game, role: str, view: dict[str, Any] | None = None) -> dict[str
         shown["lookahead"] = html.Div(
             [
                 graph(
-                    fan(game, last, last.relations, f"Look-ahead after turn {last.turn}")
+                    fan(
+                        game,
+                        last,
+                        last.relations,
+                        f"Look-ahead after turn {last.turn} ({game.period(last.turn)})",
+                    )
                     if last and last.fan
                     else None,
                     "projector-fan",
@@ -107,8 +112,8 @@ def control_live(game: Game, view: dict[str, Any]) -> dict[str, Any]:
     events = view.get("scheduled_events") or []
     if events:
         shown["events"] = card(
-            "Scheduled events this turn",
-            html.Ul([html.Li(f"{e['event']}: {e['description']}") for e in events]),
+            f"Scheduled events this turn ({view['period']})",
+            html.Ul([html.Li(f"{e['event']} ({e['when']}): {e['description']}") for e in events]),
         )
     shown["notes"] = notes_list(game.notes("control"), game.turn)
     proposal = game.proposal("control")
@@ -143,7 +148,12 @@ def control_live(game: Game, view: dict[str, Any]) -> dict[str, Any]:
         # The projectors' title for the same fan once committed: without overrides the
         # figure is the one drawn here, and a commit need not draw it again.
         graph(
-            fan(game, proposal, committed, f"Look-ahead after turn {proposal.turn}"),
+            fan(
+                game,
+                proposal,
+                committed,
+                f"Look-ahead after turn {proposal.turn} ({game.period(proposal.turn)})",
+            ),
             "control-fan",
         ),
     )
