@@ -8,8 +8,3 @@ conditions (conditions), relation bands, blocs and end-states (outcomes).
 May import: :mod:`sim.scenario` only. The model knows no files, plots, pages or command
 line; results, analyses and the workshop read it from above.
 """
-
-from sim.model.compile_cache import use_fingerprinted_cache
-
-# Before any module here compiles: their caches must follow every source they use.
-use_fingerprinted_cache()

@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from sim.model.compile_cache import CACHE  # noqa: F401  (numba caches there)
+
 #: The moves a state can make toward another each step, in units of the step length.
 MOVES = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
 MOVE_NAMES = ("confront", "pressure", "hold", "engage", "cooperate")

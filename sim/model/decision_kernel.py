@@ -14,6 +14,7 @@ import numpy as np
 from numba import njit
 
 from sim.model.choice import MOVES, desired_level, level_value
+from sim.model.compile_cache import CACHE  # noqa: F401  (numba caches there)
 from sim.model.streams import uniform
 
 if tuple(MOVES) != (-2.0, -1.0, 0.0, 1.0, 2.0):  # decide's quicker logit is written for these

@@ -30,6 +30,7 @@ import numpy as np
 from numba import njit, prange
 
 from sim.model.choice import MOVES
+from sim.model.compile_cache import CACHE  # noqa: F401  (numba caches there)
 from sim.model.decision_kernel import at, decide
 from sim.model.drivers import STATIC_TERMS, TERMS, exposure, standing_intentions, static_propensity
 from sim.model.trade import sanction_cut, trade_rate

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import numba
@@ -32,9 +34,22 @@ def test_the_cache_moves_to_this_versions_folder_and_old_ones_go(
     monkeypatch.setattr(numba.config, "CACHE_DIR", numba.config.CACHE_DIR)
     old = tmp_path / f"{compile_cache.PREFIX}0123456789abcdef"
     (old / "sub").mkdir(parents=True)
+    day_ago = time.time() - compile_cache.KEEP_SECONDS - 60
+    os.utime(old, (day_ago, day_ago))
+    recent = tmp_path / f"{compile_cache.PREFIX}fedcba9876543210"  # perhaps still in use
+    recent.mkdir()
     other = tmp_path / "someone-elses"
     other.mkdir()
     folder = compile_cache.use_fingerprinted_cache()
     assert folder == tmp_path / f"{compile_cache.PREFIX}{compile_cache.fingerprint()}"
     assert folder.is_dir() and str(folder) == numba.config.CACHE_DIR
-    assert not old.exists() and other.exists()
+    assert not old.exists() and recent.exists() and other.exists()
+
+
+def test_every_compiling_module_sets_the_cache_before_it_compiles() -> None:
+    for path in sorted(compile_cache.HERE.glob("*.py")):
+        text = path.read_text()
+        if "from numba import" not in text or path.name == "compile_cache.py":
+            continue
+        imports = text.index("from sim.model.compile_cache import CACHE")
+        assert imports < text.index("@njit"), path.name
