@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel
@@ -40,21 +40,44 @@ COMPONENTS = ("gdp", "military", "population")
 # --- checks ---------------------------------------------------------------------------------
 
 
-def check_scenario(scenario: Scenario) -> list[Issue]:
-    """Every cross-field problem of a validated scenario, as (key path, message)."""
+def check_scenario(scenario: Scenario, set_aside: Collection[KeyPath] = ()) -> list[Issue]:
+    """Every cross-field problem of a validated scenario, as (key path, message).
+
+    ``set_aside``: the places of a scenario that did not validate whose values were left
+    out or replaced by defaults (``sim.scenario.partial``). A check that reads one of them
+    is not made (what it would say could be false), nor is any issue at or below one
+    reported; every other check still says what is true of the values that are valid.
+    """
     ids = list(scenario.actors)
-    return [
-        *_name(scenario),
-        *_actor_ids(ids),
-        *_sizes(scenario),
-        *_levers(scenario, ids),
-        *_dyads(scenario, ids),
-        *_outcomes(scenario, ids),
-        *group_problems(scenario),
-        *event_problems(scenario),
-        *_uncertainties(scenario),
-        *_sweep(scenario),
-    ]
+    sizes = [("actors", "*", "size"), ("actors", "*", "capabilities")]
+    found: list[Issue] = []
+
+    def check(reads: list[KeyPath], issues: Callable[[], list[Issue]]) -> None:
+        if not any(_overlap(place, read) for place in set_aside for read in reads):
+            found.extend(issues())
+
+    check([("name",)], lambda: _name(scenario))
+    check([], lambda: _actor_ids(ids))
+    check(sizes, lambda: _sizes(scenario))
+    check([], lambda: _levers(scenario, ids))
+    check([], lambda: _dyads(scenario, ids))
+    check([], lambda: _outcomes(scenario, ids))
+    check([("groups",)], lambda: group_problems(scenario))
+    check([("run",), ("groups",), *sizes], lambda: event_problems(scenario, changes=False))
+    check([("groups",), *sizes], lambda: event_problems(scenario, timing=False))
+    check(sizes, lambda: _uncertainties(scenario))
+    check(sizes, lambda: _sweep(scenario))
+    return [issue for issue in found if not any(_within(issue[0], p) for p in set_aside)]
+
+
+def _overlap(a: KeyPath, b: KeyPath) -> bool:
+    """Whether one of two places holds the other ('*' stands for any key)."""
+    return all(x == y or "*" in (x, y) for x, y in zip(a, b, strict=False))
+
+
+def _within(path: KeyPath, place: KeyPath) -> bool:
+    """Whether ``path`` is at or below ``place`` ('*' stands for any key)."""
+    return len(path) >= len(place) and _overlap(path, place)
 
 
 def _name(s: Scenario) -> list[Issue]:

@@ -77,12 +77,16 @@ def event_notes(s: Scenario) -> list[Issue]:
     return notes
 
 
-def event_problems(s: Scenario) -> list[Issue]:
-    """Every problem of the scenario's events, as (key path, message)."""
+def event_problems(s: Scenario, timing: bool = True, changes: bool = True) -> list[Issue]:
+    """Every problem of the scenario's events, as (key path, message).
+
+    ``timing``: when they fire (which reads the run's settings); ``changes``: what they
+    change (which reads the actors, dyads and groups).
+    """
     issues: list[Issue] = []
     for name, event in s.events.items():
-        issues += _timing(s, name, event)
-        issues += _changes(s, name, event)
+        issues += _timing(s, name, event) if timing else []
+        issues += _changes(s, name, event) if changes else []
     return issues
 
 

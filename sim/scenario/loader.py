@@ -44,10 +44,12 @@ from sim.scenario.errors import (
     Problem,
     ScenarioError,
     lax_problems,
+    plain_message,
     validation_problems,
 )
 from sim.scenario.event_checks import event_notes
-from sim.scenario.keypaths import bounds_at, type_at
+from sim.scenario.keypaths import bounds_at, type_at, without_tag
+from sim.scenario.partial import valid_part
 from sim.scenario.paths import LEVER_RANGES
 from sim.scenario.schema import Scenario
 from sim.scenario.sourced_yaml import DEFAULT_MAX_BYTES, Via, parse_sourced, read_text, too_large
@@ -65,7 +67,7 @@ def load_scenario(path: str | os.PathLike[str], *, max_bytes: int | None = None)
     ``max_bytes`` (None: :data:`DEFAULT_MAX_BYTES`, 5 MB), the file itself or any base it
     ``extends``, is refused before it is read.
     """
-    return _guard(path, lambda: _finish(*_resolve(Path(path), max_bytes=max_bytes)))[0]
+    return load_scenario_noted(path, max_bytes=max_bytes)[0]
 
 
 def load_scenario_noted(
@@ -77,7 +79,7 @@ def load_scenario_noted(
     run's end is kept and skipped: ``sim.scenario.event_checks.event_notes``); commands
     print them as ``note: FILE:LINE: key: ...``.
     """
-    return _guard(path, lambda: _finish(*_resolve(Path(path), max_bytes=max_bytes)))
+    return _guard(path, lambda: _finish(*_resolve(Path(path), max_bytes=max_bytes, finish=True)))
 
 
 def load_scenario_text(
@@ -100,7 +102,7 @@ def load_scenario_text(
         raise ScenarioError(Problem(name, None, "", reason))
     return _guard(
         name,
-        lambda: _finish(*_resolve(here / name, text=text, display=name, max_bytes=max_bytes)),
+        lambda: _finish(*_resolve(here / name, text, name, max_bytes, finish=True)),
     )[0]
 
 
@@ -137,32 +139,69 @@ def _resolve(
     text: str | None = None,
     display: str | None = None,
     max_bytes: int | None = None,
-) -> tuple[dict[str, Any], KeyNode]:
-    data, root = _load_chain(path, [], None, text=text, display=display, max_bytes=max_bytes)
-    problems = _normalise_dyads(data, root)
-    if problems:
-        raise ScenarioError(problems)
-    return data, root
+    finish: bool = False,
+) -> tuple[dict[str, Any], KeyNode, _Found]:
+    """The merged data of a file and its bases, and the problems found that leave it usable.
 
-
-def _finish(data: dict[str, Any], root: KeyNode) -> tuple[Scenario, list[Problem]]:
-    """Validate the merged data, then run the cross-field checks; the scenario and notes."""
-    lax = lax_problems(data, root)
-    problems = [p for _, p in lax]
+    Problems that stop the loading (a file that cannot be read or parsed, a broken
+    ``extends``) are raised with every problem found before them. Unless ``finish``
+    (validation goes on and reports them), so are the others.
+    """
+    found = _Found()
     try:
-        scenario = Scenario.model_validate(data)
+        data, root = _load_chain(path, [], None, found, text, display, max_bytes)
+    except ScenarioError as exc:
+        raise ScenarioError(found.sorted(exc.problems)) from None
+    found.problems += _normalise_dyads(data, root)
+    if found.problems and not finish:
+        raise ScenarioError(found.sorted())
+    return data, root, found
+
+
+def _finish(data: dict[str, Any], root: KeyNode, found: _Found) -> tuple[Scenario, list[Problem]]:
+    """Validate the merged data and run the cross-field checks; the scenario and notes.
+
+    Every problem is collected in one pass: values pydantic would convert quietly,
+    pydantic's errors, and the checks, which still run on the valid part of a scenario
+    that does not validate (:func:`sim.scenario.partial.valid_part`).
+    """
+    lax = lax_problems(data, root)
+    problems = [*found.problems, *(p for _, p in lax)]
+    places = [path for path, _ in lax]
+    try:
+        scenario: Scenario | None = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems += validation_problems(exc, root, skip={path for path, _ in lax})
-        raise ScenarioError(_sorted(problems)) from None
-    problems += [root.problem(path, msg) for path, msg in check_scenario(scenario)]
-    if problems:
-        raise ScenarioError(_sorted(problems))
-    return scenario, _sorted([root.problem(path, msg) for path, msg in event_notes(scenario)])
+        problems += validation_problems(exc, root, skip=set(places))
+        places += [without_tag(tuple(e["loc"])) for e in exc.errors()]
+        scenario = None
+    aside: set[KeyPath] = set()
+    if places:
+        scenario, aside = valid_part(data, places)
+        actors = data.get("actors")
+        if scenario is not None and isinstance(actors, dict) and len(actors) < 2:
+            # pydantic counts the actors only when each is valid: count them here
+            err = {"type": "too_short", "loc": ("actors",), "ctx": {"min_length": 2}}
+            err["ctx"]["actual_length"] = len(actors)
+            problems.append(root.problem(("actors",), plain_message(err)))
+    if scenario is not None:
+        problems += [root.problem(p, msg) for p, msg in check_scenario(scenario, aside)]
+    if problems or scenario is None:
+        raise ScenarioError(found.sorted(problems))
+    return scenario, found.sorted([root.problem(p, msg) for p, msg in event_notes(scenario)])
 
 
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    order = {p.file: i for i, p in reversed(list(enumerate(problems)))}
-    return sorted(problems, key=lambda p: (order[p.file], p.line or 0))
+@dataclass
+class _Found:
+    """What loading has found so far: problems, and the files in the order they were read."""
+
+    problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def sorted(self, more: list[Problem] | None = None) -> list[Problem]:
+        """``more`` (default: the problems found), each once, in file order and by line."""
+        unique = list(dict.fromkeys(self.problems if more is None else more))
+        rank = {name: i for i, name in enumerate(self.files)}
+        return sorted(unique, key=lambda p: (rank.get(p.file, len(rank)), p.line or 0))
 
 
 def display_name(path: Path) -> str:
@@ -181,22 +220,23 @@ def _load_chain(
     path: Path,
     chain: list[tuple[Path, str]],
     via: Via | None,
+    found: _Found,
     text: str | None = None,
     display: str | None = None,
     max_bytes: int | None = None,
 ) -> tuple[dict[str, Any], KeyNode]:
-    """Load one file and, recursively, the bases it extends; return the merged result."""
+    """Load one file and, recursively, the bases it extends; return the merged result.
+
+    Problems that leave the data usable go to ``found``; the others are raised.
+    """
     shown = display or display_name(path)
+    found.files.append(shown)
     if text is None:
         text = read_text(path, shown, via, max_bytes)
-    data, root = parse_sourced(text, shown)
-    problems = _same_dyad_twice(data, root)
-    if problems:
-        raise ScenarioError(problems)
+    data, root = parse_sourced(text, shown, found.problems)
+    found.problems += _same_dyad_twice(data, root)
     written = _written_places(data)
-    problems = lift_distributions(data, root)
-    if problems:
-        raise ScenarioError(problems)
+    found.problems += lift_distributions(data, root)
     ext = data.get("extends")
     if ext is None:
         return data, root
@@ -214,7 +254,7 @@ def _load_chain(
     if len(chain) >= MAX_EXTENDS:
         raise ScenarioError(_with(here, f"more than {MAX_EXTENDS} files extend each other"))
     via = (ext_node.file, ext_node.line)
-    base_data, base_root = _load_chain(base, [*chain, me], via, max_bytes=max_bytes)
+    base_data, base_root = _load_chain(base, [*chain, me], via, found, max_bytes=max_bytes)
     _align_dyads(base_data, data, root)
     _override_uncertainties(base_data, base_root, data, root, written)
     _merge(base_data, base_root, data, root)
@@ -273,7 +313,7 @@ def _same_dyad_twice(data: dict, root: KeyNode) -> list[Problem]:
     if not isinstance(dyads, dict):
         return []
     seen: dict[frozenset[str], str] = {}
-    problems = []
+    problems, twice = [], []
     for key in dyads:
         pair = Dyad.split(key)
         if pair is None:
@@ -283,15 +323,24 @@ def _same_dyad_twice(data: dict, root: KeyNode) -> list[Problem]:
             line = root.kids["dyads"].kids[first].line
             msg = f"the same pair as '{first}' (line {line}); give each pair once"
             problems.append(root.problem(("dyads", key), msg))
+            twice.append(key)
+    for key in twice:  # reported: the rest is read without the second
+        del dyads[key]
+        root.kids["dyads"].kids.pop(key, None)
     return problems
 
 
-def _rename(mapping: dict, at: KeyNode, renames: dict[str, str]) -> dict:
-    """``mapping`` with keys renamed, order kept; the KeyNodes move too (written stays)."""
+def _rename(mapping: dict, at: KeyNode, renames: dict[str, str | None]) -> dict:
+    """``mapping`` with keys renamed, order kept; the KeyNodes move too (written stays).
+
+    A key renamed to None is left out.
+    """
     for old, new in renames.items():
         if old in at.kids:
-            at.kids[new] = at.kids.pop(old)
-    return {renames.get(k, k): v for k, v in mapping.items()}
+            kid = at.kids.pop(old)
+            if new is not None:
+                at.kids[new] = kid
+    return {renames.get(k, k): v for k, v in mapping.items() if renames.get(k, k) is not None}
 
 
 def _align_dyads(base: dict, over: dict, over_at: KeyNode) -> None:
@@ -324,13 +373,14 @@ def _normalise_dyads(data: dict, root: KeyNode) -> list[Problem]:
     problems = []
     dyads = data.get("dyads")
     if isinstance(dyads, dict) and "dyads" in root.kids:
-        renames = {}
+        renames: dict[str, str | None] = {}
         for key in dyads:
             new = canonical(key)
             if new is None:
                 continue
             if new in dyads:
                 problems.append(root.problem(("dyads", key), f"the same pair as '{new}'"))
+                renames[key] = None  # reported: read without it
             else:
                 renames[key] = new
         data["dyads"] = _rename(dyads, root.kids["dyads"], renames)
@@ -345,7 +395,7 @@ def _normalise_dyads(data: dict, root: KeyNode) -> list[Problem]:
         paths = data.get(table)
         if not isinstance(paths, dict) or table not in root.kids:
             continue
-        renames = {}
+        renames: dict[str, str | None] = {}
         for key in paths:
             new = canonical_path(ids, key) if isinstance(key, str) else key
             if new == key:
@@ -353,6 +403,7 @@ def _normalise_dyads(data: dict, root: KeyNode) -> list[Problem]:
             if new in paths:
                 msg = f"the same parameter as '{new}'; give each once"
                 problems.append(root.problem((table, key), msg))
+                renames[key] = None  # reported: read without it
             else:
                 renames[key] = new
         data[table] = _rename(paths, root.kids[table], renames)
@@ -398,6 +449,8 @@ def lift_distributions(data: dict[str, Any], root: KeyNode) -> list[Problem]:
         if twin is not None:
             msg = f"given twice (also on line {at.kids[twin].line}, under {UNCERTAIN})"
             problems.append(Problem(node.file, node.line, key, msg))
+            del parent[path[-1]]  # reported: the rest is read without it
+            parent_at.kids.pop(path[-1], None)
             continue
         table[key] = spec
         node.alias = path

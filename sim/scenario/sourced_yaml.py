@@ -245,6 +245,12 @@ class _Builder:
     def fail(self, line: int, path: KeyPath, message: str) -> None:
         self.problems.append(Problem(self.file, line, format_path(path), message))
 
+    def refuse_tag(self, node: Node, line: int, path: KeyPath) -> None:
+        """A tag the format does not take (one that would build Python objects, ...): the
+        file asks for something it cannot have, so nothing more of it is read."""
+        self.fail(line, path, f"YAML tag {_tag(node)} is not supported here")
+        self.fatal = True
+
     def build(self, node: Node, path: KeyPath, where: KeyNode) -> Any:
         try:
             return self._build(node, path, where)
@@ -270,7 +276,7 @@ class _Builder:
         try:
             if isinstance(node, SequenceNode):
                 if node.tag != _SEQ:
-                    self.fail(line, path, f"YAML tag {_tag(node)} is not supported here")
+                    self.refuse_tag(node, line, path)
                 out = []
                 for i, item in enumerate(node.value):
                     kid = where.kids[i] = KeyNode(self.file, item.start_mark.line + 1, i)
@@ -292,7 +298,7 @@ class _Builder:
     def _mapping(self, node: MappingNode, path: KeyPath, where: KeyNode) -> dict[str, Any]:
         line = node.start_mark.line + 1
         if node.tag != _MAP:
-            self.fail(line, path, f"YAML tag {_tag(node)} is not supported here")
+            self.refuse_tag(node, line, path)
         out: dict[str, Any] = {}
         merges = []
         for knode, vnode in node.value:

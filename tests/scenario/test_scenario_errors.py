@@ -521,7 +521,7 @@ def test_resolve_scenario_dict_reports_file_problems() -> None:
 
 
 def test_an_unexpected_failure_is_still_a_scenario_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(scenario: object) -> list:
+    def boom(scenario: object, *args: object) -> list:
         raise RuntimeError("checks exploded")
 
     monkeypatch.setattr(loader, "check_scenario", boom)
