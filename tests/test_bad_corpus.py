@@ -14,6 +14,7 @@ as ``case.yaml:LINE`` and the bases they extend as ``bases/base.yaml:LINE``.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -22,6 +23,7 @@ import pytest
 import yaml
 from conftest import FIXTURES
 
+from sim.cli import main as cli
 from sim.cli.main import main
 
 BAD = FIXTURES / "bad"
@@ -68,6 +70,17 @@ def check_message(
         assert any(h.startswith(prefix) for h in hits), (
             f"{name}: expected the message on a line starting {prefix!r}, got:\n{err}"
         )
+
+
+_PARSER = functools.cache(cli.build_parser)
+
+
+@pytest.fixture(autouse=True)
+def one_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """main() builds its parser anew on each call (some 30 ms for every command's options,
+    half of what a refused case costs); these tests share one, which parse_args leaves as
+    it was."""
+    monkeypatch.setattr(cli, "build_parser", _PARSER)
 
 
 @pytest.fixture
