@@ -3,7 +3,7 @@
 Usage::
 
     python run.py compare A.yaml B.yaml [...] [--reps R] [--seed S] [--workers N]
-                  [--scheduler ADDRESS] [--out DIR] [--yes]
+                  [--scheduler ADDRESS] [--out DIR] [--yes] [--max-file-size MB]
 
 Runs every scenario with the same seed and replicates (common random numbers), writes
 ``DIR/compare/<id>/`` (comparison.html and CSV files) and prints the largest differences
@@ -25,7 +25,15 @@ from sim.cli import exits
 from sim.cli.console import status, table_console
 from sim.cli.exits import EXIT_FAILED, EXIT_OK, BadInput, err
 from sim.cli.limits import check_estimate, estimate_ensemble
-from sim.cli.options import add_cluster_options, add_out, add_reps, add_seed, add_yes
+from sim.cli.options import (
+    add_cluster_options,
+    add_max_file_size,
+    add_out,
+    add_reps,
+    add_seed,
+    add_yes,
+    max_file_bytes,
+)
 from sim.cli.out_folder import cannot_write, check_out
 from sim.cli.paths import DEFAULT_RESULTS, shown
 from sim.cli.progress import EnsembleProgress, fmt_duration
@@ -58,6 +66,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         f"{shown(DEFAULT_RESULTS)})",
     )
     add_yes(p)
+    add_max_file_size(p)
     p.set_defaults(func=main)
     return p
 
@@ -79,7 +88,7 @@ def main(args: argparse.Namespace) -> int:
     scenarios = []
     for file in files:
         try:
-            scenarios.append(load_scenario_file(file))
+            scenarios.append(load_scenario_file(file, max_file_bytes(args)))
         except BadInput as exc:
             problems.append(str(exc))
     if problems:

@@ -29,11 +29,13 @@ from sim.cli.limits import check_estimate, estimate_ensemble
 from sim.cli.options import (
     add_chunk_size,
     add_cluster_options,
+    add_max_file_size,
     add_out,
     add_reps,
     add_seed,
     add_vary,
     add_yes,
+    max_file_bytes,
 )
 from sim.cli.out_folder import cannot_write, check_out
 from sim.cli.paths import DEFAULT_RESULTS
@@ -58,6 +60,7 @@ def add_common(p: argparse.ArgumentParser, reps_default: int) -> None:
     add_chunk_size(p)
     add_out(p)
     add_yes(p)
+    add_max_file_size(p)
 
 
 def command_line(args: argparse.Namespace, own: Sequence[str]) -> list[str]:
@@ -153,7 +156,7 @@ def run_analysis(args: argparse.Namespace, body: Body) -> int:
     from sim.experiment import engine, executors  # deferred: heavy
 
     try:
-        scenario = load_scenario_file(args.file)
+        scenario = load_scenario_file(args.file, max_file_bytes(args))
     except BadInput as exc:
         return fail(str(exc))
     if args.scheduler and args.workers:

@@ -2,16 +2,16 @@
 
 Every command that takes ``--reps``, ``--seed``, ``--workers`` / ``--scheduler`` /
 ``--connect-timeout``, ``--chunk-size``, ``--out``, ``--record``, ``--set``,
-``--resume``, ``--vary``, ``--yes`` or ``--json`` adds it with the function here, so the option is
-spelt, typed and checked the same way everywhere. Where the default differs by command
-(the replicates of an analysis, the folder of a report) the command passes the help
-text that says so.
+``--resume``, ``--vary``, ``--yes``, ``--max-file-size`` or ``--json`` adds it with the
+function here, so the option is spelt, typed and checked the same way everywhere. Where
+the default differs by command (the replicates of an analysis, the folder of a report)
+the command passes the help text that says so.
 
-The argparse types (:func:`whole`, :func:`seconds`, :func:`share`, :func:`record_mode`,
-:func:`sweep_values`, :func:`vary_range`) turn bad values into argparse errors (exit 2,
-no traceback). The last three check the text with the parser of the layer that owns the
-concept; those are imported when the option is given, not for ``--help`` (start-up
-speed: they pull in numpy, pandas and pydantic).
+The argparse types (:func:`whole`, :func:`seconds`, :func:`share`, :func:`megabytes`,
+:func:`record_mode`, :func:`sweep_values`, :func:`vary_range`) turn bad values into
+argparse errors (exit 2, no traceback). The last three check the text with the parser of
+the layer that owns the concept; those are imported when the option is given, not for
+``--help`` (start-up speed: they pull in numpy, pandas and pydantic).
 
 :func:`run_command` parses one command's arguments on their own (for ``python -m
 sim.cli.explain ...`` and for tests).
@@ -64,6 +64,17 @@ def share(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError(f"expected a number above 0 and at most 1, got {text}")
+    return value
+
+
+def megabytes(text: str) -> float:
+    """An argparse type: a number of megabytes > 0 (``0.5``, ``20``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of megabytes, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of megabytes > 0, got {text!r}")
     return value
 
 
@@ -218,6 +229,30 @@ def add_vary(p: argparse.ArgumentParser) -> None:
         help="an uncertain parameter, uniform between LO and HI (repeatable; replaces the "
         "scenario's distribution of KEY), e.g. --vary actors.CHN.assertiveness=0.4:0.8",
     )
+
+
+DEFAULT_MAX_FILE_MB = 5
+"""The scenario loader's limit, ``sim.scenario.sourced_yaml.DEFAULT_MAX_BYTES`` (5 MB), in
+megabytes (written here so that --help imports nothing heavy; a test holds them equal)."""
+
+
+def add_max_file_size(p: argparse.ArgumentParser) -> None:
+    """``--max-file-size MB``: the largest scenario file (and base it extends) to read."""
+    p.add_argument(
+        "--max-file-size",
+        type=megabytes,
+        default=DEFAULT_MAX_FILE_MB,
+        metavar="MB",
+        help="refuse a scenario file, or a file it extends, larger than MB megabytes "
+        f"(default: {DEFAULT_MAX_FILE_MB})",
+    )
+
+
+def max_file_bytes(args: argparse.Namespace) -> int | None:
+    """``--max-file-size`` in bytes (None when the command has no such option: the
+    loader's default)."""
+    mb = getattr(args, "max_file_size", None)
+    return None if mb is None else round(mb * 1_000_000)
 
 
 def add_json(p: argparse.ArgumentParser) -> None:

@@ -5,7 +5,7 @@ Usage::
     python run.py                       run scenarios/baseline.yaml
     python run.py run FILE [--reps R] [--seed S] [--out DIR] [--workers N]
                   [--scheduler ADDRESS] [--record MODE] [--chunk-size N]
-                  [--set KEY=V1,V2,...] [--resume] [--yes]
+                  [--set KEY=V1,V2,...] [--resume] [--yes] [--max-file-size MB]
 
 Before a new run starts, ``--out`` is checked (:mod:`sim.cli.out_folder`) and its size
 estimated (:mod:`sim.cli.limits`): above the limits it stops, unless ``--yes``. The run
@@ -36,6 +36,7 @@ from sim.cli.limits import check_run
 from sim.cli.options import (
     add_chunk_size,
     add_cluster_options,
+    add_max_file_size,
     add_out,
     add_record,
     add_reps,
@@ -43,6 +44,7 @@ from sim.cli.options import (
     add_seed,
     add_sets,
     add_yes,
+    max_file_bytes,
 )
 from sim.cli.out_folder import cannot_write, check_out
 from sim.cli.paths import DEFAULT_RESULTS, DEFAULT_SCENARIO
@@ -69,6 +71,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     add_sets(p)
     add_resume(p)
     add_yes(p)
+    add_max_file_size(p)
     p.set_defaults(func=main)
     return p
 
@@ -89,6 +92,7 @@ def main(args: argparse.Namespace) -> int:
         sets=args.sets,
         resume=args.resume,
         yes=args.yes,
+        max_bytes=max_file_bytes(args),
     )
 
 
@@ -142,6 +146,7 @@ def run_scenario(
     sets: Sequence[tuple[str, list[float]]] | None = None,
     resume: bool = False,
     yes: bool = False,
+    max_bytes: int | None = None,
 ) -> int:
     """Run one scenario as chunks streamed to a partial folder; publish, print a summary.
 
@@ -150,7 +155,7 @@ def run_scenario(
     # deferred: heavy (numpy, pandas); looked up at call time, so tests can replace them
     from sim.experiment import engine, executors, store
 
-    scenario = load_scenario_file(file)
+    scenario = load_scenario_file(file, max_bytes)
     root = out if out is not None else DEFAULT_RESULTS
     check_out(root)
     sweep = _sweep(sets)

@@ -2,7 +2,8 @@
 
 A missing file, a folder, an unreadable file and every problem the loader finds become
 :class:`~sim.cli.exits.BadInput` (exit 2, no traceback) with the loader's
-``file:line: ...`` messages.
+``file:line: ...`` messages. A file larger than the limit (``--max-file-size``, passed
+to the loader as ``max_bytes``) gets a hint of how to raise it.
 """
 
 from __future__ import annotations
@@ -16,10 +17,17 @@ if TYPE_CHECKING:
     from sim.scenario import Scenario
 
 
-def load_scenario_file(path: Path) -> Scenario:
+TOO_LARGE = "larger than the limit of"
+"""What the loader's message of a file over ``max_bytes`` says."""
+TOO_LARGE_HINT = "hint: raise the limit with --max-file-size MB"
+
+
+def load_scenario_file(path: Path, max_bytes: int | None = None) -> Scenario:
     """Load a scenario or raise BadInput with the loader's file:line messages.
 
-    Notes (an event after the run's end, kept and skipped) go to stderr as ``note: ...``.
+    ``max_bytes``: the largest file (and base it extends) to read (None: the loader's
+    default, 5 MB). Notes (an event after the run's end, kept and skipped) go to stderr
+    as ``note: ...``.
     """
     # deferred: heavy (pydantic); the parser and --help do not need it
     from sim.scenario import ScenarioError, load_scenario_noted
@@ -29,9 +37,12 @@ def load_scenario_file(path: Path) -> Scenario:
     if path.is_dir():
         raise BadInput(f"{path}: is a folder, not a scenario file")
     try:
-        scenario, notes = load_scenario_noted(path)
+        scenario, notes = load_scenario_noted(path, max_bytes=max_bytes)
     except ScenarioError as exc:
-        raise BadInput(str(exc)) from None
+        message = str(exc)
+        if TOO_LARGE in message:
+            message += f"\n{TOO_LARGE_HINT}"
+        raise BadInput(message) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"{path}: cannot read: {exc}") from None
     for note in notes:

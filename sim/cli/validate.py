@@ -2,7 +2,7 @@
 
 Usage::
 
-    python run.py validate FILE...
+    python run.py validate FILE... [--max-file-size MB]
 
 Prints ``FILE: ok (N actors, N dyads, N events, N steps)`` on stdout for each good file
 and the loader's ``file:line: ...`` problems on stderr for each bad one; exit 2 if any
@@ -19,6 +19,7 @@ from typing import Any
 
 from sim.cli.exits import EXIT_BAD_INPUT, EXIT_OK, BadInput, err
 from sim.cli.limits import validate_warning
+from sim.cli.options import add_max_file_size, max_file_bytes
 from sim.cli.scenario_file import load_scenario_file
 
 
@@ -26,6 +27,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``validate`` command to an argparse subparsers object; return its parser."""
     p = subparsers.add_parser("validate", help="check scenario files and list every problem")
     p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="scenario files")
+    add_max_file_size(p)
     p.set_defaults(func=main)
     return p
 
@@ -35,7 +37,7 @@ def main(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for file in args.files:
         try:
-            s = load_scenario_file(file)
+            s = load_scenario_file(file, max_file_bytes(args))
         except BadInput as exc:
             err(str(exc))
             status = EXIT_BAD_INPUT

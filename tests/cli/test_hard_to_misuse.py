@@ -361,3 +361,63 @@ def test_the_lock_of_a_process_that_dies_is_released(tmp_path, monkeypatch, caps
         holder.wait(timeout=60)
     assert cli.main(argv) == 0
     assert len(finished_runs(out)) == 1 and not partial.exists()
+
+
+# ---------------------------------------------------------------- --max-file-size
+
+
+@pytest.fixture
+def six_megabytes(tmp_path: Path) -> Path:
+    """The small scenario padded with a comment to 6 MB, over the default limit of 5."""
+    big = tmp_path / "big.yaml"
+    big.write_text(SMALL_YAML.read_text() + "\n# " + "x" * 6_000_000 + "\n")
+    return big
+
+
+def test_a_file_over_the_limit_says_how_to_raise_it(six_megabytes, tmp_path, capsys):
+    hint = "hint: raise the limit with --max-file-size MB"
+    out = str(tmp_path / "out")
+    for argv in (
+        ["validate", str(six_megabytes)],
+        ["run", str(six_megabytes), "--out", out],
+        ["compare", str(SMALL_YAML), str(six_megabytes), "--out", out],
+        ["sensitivity", str(six_megabytes), "--outcome", "USA-CHN", "--out", out],
+    ):
+        assert cli.main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert "larger than the limit of 5 MB" in err and hint in err, argv
+    assert not (tmp_path / "out").exists()
+
+    # raised (and lowered) with the option: the small file is 1,095 bytes
+    assert cli.main(["validate", str(SMALL_YAML), "--max-file-size", "0.001"]) == 2
+    err = capsys.readouterr().err
+    assert "larger than the limit of 1,000 bytes" in err and hint in err
+    assert cli.main(["validate", str(SMALL_YAML), "--max-file-size", "0.002"]) == 0
+
+    # the limit reaches the files a scenario extends
+    child = tmp_path / "child.yaml"
+    child.write_text(f"extends: {SMALL_YAML}\nname: child\n")
+    assert cli.main(["validate", str(child), "--max-file-size", "0.001"]) == 2
+    err = capsys.readouterr().err
+    assert "extends: base scenario" in err and "1,095 bytes" in err and hint in err
+    assert cli.main(["validate", str(child), "--max-file-size", "0.002"]) == 0
+
+
+def test_max_file_size_is_one_option_on_every_command_that_reads_a_scenario_file(capsys):
+    from sim.cli import options
+    from sim.scenario.sourced_yaml import DEFAULT_MAX_BYTES
+
+    assert options.DEFAULT_MAX_FILE_MB * 1_000_000 == DEFAULT_MAX_BYTES
+    parser = cli.build_parser()
+    (sub,) = [a for a in parser._actions if hasattr(a, "choices") and a.choices]
+    seen = set()
+    for name in ("run", "compare", "validate", "sensitivity", "discover", "tipping", "calibrate"):
+        (action,) = [a for a in sub.choices[name]._actions if "--max-file-size" in a.option_strings]
+        seen.add((action.metavar, action.default, action.help))
+    assert seen == {("MB", 5, "refuse a scenario file, or a file it extends, larger than MB "
+                     "megabytes (default: 5)")}  # fmt: skip
+    for bad in ("0", "-1", "many"):
+        with pytest.raises(SystemExit) as exit_:
+            cli.main(["validate", str(SMALL_YAML), "--max-file-size", bad])
+        assert exit_.value.code == 2
+        assert "--max-file-size" in capsys.readouterr().err
