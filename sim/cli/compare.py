@@ -99,9 +99,10 @@ def main(args: argparse.Namespace) -> int:
     check_out(root)
     first = scenarios[0].run
     seed = first.seed if args.seed is None else args.seed
-    # every scenario is one point of one in-memory ensemble, keeping start and end
+    # every scenario is one point of one in-memory ensemble, keeping start and end; the
+    # one with the most actors stands for all (a what-if may add states)
     est = estimate_ensemble(
-        scenarios[0],
+        max(scenarios, key=lambda s: len(s.actors)),
         args.reps,
         len(scenarios),
         None,
