@@ -215,7 +215,8 @@ class Estimate:
         )
 
     def line(self) -> str:
-        """'estimate: 24,600,000 rows, 0.23 GB of disk, 1.1 GB of memory, about 40s'."""
+        """'estimate for 100,000 replicates x 40 steps: 24,600,000 rows, 280 MB of disk,
+        1.1 GB of memory, about 25 s on 2 cores (timed on a small model here)'."""
         w = self.work
         what = f"{w.replicates:,} replicates x {w.steps} steps"
         if w.points > 1:
