@@ -17,9 +17,15 @@ Steps, each of which reports problems with file, line and key path:
 3. Dyad keys 'B-A' become 'A-B' in the order the actors are listed (as do outcome
    conditions' ``dyad`` and the dyads named in ``uncertainties`` and ``sweep`` paths);
    giving both orders in one file is an error.
-4. Validate with the pydantic models (schema.py), then the cross-field checks (checks.py);
+4. Validate with the pydantic models (schema.py), then the cross-field checks (checks.py),
+   which run on the valid part of the scenario when some of it is invalid (partial.py);
    what is kept but will not happen (an event after the run's end) becomes a note
    (:func:`load_scenario_noted`).
+
+Problems that leave the data usable (a key given twice, an invalid value) do not stop
+these steps: every problem is reported at once, in file order and by line. Only what
+stops a file from being read (its size, its encoding, its YAML, a broken ``extends``)
+ends the list early.
 
 ``load_scenario`` returns a :class:`Scenario` or raises :class:`ScenarioError`, never any
 other exception, whatever the input.
