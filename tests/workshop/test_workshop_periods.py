@@ -16,7 +16,7 @@ from workshop_support import make_game, next_turn, play_turn
 
 from sim.workshop.aar import write_aar
 from sim.workshop.web import layouts
-from sim.workshop.web.charts import relations_over_time
+from sim.workshop.web.charts import network, relations_over_time
 
 pytest.importorskip("dash")
 
@@ -47,6 +47,7 @@ def test_turn_eleven_is_2016_q3_and_briefs_the_july_event(game) -> None:
     assert game.view("control")["scheduled_events"] == [
         {"event": "summit", "description": "A July summit.", "when": "at 2016-07-01"}
     ]
+    assert network(game).layout.title.text == "Alignments as 2016-Q3 begins"
     control = page_text(game, "control")
     assert "Scheduled events this turn (2016-Q3)" in control
     assert "summit (at 2016-07-01): A July summit." in control
@@ -62,6 +63,7 @@ def test_the_committed_turn_and_the_report_name_2016_q3(game, tmp_path) -> None:
     assert "Turn 11 (2016-Q3) as committed" in observer
     assert "Turn 11 (2016-Q3): Summit news" in observer
 
+    assert network(game).layout.title.text == "Alignments at the end of 2016-Q3"
     axis = relations_over_time(game, game.view("projector")).layout.xaxis
     named = dict(zip(axis.tickvals, axis.ticktext, strict=True))
     assert named[0] == "0<br>start" and named[11] == "11<br>2016-Q3"

@@ -25,7 +25,8 @@ from sim.workshop.game import Game
 
 
 def network(game: Game) -> go.Figure:
-    """The alignment network now."""
+    """The alignment network now: as the current turn's period begins, or at its end
+    once the turn is committed."""
     ids = list(game.scenario.actors)
     matrix = np.zeros((len(ids), len(ids)))
     for key, value in game.relations.items():
@@ -34,7 +35,10 @@ def network(game: Game) -> go.Figure:
     actors = game.scenario.actors
     sizes = capability_shares(actors)
     names = [actors[a].name for a in ids]
-    fig = network_figure(matrix, ids, names, list(sizes), f"Alignments, {game.period()}")
+    period = game.period()
+    ended = game.turn in game.committed
+    title = f"Alignments at the end of {period}" if ended else f"Alignments as {period} begins"
+    fig = network_figure(matrix, ids, names, list(sizes), title)
     fig.update_layout(height=520)
     return fig
 
