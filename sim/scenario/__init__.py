@@ -15,8 +15,9 @@ checks (cross-field checks), partial (the valid part of a scenario that does not
 validate, which the checks still read), paths (parameter paths such as
 ``actors.CHN.assertiveness``), dyads (the :class:`~sim.scenario.dyads.Dyad` type: how a
 pair of actors is written), calendar (dates and steps), grammar (the expression language
-of conditions, end-states and analysis outcomes: syntax only), jsonschema, observations
-(coded relations to hold a run against, from CSV).
+of conditions, end-states and analysis outcomes: syntax only), jsonschema,
+uncertain_places (distributions written in place of numbers, and what overrides end),
+observations (coded relations to hold a run against, from CSV).
 
 May import: nothing of sim. It is the bottom layer (docs/architecture.md).
 """
