@@ -38,10 +38,11 @@ from sim.analysis.common import signed
 from sim.analysis.explain_capture import capture_decision
 from sim.analysis.explain_frames import explanation_of
 from sim.analysis.explain_text import DEFINITION, summary_text, to_dict
-from sim.analysis.explanation import TERM_LABELS, Explanation, period_label
+from sim.analysis.explanation import TERM_LABELS, Explanation
 from sim.experiment.uncertainty import sample_parameters
 from sim.model.model import AlignmentModel
 from sim.scenario import Scenario, add_months, load_scenario
+from sim.scenario.calendar import period_label
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.keypaths import closest
 
@@ -109,10 +110,8 @@ def explain(
         or not isinstance(step, int | np.integer)
         or not 1 <= step <= run.steps
     ):
-        first = period_label(run.start, run.step_months)
-        last = period_label(
-            add_months(run.start, (run.steps - 1) * run.step_months), run.step_months
-        )
+        first = period_label(run.start, 1, run.step_months)
+        last = period_label(run.start, run.steps, run.step_months)
         msg = (
             f"step {step} is outside the run: choose a step from 1 ({first}) to "
             f"{run.steps} ({last})"
@@ -308,7 +307,6 @@ __all__ = [
     "capture_decision",
     "explain",
     "explain_steps",
-    "period_label",
     "signed",
     "summary_text",
     "to_dict",

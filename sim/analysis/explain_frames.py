@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.common import signed
-from sim.analysis.explanation import TERM_LABELS, Explanation, period_label
+from sim.analysis.explanation import TERM_LABELS, Explanation
 from sim.model.choice import MOVE_NAMES, MOVES
 from sim.model.drivers import TERMS
 from sim.scenario import Scenario
+from sim.scenario.calendar import period_label
 
 _PAST = {
     "confront": "confronted",
@@ -53,7 +54,7 @@ def explanation_of(
     notes: list[str],
 ) -> Explanation:
     run = scenario.run
-    period = period_label(start, run.step_months)
+    period = period_label(run.start, step, run.step_months)
     term_rows, part_rows, move_rows, summary_rows, rep_frames = [], [], [], [], []
     for target in [k for k in ids if k in captured]:
         c = captured[target]

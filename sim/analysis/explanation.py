@@ -13,7 +13,6 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.explain_text import summary_text, to_dict
-from sim.scenario import add_months
 
 #: How each term is called in text (the frames keep the names of ``sim.model.drivers.TERMS``).
 TERM_LABELS = {
@@ -102,16 +101,3 @@ class Explanation:
         if rows.empty:
             raise KeyError(f"{target!r} is not explained here; targets: {', '.join(self.targets)}")
         return rows.iloc[0]
-
-
-def period_label(start: dt.date, months: int) -> str:
-    """The period a step simulates: '2014-Q1' for a quarter, '2014-03' for a month ..."""
-    if start.day == 1:
-        if months == 3 and start.month in (1, 4, 7, 10):
-            return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-        if months == 1:
-            return f"{start.year}-{start.month:02d}"
-        if months == 12 and start.month == 1:
-            return str(start.year)
-    end = add_months(start, months) - dt.timedelta(days=1)
-    return f"{start.isoformat()} to {end.isoformat()}"
