@@ -67,6 +67,7 @@ def explain(
     seed: int | None = None,
     *,
     parameters: Mapping[str, float] | None = None,
+    max_bytes: int | None = None,
 ) -> Explanation:
     """Explain ``actor``'s moves at ``step`` toward every other actor (or only ``toward``).
 
@@ -76,13 +77,14 @@ def explain(
     run draws them (``SeedSequence(seed, spawn_key=(0,))``); sweep parameters stay at the
     scenario's values unless ``parameters`` sets them (``{path: value}``, applied on top).
     Actors are named by id (``RUS``), case-insensitively, or by name (``Russia``).
+    ``max_bytes`` is the largest scenario file to read (None: the loader's 5 MB).
     Raises :class:`ExplainError` (a ScenarioError) on bad input and ScenarioError for a
     bad scenario file.
     """
     file: str | None = None
     if isinstance(scenario_or_path, str | os.PathLike):
         file = _shown(Path(scenario_or_path))
-        scenario = load_scenario(scenario_or_path)
+        scenario = load_scenario(scenario_or_path, max_bytes=max_bytes)
     else:
         scenario = scenario_or_path
     where = file or f"<scenario {scenario.name}>"

@@ -28,7 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.exits import EXIT_OK, fail
-from sim.cli.options import add_json, add_reps, add_seed, run_command, whole
+from sim.cli.options import (
+    add_json,
+    add_max_file_size,
+    add_reps,
+    add_seed,
+    max_file_bytes,
+    run_command,
+    whole,
+)
+from sim.cli.scenario_file import with_size_hint
 
 DEFAULT_MAX_REPLICATES = (
     500  # sim.analysis.explain.DEFAULT_MAX_REPLICATES, kept here so --help imports nothing
@@ -77,6 +86,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     add_seed(p, "seed of the model run (default: the scenario's run.seed)")
     add_json(p)
+    add_max_file_size(p)
     p.set_defaults(func=main)
     return p
 
@@ -95,9 +105,10 @@ def main(args: argparse.Namespace) -> int:
             toward=args.toward,
             replicates=args.reps,
             seed=args.seed,
+            max_bytes=max_file_bytes(args),
         )
     except ScenarioError as exc:  # ExplainError is one too
-        return fail(str(exc))
+        return fail(with_size_hint(str(exc)))
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False), flush=True)
     else:

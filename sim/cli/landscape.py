@@ -29,7 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.exits import EXIT_OK, fail
-from sim.cli.options import add_json, add_reps, add_seed, run_command, whole
+from sim.cli.options import (
+    add_json,
+    add_max_file_size,
+    add_reps,
+    add_seed,
+    max_file_bytes,
+    run_command,
+    whole,
+)
+from sim.cli.scenario_file import with_size_hint
 
 DEFAULT_STARTS = 1000  # sim.analysis.landscape.DEFAULT_STARTS, kept here so --help imports nothing
 ACTOR_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
@@ -103,6 +112,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="list every configuration's energy (JSON lists them anyway up to 1024)",
     )
     add_json(p)
+    add_max_file_size(p)
     p.set_defaults(func=main)
     return p
 
@@ -114,7 +124,13 @@ def main(args: argparse.Namespace) -> int:
     from sim.scenario import ScenarioError  # deferred: heavy
 
     try:
-        data = load_input(args.file, step=args.step, replicates=args.reps, seed=args.seed)
+        data = load_input(
+            args.file,
+            step=args.step,
+            replicates=args.reps,
+            seed=args.seed,
+            max_bytes=max_file_bytes(args),
+        )
         result = analyse(
             data,
             neutral=args.neutral,
@@ -123,7 +139,7 @@ def main(args: argparse.Namespace) -> int:
             seed=0 if args.seed is None else args.seed,
         )
     except ScenarioError as exc:  # LandscapeError is one too
-        return fail(str(exc))
+        return fail(with_size_hint(str(exc)))
     if args.json:
         payload = to_dict(result, include_all=True if args.all else None)
         print(json.dumps(payload, indent=2, ensure_ascii=False), flush=True)

@@ -22,6 +22,11 @@ TOO_LARGE = "larger than the limit of"
 TOO_LARGE_HINT = "hint: raise the limit with --max-file-size MB"
 
 
+def with_size_hint(message: str) -> str:
+    """A loader's message, with how to raise the limit when it refused a file's size."""
+    return f"{message}\n{TOO_LARGE_HINT}" if TOO_LARGE in message else message
+
+
 def load_scenario_file(path: Path, max_bytes: int | None = None) -> Scenario:
     """Load a scenario or raise BadInput with the loader's file:line messages.
 
@@ -39,10 +44,7 @@ def load_scenario_file(path: Path, max_bytes: int | None = None) -> Scenario:
     try:
         scenario, notes = load_scenario_noted(path, max_bytes=max_bytes)
     except ScenarioError as exc:
-        message = str(exc)
-        if TOO_LARGE in message:
-            message += f"\n{TOO_LARGE_HINT}"
-        raise BadInput(message) from None
+        raise BadInput(with_size_hint(str(exc))) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"{path}: cannot read: {exc}") from None
     for note in notes:

@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.cli.exits import EXIT_OK, err, fail
+from sim.cli.options import add_max_file_size, max_file_bytes
 from sim.cli.paths import WORKSHOP_RESULTS
+from sim.cli.scenario_file import with_size_hint
 
 if TYPE_CHECKING:
     from sim.workshop.game import Game
@@ -60,12 +62,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--catalogue", type=Path, default=None, metavar="FILE", help="the move catalogue"
     )
+    add_max_file_size(p)
     p.set_defaults(func=main)
     return p
 
 
 def open_or_create(args: argparse.Namespace) -> Game:
     """The game to serve: ``--game`` reopened, or a new one in results/workshop/."""
+    from sim.scenario import load_scenario  # deferred: heavy (pydantic)
     from sim.workshop.game import Game  # deferred: heavy (the model, pydantic)
 
     if args.game is not None and args.game.exists():
@@ -76,8 +80,10 @@ def open_or_create(args: argparse.Namespace) -> Game:
     else:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = WORKSHOP_RESULTS / f"{args.scenario.stem}-{stamp}.sqlite"
+    # the scenario first: a bad one leaves no folder behind
+    scenario = load_scenario(args.scenario, max_bytes=max_file_bytes(args))
     path.parent.mkdir(parents=True, exist_ok=True)
-    return Game.create(path, args.scenario, args.catalogue, teams)
+    return Game.create(path, scenario, args.catalogue, teams)
 
 
 def stop_on_sigterm() -> Callable[[], None]:
@@ -118,7 +124,7 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         game = open_or_create(args)
     except (WorkshopError, ScenarioError) as exc:
-        return fail(f"cannot start the workshop: {exc}")
+        return fail(with_size_hint(f"cannot start the workshop: {exc}"))
     except OSError as exc:
         return fail(f"cannot start the workshop: {exc.strerror or exc}")
     try:

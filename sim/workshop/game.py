@@ -92,6 +92,7 @@ class Game:
         lookahead: int = 4,
         fan_replicates: int = 200,
         default_move: DefaultMove = "model",
+        max_bytes: int | None = None,
     ) -> Game:
         """Start a new game in a new database file at ``path``.
 
@@ -99,10 +100,11 @@ class Game:
         scenarios/workshop/moves.yaml); ``teams`` maps the team-played actors to team
         names (or lists the actors); ``seed`` defaults to the scenario's. Raises
         ScenarioError for a bad scenario or catalogue file, InvalidInput for bad settings
-        and GameFileError when the file exists.
+        and GameFileError when the file exists. ``max_bytes`` is the largest scenario file
+        to read (None: the loader's 5 MB).
         """
         if not isinstance(scenario, Scenario):
-            scenario = load_scenario(scenario)
+            scenario = load_scenario(scenario, max_bytes=max_bytes)
         if not isinstance(catalogue, Catalogue):
             catalogue = load_catalogue(catalogue or DEFAULT_CATALOGUE, scenario)
         names = {k: a.name for k, a in scenario.actors.items()}

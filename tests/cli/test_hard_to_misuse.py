@@ -382,6 +382,9 @@ def test_a_file_over_the_limit_says_how_to_raise_it(six_megabytes, tmp_path, cap
         ["run", str(six_megabytes), "--out", out],
         ["compare", str(SMALL_YAML), str(six_megabytes), "--out", out],
         ["sensitivity", str(six_megabytes), "--outcome", "USA-CHN", "--out", out],
+        ["explain", str(six_megabytes), "--actor", "RUS"],
+        ["landscape", str(six_megabytes)],
+        ["workshop", str(six_megabytes), "--game", str(tmp_path / "out" / "game.sqlite")],
     ):
         assert cli.main(argv) == 2, argv
         err = capsys.readouterr().err
@@ -393,6 +396,12 @@ def test_a_file_over_the_limit_says_how_to_raise_it(six_megabytes, tmp_path, cap
     err = capsys.readouterr().err
     assert "larger than the limit of 1,000 bytes" in err and hint in err
     assert cli.main(["validate", str(SMALL_YAML), "--max-file-size", "0.002"]) == 0
+    for command in (["explain", str(SMALL_YAML), "--actor", "RUS"], ["landscape", str(SMALL_YAML)]):
+        assert cli.main([*command, "--max-file-size", "0.001"]) == 2
+        err = capsys.readouterr().err
+        assert "larger than the limit of 1,000 bytes" in err and hint in err, command
+        assert cli.main([*command, "--max-file-size", "0.002", "--reps", "2"]) == 0, command
+    capsys.readouterr()
 
     # the limit reaches the files a scenario extends
     child = tmp_path / "child.yaml"
@@ -411,7 +420,8 @@ def test_max_file_size_is_one_option_on_every_command_that_reads_a_scenario_file
     parser = cli.build_parser()
     (sub,) = [a for a in parser._actions if hasattr(a, "choices") and a.choices]
     seen = set()
-    for name in ("run", "compare", "validate", "sensitivity", "discover", "tipping", "calibrate"):
+    commands = ("run", "compare", "validate", "sensitivity", "discover", "tipping", "calibrate")
+    for name in (*commands, "explain", "landscape", "workshop"):
         (action,) = [a for a in sub.choices[name]._actions if "--max-file-size" in a.option_strings]
         seen.add((action.metavar, action.default, action.help))
     assert seen == {("MB", 5, "refuse a scenario file, or a file it extends, larger than MB "

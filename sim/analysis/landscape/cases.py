@@ -46,15 +46,17 @@ def load_input(
     step: int | None = None,
     replicates: int | None = None,
     seed: int | None = None,
+    max_bytes: int | None = None,
 ) -> LandscapeInput:
     """Read a case file or a scenario (told apart by a top-level ``propensities`` key).
 
     ``step``, ``replicates`` and ``seed`` apply to scenarios only (a case file has no
-    steps): giving them with a case file is an error.
+    steps): giving them with a case file is an error. ``max_bytes`` is the largest file
+    (and base a scenario extends) to read (None: the loader's 5 MB).
     """
     p = Path(path)
     shown = display_name(p)
-    data, root = parse_sourced(read_text(p, shown, None), shown)
+    data, root = parse_sourced(read_text(p, shown, None, max_bytes), shown)
     if "propensities" in data:
         given = [f"--{k}" for k, v in (("step", step), ("reps", replicates)) if v is not None]
         if given:
@@ -69,7 +71,7 @@ def load_input(
             "its actors as a mapping"
         )
         raise LandscapeError(root.problem(("actors",), msg))
-    scenario = load_scenario(p)
+    scenario = load_scenario(p, max_bytes=max_bytes)
     return scenario_input(scenario, step or 0, replicates, seed, file=shown)
 
 
