@@ -46,15 +46,37 @@ def months_between(start: dt.date, date: dt.date) -> int:
     m = (date.year - start.year) * 12 + (date.month - start.month)
     while add_months(start, m) > date:
         m -= 1
-    while add_months(start, m + 1) <= date:
+    while _reaches(start, m + 1, date):
         m += 1
     return m
+
+
+def _reaches(start: dt.date, months: int, date: dt.date) -> bool:
+    """Whether ``add_months(start, months) <= date`` (not when it is past 9999-12-31)."""
+    try:
+        return add_months(start, months) <= date
+    except ValueError:  # past the last day a date can name, so past ``date`` too
+        return False
 
 
 def run_end(scenario: Scenario) -> dt.date:
     """The first day after the run: start + steps * step_months months (exclusive)."""
     run = scenario.run
     return add_months(run.start, run.steps * run.step_months)
+
+
+def run_end_problems(scenario: Scenario) -> list[tuple[tuple[str, ...], str]]:
+    """The run must end by 9999-12-31, the last day a date can name (else the problem)."""
+    run = scenario.run
+    try:
+        run_end(scenario)
+    except ValueError:
+        msg = (
+            f"{run.steps} steps of {run.step_months} months from {run.start} end after "
+            "9999-12-31, the last day a date can name: fewer steps or an earlier start"
+        )
+        return [(("run", "steps"), msg)]
+    return []
 
 
 def date_step(scenario: Scenario, date: dt.date) -> int:

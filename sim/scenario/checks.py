@@ -9,9 +9,8 @@ no actor's capabilities or size, all 0); outcome conditions name known actors;
 groups name known actors (``sim.scenario.groups``); events fall inside the run and change
 paths that exist (``sim.scenario.event_checks``, which also notes events after the end);
 uncertain parameters and sweeps name numeric parameters (``sim.scenario.paths.parse_target``),
-keep inside each parameter's range (``sim.scenario.paths.bounds``) and do not overlap.
-
-The run's calendar is :mod:`sim.scenario.calendar`.
+keep inside each parameter's range (``sim.scenario.paths.bounds``) and do not overlap;
+the run ends by 9999-12-31 (its calendar is :mod:`sim.scenario.calendar`).
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel
 
+from sim.scenario.calendar import run_end_problems
 from sim.scenario.dyads import Dyad, dyad_problem, known
 from sim.scenario.errors import KeyPath, number
 from sim.scenario.event_checks import condition_problem, event_problems
@@ -51,6 +51,8 @@ def check_scenario(scenario: Scenario, set_aside: Collection[KeyPath] = ()) -> l
     ids = list(scenario.actors)
     sizes = [("actors", "*", "size"), ("actors", "*", "capabilities")]
     found: list[Issue] = []
+    ends = run_end_problems(scenario)  # a run past the year 9999 has no timing to check
+    set_aside = (*set_aside, ("run",)) if ends else set_aside
 
     def check(reads: list[KeyPath], issues: Callable[[], list[Issue]]) -> None:
         if not any(_overlap(place, read) for place in set_aside for read in reads):
@@ -67,7 +69,7 @@ def check_scenario(scenario: Scenario, set_aside: Collection[KeyPath] = ()) -> l
     check([("groups",), *sizes], lambda: event_problems(scenario, timing=False))
     check(sizes, lambda: _uncertainties(scenario))
     check(sizes, lambda: _sweep(scenario))
-    return [issue for issue in found if not any(_within(issue[0], p) for p in set_aside)]
+    return [i for i in found if not any(_within(i[0], p) for p in set_aside)] + ends
 
 
 def _overlap(a: KeyPath, b: KeyPath) -> bool:

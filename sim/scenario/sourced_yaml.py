@@ -38,6 +38,10 @@ MAX_DEPTH = 64  # nesting of mappings and lists
 DEFAULT_MAX_BYTES = 5_000_000
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
+#: Scalar tags the safe loader knows but a scenario cannot mean: !!binary is bytes, which
+#: validation would read as the text or number they spell (a relation of -0.1 hidden in
+#: base64).
+_REFUSED_SCALARS = frozenset({"tag:yaml.org,2002:binary"})
 
 Via = tuple[str, int]  # the extending file and the line of its `extends`
 
@@ -268,6 +272,9 @@ class _Builder:
             self.fail(line, path, f"nested more than {MAX_DEPTH} levels deep")
             raise _Fatal
         if isinstance(node, ScalarNode):
+            if node.tag in _REFUSED_SCALARS:
+                self.refuse_tag(node, line, path)
+                return None
             return self._scalar(node)
         if id(node) in self.active:
             self.fail(line, path, "an alias refers to a mapping or list that contains it")

@@ -11,6 +11,7 @@ from factories import baseline
 from sim.scenario.calendar import (
     add_months,
     date_step,
+    months_between,
     period_label,
     step_labels,
     step_span,
@@ -109,3 +110,8 @@ def test_an_event_in_july_2016_fires_in_the_third_quarter() -> None:
     assert date_step(scenario, dt.date(2016, 9, 30)) == 11
     assert date_step(scenario, dt.date(2016, 10, 1)) == 12
     assert period_label(scenario.run.start, 11, 3) == "2016-Q3"
+
+
+def test_months_up_to_the_last_day_a_date_can_name() -> None:
+    # the next month would be past 9999-12-31: the count stops, it does not overflow
+    assert months_between(JAN_2014, dt.date(9999, 12, 31)) == (9999 - 2014) * 12 + 11
