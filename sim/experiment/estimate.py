@@ -126,7 +126,7 @@ class Work:
     @property
     def size(self) -> int:
         """Replicate-steps x actors^2: what the time grows with."""
-        return self.replicate_runs * self.steps * self.actors**2
+        return work_size(self.replicate_runs, self.steps, self.actors)
 
     @property
     def parallel(self) -> int:
@@ -142,8 +142,13 @@ def count_points(scenario: Scenario, sets: Mapping[str, Sequence[float]] | None 
 def surely_small(scenario: Scenario, replicates: int, points: int) -> bool:
     """Whether an ensemble is so small that no limit or notice can apply (see
     :data:`SURELY_SMALL`), counted without the model."""
-    size = replicates * points * int(scenario.run.steps) * len(scenario.actors) ** 2
+    size = work_size(replicates * points, int(scenario.run.steps), len(scenario.actors))
     return size <= SURELY_SMALL
+
+
+def work_size(replicate_runs: int, steps: int, actors: int) -> int:
+    """Replicate-steps x actors^2: what the time of an ensemble grows with."""
+    return replicate_runs * steps * actors**2
 
 
 def count_work(

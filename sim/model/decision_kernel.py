@@ -150,39 +150,34 @@ def decide(
             if abs(b) <= 100.0:  # g^2 stays far from overflow
                 g = np.exp(b)
                 h4 = h * h * h * h
-                c0 = h4 / (g * g)
-                c1 = c0 + h / g
-                c2 = c1 + 1.0
-                c3 = c2 + g * h
-                c4 = c3 + g * g * h4
-                draw = uniform(key, (step * n + i) * n + j + 1)
-                u[i, j] = draw
-                cut = draw * c4
-                pick = int(c0 < cut) + int(c1 < cut) + int(c2 < cut) + int(c3 < cut)
-                pick += int(c4 < cut)
-                moves[i, j] = (now + d * MOVES[min(pick, k_moves - 1)]) - now
-                continue
-            best = -np.inf
-            for m in range(k_moves):
-                x = min(max(now + d * MOVES[m], -1.0), 1.0)
-                levels[m] = x
-                repeated = False
-                for k in range(m):
-                    repeated = repeated or levels[k] == x
-                if repeated:  # a level an earlier move reaches is not a second option
-                    values[m] = -np.inf
-                    continue
-                value = level_value(x, desired, now, alpha[i, j], theta, kappa)
-                values[m] = value
-                best = max(best, value)
-            total = 0.0
-            for m in range(k_moves):
-                # exp(0) = 1 and exp(-inf) = 0 exactly, so they are not computed
-                if values[m] == best:
-                    total += 1.0
-                elif values[m] > -np.inf:
-                    total += np.exp((values[m] - best) / tau)
-                values[m] = total  # the cumulative weight
+                weights = (h4 / (g * g), h / g, 1.0, g * h, g * g * h4)
+                total = 0.0
+                for m in range(k_moves):
+                    levels[m] = now + d * MOVES[m]
+                    total += weights[m]
+                    values[m] = total  # the cumulative weight
+            else:
+                best = -np.inf
+                for m in range(k_moves):
+                    x = min(max(now + d * MOVES[m], -1.0), 1.0)
+                    levels[m] = x
+                    repeated = False
+                    for k in range(m):
+                        repeated = repeated or levels[k] == x
+                    if repeated:  # a level an earlier move reaches is not a second option
+                        values[m] = -np.inf
+                        continue
+                    value = level_value(x, desired, now, alpha[i, j], theta, kappa)
+                    values[m] = value
+                    best = max(best, value)
+                total = 0.0
+                for m in range(k_moves):
+                    # exp(0) = 1 and exp(-inf) = 0 exactly, so they are not computed
+                    if values[m] == best:
+                        total += 1.0
+                    elif values[m] > -np.inf:
+                        total += np.exp((values[m] - best) / tau)
+                    values[m] = total  # the cumulative weight
             draw = uniform(key, (step * n + i) * n + j + 1)
             u[i, j] = draw
             cut = draw * total
