@@ -19,6 +19,8 @@ Example::
     cmp.largest                # the largest differences from the first, in words
     sim.save_comparison(cmp)   # results/compare/<id>/comparison.html and CSV files
 
+    whatif = sim.load_scenario_text(yaml_text, base_dir="scenarios")  # extends: baseline.yaml
+
 This module only wires the pieces together: the scenario loader, the ensemble engine
 (:mod:`sim.experiment`), the tidy frames (:mod:`sim.results.frames`), the figures
 (:mod:`sim.present.run_figures`) and comparisons (:mod:`sim.analysis.compare`).
@@ -29,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -60,6 +63,7 @@ from sim.results.frames import (
 from sim.results.run_folder import write_run
 from sim.scenario import Scenario
 from sim.scenario import load_scenario as read_scenario
+from sim.scenario import load_scenario_text as read_scenario_text
 
 Progress = Callable[[int, int], None]
 
@@ -71,6 +75,23 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     ``file:line: key.path: message``.
     """
     return read_scenario(path)
+
+
+def load_scenario_text(
+    text: str,
+    *,
+    base_dir: str | os.PathLike[str] | None = None,
+    name: str = "<text>",
+) -> Scenario:
+    """Read, resolve and validate a scenario written as YAML text (a what-if in a notebook
+    cell) instead of a file.
+
+    ``extends: baseline.yaml`` is found in ``base_dir`` (default: the working directory),
+    so a short what-if can build on a scenario of the library without being saved first.
+    ``name`` stands for the text in error messages (``name:line: key.path: message``, a
+    ``sim.scenario.ScenarioError`` as for :func:`load_scenario`).
+    """
+    return read_scenario_text(text, name, base_dir)
 
 
 @dataclass(eq=False)
@@ -101,6 +122,9 @@ class RunResult:
     """The run-id to publish under (a resumed run keeps the one it started with)."""
     resumed: list[Any] = field(default_factory=list)
     """The earlier partial runs this one continued (their chunk records)."""
+    insights: Future[dict[str, go.Figure]] | None = field(default=None, repr=False)
+    """The insight figures computed ahead (:func:`sim.present.insights.insights_ahead`),
+    for the same scenario, replicates and seed; None: :meth:`figures` computes them."""
     _figures: dict[str, go.Figure] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -129,6 +153,12 @@ class RunResult:
         """End-state probabilities with Wilson 95% intervals (one row per outcome)."""
         if self.ensemble.is_sweep:
             return per_point(self.ensemble, "outcomes")
+        return self.first_outcomes
+
+    @cached_property
+    def first_outcomes(self) -> pd.DataFrame:
+        """The end-state probabilities of the first sweep point (of the run, without a
+        sweep), as the report and its figures show them."""
         return outcome_table(self.scenario, self.ensemble.point(0))
 
     @cached_property
@@ -168,13 +198,16 @@ class RunResult:
         'sweep_dyads'. The per-run figures show the first sweep point."""
         if self._figures is None:
             first = self.ensemble.point(0)
-            figures = build_figures(self.scenario, first, None, outcome_table(self.scenario, first))
+            figures = build_figures(self.scenario, first, None, self.first_outcomes)
             if self.ensemble.is_sweep:
                 names = dict(zip(first.actor_ids, first.actor_names, strict=True))
                 figures.update(sweep_figures(self.sweep, self.ensemble.sweep_keys, names))
-            figures.update(
-                insight_figures(self.scenario, self.ensemble.replicates, self.ensemble.seed)
-            )
+            if self.insights is not None:
+                figures.update(self.insights.result())
+            else:
+                figures.update(
+                    insight_figures(self.scenario, self.ensemble.replicates, self.ensemble.seed)
+                )
             self._figures = figures
         return dict(self._figures)
 
@@ -260,7 +293,7 @@ def write_run_report(result: RunResult, path: Path, manifest: Mapping[str, Any])
         result.scenario,
         first,
         None,
-        outcome_table(result.scenario, first),
+        result.first_outcomes,
         dyad_end_table(first, result.scenario),
         run_info={
             "scenario_sha256": manifest["scenario_sha256"],
@@ -320,4 +353,12 @@ def save_comparison(
     return write_comparison(comparison, results_root, command)
 
 
-__all__ = ["RunResult", "compare", "load_scenario", "run", "save", "save_comparison"]
+__all__ = [
+    "RunResult",
+    "compare",
+    "load_scenario",
+    "load_scenario_text",
+    "run",
+    "save",
+    "save_comparison",
+]
