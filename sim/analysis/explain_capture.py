@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.choice import candidate_levels, level_value, logit_choice
+from sim.model.choice import candidate_levels, level_values, logit_choice
 from sim.model.drivers import TERMS, propensity_terms, threat
 from sim.model.model import AlignmentModel
 
@@ -78,7 +78,7 @@ def _side(model: AlignmentModel, i: int, j: int) -> dict[str, np.ndarray]:
     now = np.array(model.relations[:, i, j], dtype=float)
     desired = np.tanh(beta * model.propensity[:, i, j])
     levels, distinct = candidate_levels(now, d)
-    utility = level_value(
+    utility = level_values(
         levels, desired[:, None], now[:, None], alpha[:, None], theta[:, None], kappa[:, None]
     )
     utility = np.where(distinct, utility, -np.inf)

@@ -73,6 +73,32 @@ def level_value(
     return -(gap * gap) - autonomy(level, alpha, threshold) - inertia * turn * turn
 
 
+def level_values(
+    level: np.ndarray,
+    desired: np.ndarray,
+    current: np.ndarray,
+    alpha: np.ndarray,
+    threshold: np.ndarray,
+    inertia: np.ndarray,
+) -> np.ndarray:
+    """:func:`level_value` of arrays that broadcast to the shape of ``level``, from Python.
+
+    Every argument is given to the compiled function as a new, writable, C-ordered float64
+    array of that shape: numba compiles a variant for every combination of array layouts
+    and read-only flags it is called with (about 10 s each for this one), so callers that
+    pass broadcast views and slices would each compile their own; this way there is one,
+    compiled ahead by sim.model.precompile.
+    """
+    shape = np.shape(level)
+
+    def full(x: np.ndarray) -> np.ndarray:
+        return np.array(np.broadcast_to(x, shape), dtype=np.float64, order="C")
+
+    return level_value(
+        full(level), full(desired), full(current), full(alpha), full(threshold), full(inertia)
+    )
+
+
 def candidate_levels(current: np.ndarray, step_length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The levels the five moves reach from ``current``, clipped to [-1, 1], and which count.
 
