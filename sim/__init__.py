@@ -9,6 +9,7 @@ The public API (see :mod:`sim.api`)::
     sim.save(result)
     comparison = sim.compare(["scenarios/baseline.yaml", "scenarios/kurils-settled.yaml"])
     sim.save_comparison(comparison)
+    whatif = sim.load_scenario_text(yaml_text, base_dir="scenarios")  # a what-if in a cell
 
 The names are imported on first use, so that ``import sim.scenario`` (or the model)
 does not pull in the API, plotly or pandas, and no import cycle can form.
@@ -20,9 +21,25 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sim.api import RunResult, compare, load_scenario, run, save, save_comparison
+    from sim.api import (
+        RunResult,
+        compare,
+        load_scenario,
+        load_scenario_text,
+        run,
+        save,
+        save_comparison,
+    )
 
-__all__ = ["RunResult", "compare", "load_scenario", "run", "save", "save_comparison"]
+__all__ = [
+    "RunResult",
+    "compare",
+    "load_scenario",
+    "load_scenario_text",
+    "run",
+    "save",
+    "save_comparison",
+]
 
 
 def __getattr__(name: str) -> Any:
