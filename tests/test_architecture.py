@@ -16,7 +16,7 @@ SIM = REPO_ROOT / "sim"
 MODULES = sorted(p for p in SIM.rglob("*.py") if "__pycache__" not in p.parts)
 PACKAGES = sorted(p.parent for p in SIM.rglob("__init__.py") if p.parent != SIM)
 LAYERS = [
-    *("cli", "api", "workshop", "present", "analysis"),
+    *("cli", "api", "workshop", "explore", "present", "analysis"),
     *("experiment", "results", "model", "scenario"),
 ]
 MAX_LINES = 400

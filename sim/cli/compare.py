@@ -6,7 +6,8 @@ Usage::
                   [--scheduler ADDRESS] [--out DIR] [--yes] [--max-file-size MB]
 
 Runs every scenario with the same seed and replicates (common random numbers), writes
-``DIR/compare/<id>/`` (comparison.html and CSV files) and prints the largest differences
+``DIR/compare/<id>/`` (comparison.html and CSV files), rewrites ``DIR/index.html``
+(:mod:`sim.cli.runs`) and prints the largest differences
 from the reference and the end-state probabilities, ending with ``report: <path>``.
 
 The size of the comparison is estimated first (:mod:`sim.cli.limits`): above the limits
@@ -36,7 +37,9 @@ from sim.cli.options import (
 )
 from sim.cli.out_folder import cannot_write, check_out
 from sim.cli.paths import DEFAULT_RESULTS, shown
+from sim.cli.program import invocation
 from sim.cli.progress import EnsembleProgress, fmt_duration
+from sim.cli.runs import refresh_index
 from sim.cli.scenario_file import load_scenario_file
 
 if TYPE_CHECKING:
@@ -82,7 +85,7 @@ def main(args: argparse.Namespace) -> int:
     if len(files) < 2:
         raise BadInput(
             f"compare needs at least two scenario files (the first is the reference), got "
-            f"{len(files)}: python run.py compare BASE.yaml WHATIF.yaml [...]"
+            f"{len(files)}: {invocation()} compare BASE.yaml WHATIF.yaml [...]"
         )
     problems = []
     scenarios = []
@@ -144,6 +147,7 @@ def main(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise cannot_write(root, exc) from None
     exits.written.append(folder)
+    refresh_index(root)
     seconds = sum(s.seconds for s in comparison.stats)
     run_line = (
         f"run: {len(comparison.entries)} scenarios x {comparison.replicates:,} replicates, "

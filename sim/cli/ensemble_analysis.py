@@ -6,7 +6,7 @@ module holds their common options (:func:`add_common`), the command line they re
 the manifest (:func:`command_line`), and the steps around the analysis:
 :func:`run_analysis` loads the scenario and turns errors into exit codes,
 :func:`run_plan` runs a plan with a progress bar, :func:`write_result` writes the result
-folder and :func:`notes_and_report` prints the closing lines.
+folder (and rewrites the results index) and :func:`notes_and_report` prints the closing lines.
 
 Exit codes: 0 done; 2 bad input (a missing or invalid scenario file, a bad outcome or
 --vary, no uncertain parameters, an unreachable scheduler, an ``--out`` that cannot be
@@ -39,7 +39,9 @@ from sim.cli.options import (
 )
 from sim.cli.out_folder import cannot_write, check_out
 from sim.cli.paths import DEFAULT_RESULTS
+from sim.cli.program import prog
 from sim.cli.progress import EnsembleProgress, fmt_duration
+from sim.cli.runs import refresh_index
 from sim.cli.scenario_file import load_scenario_file
 
 if TYPE_CHECKING:
@@ -66,7 +68,7 @@ def add_common(p: argparse.ArgumentParser, reps_default: int) -> None:
 def command_line(args: argparse.Namespace, own: Sequence[str]) -> list[str]:
     """The command as it would be typed, from the parsed arguments (for the manifest);
     ``own``: the command's own options, after ``--outcome`` (if it has one)."""
-    parts = ["run.py", args.command, str(args.file)]
+    parts = [prog(), args.command, str(args.file)]  # 'alignsim' or 'run.py' first
     if getattr(args, "outcome", None) is not None:
         parts += ["--outcome", args.outcome]
     parts += own
@@ -134,11 +136,13 @@ def write_result(
 ) -> Path:
     """Write the result folder under ``root`` with ``writer`` (the page's save function);
     BadInput naming the path and what to do if that fails (a full disk, a read-only
-    folder)."""
+    folder); then rewrite ``root/index.html`` (:func:`sim.cli.runs.refresh_index`)."""
     try:
-        return writer(result, root, command=list(command))
+        folder = writer(result, root, command=list(command))
     except OSError as exc:
         raise cannot_write(root, exc) from None
+    refresh_index(root)
+    return folder
 
 
 def notes_and_report(result: Any, report: Path) -> int:

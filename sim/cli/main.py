@@ -10,6 +10,9 @@ Commands (one module each in :mod:`sim.cli`)::
                   [--scheduler ADDRESS] [--out DIR]
                                           run scenarios on the same random numbers and
                                           write results/compare/<id>/comparison.html
+    python run.py runs [--scenario NAME] [--out DIR] [--json] [--index]
+                                          list earlier result folders, newest first
+                                          (results/index.html: the same, with links)
     python run.py validate FILE...        check scenario files, list every problem
     python run.py schema                  print the scenario JSON Schema
     python run.py landscape FILE          stable bloc configurations (Axelrod-Bennett)
@@ -22,9 +25,15 @@ Commands (one module each in :mod:`sim.cli`)::
                                           where an outcome crosses a level (tipping points)
     python run.py calibrate FILE --observations OBS.csv --vary KEY=LO:HI [--budget N]
                                           fit parameters to observations (optuna TPE)
+    python run.py explore FILE [--reps R] [--host H] [--port P]
+                                          a live what-if explorer of a scenario (web page)
     python run.py aar GAME.sqlite         after-action report of a workshop game
     python run.py workshop FILE [--teams JPN,RUS] [--game PATH] [--host H] [--port P]
                                           serve a workshop game to the room (web app)
+
+The installed ``alignsim`` script (``[project.scripts]`` in pyproject.toml) calls the same
+:func:`main`; the usage lines and messages name the program as it was started
+(:mod:`sim.cli.program`).
 
 Each command module adds its subparser with ``set_defaults(func=...)``; :func:`main`
 parses the arguments and calls ``args.func(args)``. The options the commands share are
@@ -67,8 +76,10 @@ from sim.cli import (
     discover,
     exits,
     explain,
+    explore,
     landscape,
     run,
+    runs,
     schema,
     sensitivity,
     tipping,
@@ -76,10 +87,12 @@ from sim.cli import (
     workshop,
 )
 from sim.cli.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, BadInput, err
+from sim.cli.program import invocation, prog
 
 COMMANDS = (
     run,
     compare,
+    runs,
     validate,
     schema,
     landscape,
@@ -88,6 +101,7 @@ COMMANDS = (
     discover,
     tipping,
     calibrate,
+    explore,
 )
 """The command modules, in the order ``--help`` lists them (then the workshop's)."""
 WORKSHOP_COMMANDS = (workshop, aar)
@@ -96,7 +110,7 @@ WORKSHOP_COMMANDS = (workshop, aar)
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (no command: run the baseline scenario)."""
     parser = argparse.ArgumentParser(
-        prog="run.py",
+        prog=prog(),  # 'alignsim' or 'run.py', as it was started
         description="Scenario simulator of regional alignments (Russia, Japan, China, the US "
         "...). Without a command, runs scenarios/baseline.yaml.",
     )
@@ -118,13 +132,13 @@ def command_names(parser: argparse.ArgumentParser) -> list[str]:
 def unknown_command(word: str, names: Sequence[str]) -> str:
     """What to say of a first word that is no command: the closest command (difflib), or
     ``run FILE`` for a scenario file, and the list of commands."""
-    lines = [f"run.py: error: {word!r} is not a command"]
+    lines = [f"{prog()}: error: {word!r} is not a command"]
     close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
     if word.endswith((".yaml", ".yml")):
-        lines[0] += f"; to run a scenario file: python run.py run {word}"
+        lines[0] += f"; to run a scenario file: {invocation()} run {word}"
     elif close:
         lines[0] += f"; did you mean {close[0]!r}?"
-    lines.append(f"commands: {', '.join(names)} (python run.py --help says what each does)")
+    lines.append(f"commands: {', '.join(names)} ({invocation()} --help says what each does)")
     return "\n".join(lines)
 
 

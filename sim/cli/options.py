@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.paths import DEFAULT_RESULTS, shown
+from sim.cli.program import prog
 
 # --------------------------------------------------------------------------- types
 
@@ -269,9 +270,9 @@ def run_command(
     command: str | None = None,
 ) -> int:
     """Parse ``argv`` (default: ``sys.argv[1:]``) with the parser(s) that ``add_parser``
-    adds to a ``run.py`` parser and run the command it chose (``args.func``);
+    adds to a ``run.py`` (or ``alignsim``) parser and run the command it chose (``args.func``);
     ``command``: the command's name, put before ``argv`` (None: ``argv`` starts with it)."""
-    parser = argparse.ArgumentParser(prog="run.py")
+    parser = argparse.ArgumentParser(prog=prog())
     sub = parser.add_subparsers(dest="command", required=True)
     add_parser(sub)
     words = list(sys.argv[1:] if argv is None else argv)

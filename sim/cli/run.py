@@ -13,7 +13,8 @@ is cut into chunks of replicates (and sweep points) that run on a local process 
 a Dask cluster; each finished chunk is written at once to
 ``results/<scenario>/.partial-<run-id>/``, so an interrupted run continues with
 ``--resume``. The finished run is published as ``results/<scenario>/<run-id>/``, the
-partial folder removed, and a summary printed whose last line is ``report: <path>``.
+partial folder removed, ``results/index.html`` rewritten (:mod:`sim.cli.runs`), and a
+summary printed whose last line is ``report: <path>``.
 
 The engine, the API and the report are imported when the command runs, not when the
 parser is built (start-up speed: ``--help`` stays fast).
@@ -49,6 +50,7 @@ from sim.cli.options import (
 from sim.cli.out_folder import cannot_write, check_out
 from sim.cli.paths import DEFAULT_RESULTS, DEFAULT_SCENARIO
 from sim.cli.progress import EnsembleProgress, recording, summary_line, where
+from sim.cli.runs import refresh_index
 from sim.cli.scenario_file import load_scenario_file
 
 if TYPE_CHECKING:
@@ -288,6 +290,7 @@ def _execute_and_publish(
     exits.written.append(run_dir)
     exits.partial.clear()
     run.partial.remove()
+    refresh_index(root)
     _summary(result, (run_dir / "report.html").resolve(), run_line)
     return EXIT_OK
 

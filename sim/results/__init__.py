@@ -16,6 +16,9 @@ one writer every folder goes through. Modules, by concept:
   provenance, environment);
 - :mod:`~sim.results.publish`: the one atomic writer (folders and files);
 - :mod:`~sim.results.run_folder`: a run's result folder (``results/<scenario>/<run-id>``).
+- :mod:`~sim.results.run_index`: the index of a results root: every published folder
+  (runs, comparisons, analyses) read from its manifest, and what was skipped and why;
+  :mod:`~sim.results.index_entry`: one folder's entry, read from its manifest.
 - :mod:`~sim.results.observed`: observed series beside a run (UN voting agreement, read
   from the repository's ``data/observed/``), as changes since a base year.
 

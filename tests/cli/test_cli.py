@@ -191,8 +191,8 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
 def test_every_command_dispatches_to_its_own_module() -> None:
     commands = _commands()
     assert list(commands) == [
-        "run", "compare", "validate", "schema", "landscape", "explain", "sensitivity",
-        "discover", "tipping", "calibrate", "workshop", "aar",
+        "run", "compare", "runs", "validate", "schema", "landscape", "explain", "sensitivity",
+        "discover", "tipping", "calibrate", "explore", "workshop", "aar",
     ]  # fmt: skip
     for name, parser in commands.items():
         assert parser.get_default("func").__module__ == f"sim.cli.{name}", name

@@ -276,7 +276,7 @@ def test_a_mistyped_command_gets_the_closest_one(capsys):
     assert cli.main(["rnu", str(SMALL_YAML)]) == 2
     err = capsys.readouterr().err
     assert "'rnu' is not a command; did you mean 'run'?" in err
-    assert "commands: run, compare, validate" in err and "Traceback" not in err
+    assert "commands: run, compare, runs, validate" in err and "Traceback" not in err
     assert cli.main(["valdate"]) == 2
     assert "did you mean 'validate'?" in capsys.readouterr().err
     assert cli.main([str(SMALL_YAML)]) == 2

@@ -8,38 +8,18 @@ when chromium or Playwright is not installed; CI installs both.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from browser_support import ARGS, CHROMIUM, LAUNCH_MS, WAIT_MS, playwright_or_skip
 from workshop_support import make_game
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip(
-        "chromium is not installed (apt-get install chromium); .ci/run installs it",
-        allow_module_level=True,
-    )
+sync_api = playwright_or_skip()
 
 from sim.workshop import Game, Phase  # noqa: E402
 from sim.workshop.web.app import create_app  # noqa: E402
 from sim.workshop.web.serve import start  # noqa: E402
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# A bound that ends the test if the page never gets there, not a speed target: generous,
-# because the machine is shared and its speed varies by a factor of three.
-WAIT_MS = 45_000
-# Starting chromium on a loaded machine can take long; the same kind of bound.
-LAUNCH_MS = 120_000
 XSS = "<script>alert(1)</script>"
 # Every browser test takes seconds (a browser, a server, pages that load): all are slow.
 pytestmark = pytest.mark.slow
