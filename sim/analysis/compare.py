@@ -192,11 +192,15 @@ def comparison_notes(
             "the pairs differ): differences between them include noise, which more "
             "replicates narrow"
         )
-    uncertain = [tuple(sorted(getattr(s, "uncertainties", None) or {})) for s in scenarios]
-    if len(set(uncertain)) > 1:
+    uncertain = [set(getattr(s, "uncertainties", None) or {}) for s in scenarios]
+    differing = sorted(set.union(*uncertain) - set.intersection(*uncertain))
+    if differing:
+        # Each parameter draws from a stream of its own (sim.experiment.uncertainty), so
+        # the ones all scenarios sample stay paired, replicate by replicate.
         notes.append(
-            "the scenarios sample different uncertain parameters, so the parameter draws "
-            "of a replicate are not the same in all of them"
+            f"the scenarios sample different uncertain parameters ({', '.join(differing)} "
+            "uncertain in some, fixed in others): that is part of their difference; the "
+            "uncertain parameters they share draw the same value in each replicate"
         )
     for name in dict.fromkeys(n for s in scenarios for n in s.outcomes):
         defs = {repr(s.outcomes[name].model_dump()) for s in scenarios if name in s.outcomes}

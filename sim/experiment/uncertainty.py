@@ -6,11 +6,15 @@ uniform, normal, optionally truncated, triangular, choice). Every replicate of a
 ensemble draws its own value of each, once, before step 0; the model takes the result of
 :func:`sample_parameters` as its ``parameters``.
 
-How the values are drawn. The paths, sorted, are the dimensions 0..d-1. For R replicates
-an (R, d) array of uniform numbers in [0, 1) is drawn, by plain Monte Carlo or by Latin
-hypercube (``run.sampling``), and each column goes through its distribution's inverse
-CDF (:func:`inverse_cdf`). Both methods share that transform, so they differ only in how
-the uniforms cover the unit cube:
+How the values are drawn. For R replicates, each parameter gets R uniform numbers in
+[0, 1), by plain Monte Carlo or by Latin hypercube (``run.sampling``), from a random
+stream of its own (:func:`parameter_stream`: the run's SeedSequence extended by a key
+made from the parameter's path), and they go through its distribution's inverse CDF
+(:func:`inverse_cdf`). Because every parameter has its own stream, a what-if that fixes
+one uncertain value, or adds or removes one, leaves every other parameter's draws as they
+were, replicate by replicate: a comparison with the base stays on common random numbers
+(docs/performance.md). Both methods share the transform, so they differ only in how the
+uniforms cover the unit cube:
 
 - ``monte_carlo``: independent uniforms, ``default_rng(seed).random((R, d))``.
 - ``latin_hypercube``: each dimension is cut into R strata of equal probability and every
@@ -18,14 +22,16 @@ the uniforms cover the unit cube:
   matched across dimensions by independent random permutations. Means over the ensemble
   converge faster than with Monte Carlo when outcomes depend smoothly on the parameters.
 
-The draws depend only on the scenario's uncertainties (not on the order they were
-written in) and on the SeedSequence: the same seed gives the same arrays. A Latin
+A parameter's draws depend only on its path, its distribution and the SeedSequence (not
+on the other uncertainties or the order they were written in): the same seed gives the
+same arrays. A Latin
 hypercube is stratified within one call: an ensemble run in chunks is one hypercube per
 chunk (each chunk passes its own seed).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import numpy as np
@@ -97,23 +103,31 @@ def inverse_cdf(dist: Dist, u: np.ndarray) -> np.ndarray:
     raise TypeError(f"not a distribution: {dist!r}")  # pragma: no cover - the union is closed
 
 
+def parameter_stream(seed: np.random.SeedSequence, path: str) -> np.random.SeedSequence:
+    """The random stream of the uncertain parameter at ``path``: ``seed`` with four more
+    words in its spawn key, the first 16 bytes of the SHA-256 of the path (the same in
+    every process, unlike Python's ``hash``)."""
+    digest = hashlib.sha256(path.encode("utf-8")).digest()
+    words = tuple(int.from_bytes(digest[k : k + 4], "little") for k in range(0, 16, 4))
+    return np.random.SeedSequence(entropy=seed.entropy, spawn_key=(*seed.spawn_key, *words))
+
+
 def sample_parameters(
     scenario: Scenario, replicates: int, seed: np.random.SeedSequence
 ) -> dict[str, np.ndarray]:
     """One value per replicate of every uncertain parameter of ``scenario``.
 
     Returns ``{path: array of shape (replicates,)}`` (float64) for the paths of
-    ``scenario.uncertainties`` in sorted order, drawn by ``scenario.run.sampling``
-    (module docstring); empty when nothing is uncertain. Deterministic for a given seed.
+    ``scenario.uncertainties`` in sorted order, each from its own stream
+    (:func:`parameter_stream`), drawn by ``scenario.run.sampling`` (module docstring);
+    empty when nothing is uncertain. Deterministic for a given seed.
     """
-    paths = sorted(scenario.uncertainties)
-    if not paths:
-        return {}
-    u = uniform_draws(scenario.run.sampling, int(replicates), len(paths), seed)
-    return {
-        path: inverse_cdf(scenario.uncertainties[path], u[:, k]).astype(np.float64)
-        for k, path in enumerate(paths)
-    }
+    method, r = scenario.run.sampling, int(replicates)
+    drawn = {}
+    for path in sorted(scenario.uncertainties):
+        u = uniform_draws(method, r, 1, parameter_stream(seed, path))[:, 0]
+        drawn[path] = inverse_cdf(scenario.uncertainties[path], u).astype(np.float64)
+    return drawn
 
 
 def describe_sampling(scenario: Scenario, seed: np.random.SeedSequence) -> dict[str, Any]:
@@ -133,6 +147,8 @@ def describe_sampling(scenario: Scenario, seed: np.random.SeedSequence) -> dict[
         "method": scenario.run.sampling,
         "entropy": entropy,
         "spawn_key": [int(k) for k in seed.spawn_key],
+        "streams": "one per parameter: the spawn key followed by the first four 32-bit "
+        "little-endian words of the SHA-256 of the parameter's path",
         "parameters": [
             {"path": path, "distribution": scenario.uncertainties[path].model_dump()}
             for path in sorted(scenario.uncertainties)

@@ -25,6 +25,7 @@ from scipy import stats
 from sim.experiment.uncertainty import (
     describe_sampling,
     inverse_cdf,
+    parameter_stream,
     sample_parameters,
     uniform_draws,
 )
@@ -458,11 +459,31 @@ def test_latin_hypercube_fills_each_stratum_once() -> None:
 
 def test_monte_carlo_draws_are_independent_uniforms_through_the_inverse_cdf() -> None:
     seed = np.random.SeedSequence(11)
-    s = scenario_with(DISTS)
-    u = np.random.default_rng(np.random.SeedSequence(11)).random((100, len(DISTS)))
-    drawn = sample_parameters(s, 100, seed)
-    for k, path in enumerate(sorted(DISTS)):
-        assert np.array_equal(drawn[path], inverse_cdf(DISTS[path], u[:, k])), path
+    drawn = sample_parameters(scenario_with(DISTS), 100, seed)
+    for path in sorted(DISTS):
+        u = np.random.default_rng(parameter_stream(seed, path)).random(100)
+        assert np.array_equal(drawn[path], inverse_cdf(DISTS[path], u)), path
+
+
+@pytest.mark.parametrize("sampling", ["monte_carlo", "latin_hypercube"])
+def test_fixing_adding_or_removing_a_parameter_leaves_the_others_draws(sampling: str) -> None:
+    """Each parameter has its own stream: a what-if that fixes one uncertain value stays
+    on the base's random numbers for every other (common random numbers)."""
+    seed = np.random.SeedSequence(20140306, spawn_key=(0,))
+    base = sample_parameters(scenario_with(DISTS, sampling), 300, seed)
+    fixed = sorted(DISTS)[1]
+    fewer = {k: v for k, v in DISTS.items() if k != fixed}
+    without = sample_parameters(scenario_with(fewer, sampling), 300, seed)
+    assert set(without) == set(base) - {fixed}
+    for path in without:
+        assert np.array_equal(without[path], base[path]), path
+    # the streams differ between parameters, so two alike distributions draw apart
+    twin = sample_parameters(
+        scenario_with({"model.temperature": DISTS[fixed], **DISTS}, sampling), 300, seed
+    )
+    for path in DISTS:
+        assert np.array_equal(twin[path], base[path]), path
+    assert not np.array_equal(twin["model.temperature"], base[fixed])
 
 
 @pytest.mark.parametrize("sampling", ["monte_carlo", "latin_hypercube"])

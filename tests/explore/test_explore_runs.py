@@ -47,7 +47,15 @@ def test_a_change_shows_as_a_paired_difference(explorer: Explorer):
     assert diffs["RUS-JPN"] < 0  # the dispute stays unsettled: Russia and Japan end colder
     assert explored.notes == []  # no uncertain parameter fixed: every draw stays paired
     fixed = explorer.explore({"actors.CHN.assertiveness": 0.6})
-    assert any("sample different uncertain parameters" in n for n in fixed.notes)
+    assert any(
+        "sample different uncertain parameters (actors.CHN.assertiveness" in n for n in fixed.notes
+    )
+    # every other uncertain parameter keeps its draw in each replicate (its own stream)
+    base, other = (fixed.comparison.view(k).parameters for k in (0, 1))
+    assert "actors.CHN.assertiveness" in base and "actors.CHN.assertiveness" not in other
+    assert set(other) == set(base) - {"actors.CHN.assertiveness"} and other
+    for path, values in other.items():
+        np.testing.assert_array_equal(values, base[path], err_msg=path)
 
 
 def test_a_newer_change_stops_the_older_run_between_chunks():
