@@ -35,6 +35,8 @@ from sim.cli.scenario_file import load_scenario_file
 from sim.cli.workshop import stop_on_sigterm
 
 DEFAULT_PORT = 8060
+SLOW_BASE_SECONDS = 2.0
+"""A base ensemble slower than this gets a note: the page would not redraw promptly."""
 """The explorer's port unless ``--port`` (the workshop's is 8050: both can run at once)."""
 
 
@@ -120,7 +122,13 @@ def _serve(args: argparse.Namespace) -> int:
         server.close()
         raise
     # a hint of what each change will take: an ensemble like this one, then the figures
-    print(f"base ensemble: {time.perf_counter() - started:.2f} s", flush=True)
+    took = time.perf_counter() - started
+    print(f"base ensemble: {took:.2f} s", flush=True)
+    if took > SLOW_BASE_SECONDS:
+        err(
+            f"note: every change runs an ensemble like this one, so the page will take about "
+            f"{took:.0f} s to redraw; fewer --reps (now {explorer.replicates:,}) redraw sooner"
+        )
     print(f"explorer of {args.scenario}: {server.url}", flush=True)
     print("serving; Ctrl-C stops (nothing is written except by 'Save as what-if')", flush=True)
     server.serve_forever()

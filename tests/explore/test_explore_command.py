@@ -41,3 +41,20 @@ def test_the_command_is_listed_with_its_options():
     args = parser.parse_args(["explore", "x.yaml", "--reps", "200", "--port", "0"])
     assert (args.reps, args.port, args.host, args.scenario) == (200, 0, None, Path("x.yaml"))
     assert "explore" in parser.format_help()
+
+
+def test_a_slow_base_ensemble_says_the_page_will_be_slow(monkeypatch, capsys):
+    from sim.cli import explore
+    from sim.explore.serve import Server
+
+    served = []
+    monkeypatch.setattr(explore, "SLOW_BASE_SECONDS", 0.0)  # any base is "slow"
+    monkeypatch.setattr(Server, "serve_forever", lambda self: served.append(self.port))
+    assert main(["explore", str(BASELINE), "--port", "0", "--reps", "20"]) == 0
+    out, err = capsys.readouterr()
+    assert served and f"127.0.0.1:{served[0]}" in out
+    assert "note: every change runs an ensemble like this one" in err
+    assert "fewer --reps (now 20) redraw sooner" in err
+    monkeypatch.setattr(explore, "SLOW_BASE_SECONDS", 1e9)
+    assert main(["explore", str(BASELINE), "--port", "0", "--reps", "20"]) == 0
+    assert "note: every change" not in capsys.readouterr().err
