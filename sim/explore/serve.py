@@ -9,13 +9,12 @@ until Ctrl-C.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from dash import Dash
-from waitress.server import create_server
 
-LOCALHOST = "127.0.0.1"
+from sim.present.web_server import LOCALHOST, bind
+
 THREADS = 8
 """Request threads: the page's requests (a change, a save, Dash's scripts) at once."""
 
@@ -24,17 +23,7 @@ class Server:
     """A bound waitress server: the ``host`` and ``port`` it listens on, and its loop."""
 
     def __init__(self, app: Dash, host: str, port: int, threads: int = THREADS) -> None:
-        # waitress logs queued requests at WARNING when its threads are busy: load, not
-        # an error, and it would bury the command's own lines
-        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-        self._server: Any = create_server(
-            app.server,
-            host=host,
-            port=port,
-            threads=threads,
-            ident="alignsim-explore",
-            clear_untrusted_proxy_headers=True,
-        )
+        self._server: Any = bind(app.server, host, port, threads, ident="alignsim-explore")
         self.host: str = str(self._server.effective_host)
         self.port: int = int(self._server.effective_port)
 

@@ -18,7 +18,6 @@ tests).
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable
@@ -26,11 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from dash import Dash
-from waitress.server import create_server
 
+from sim.present.web_server import LOCALHOST, bind
 from sim.workshop.web.state_route import STOP_KEY
 
-LOCALHOST = "127.0.0.1"
 THREADS = 64
 """Request threads: every open page holds one with its question to the state route
 (:mod:`sim.workshop.web.state_route`), so a room of thirty needs thirty and more for the
@@ -44,17 +42,8 @@ class Server:
     :meth:`shutdown` (from any thread) and :meth:`close`."""
 
     def __init__(self, app: Dash, host: str, port: int, threads: int = THREADS) -> None:
-        # waitress logs every queued request at WARNING when all threads are busy; that is
-        # load, not an error, and it would bury the command's own lines
-        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-        self._server: Any = create_server(
-            app.server,
-            host=host,
-            port=port,
-            threads=threads,
-            connection_limit=CONNECTIONS,
-            ident="alignsim-workshop",
-            clear_untrusted_proxy_headers=True,
+        self._server: Any = bind(
+            app.server, host, port, threads, ident="alignsim-workshop", connections=CONNECTIONS
         )
         self.host: str = str(self._server.effective_host)
         self.port: int = int(self._server.effective_port)
