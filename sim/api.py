@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -122,9 +121,6 @@ class RunResult:
     """The run-id to publish under (a resumed run keeps the one it started with)."""
     resumed: list[Any] = field(default_factory=list)
     """The earlier partial runs this one continued (their chunk records)."""
-    insights: Future[dict[str, go.Figure]] | None = field(default=None, repr=False)
-    """The insight figures computed ahead (:func:`sim.present.insights.insights_ahead`),
-    for the same scenario, replicates and seed; None: :meth:`figures` computes them."""
     _figures: dict[str, go.Figure] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -202,12 +198,9 @@ class RunResult:
             if self.ensemble.is_sweep:
                 names = dict(zip(first.actor_ids, first.actor_names, strict=True))
                 figures.update(sweep_figures(self.sweep, self.ensemble.sweep_keys, names))
-            if self.insights is not None:
-                figures.update(self.insights.result())
-            else:
-                figures.update(
-                    insight_figures(self.scenario, self.ensemble.replicates, self.ensemble.seed)
-                )
+            figures.update(
+                insight_figures(self.scenario, self.ensemble.replicates, self.ensemble.seed)
+            )
             self._figures = figures
         return dict(self._figures)
 

@@ -227,7 +227,6 @@ def _execute_and_publish(
     # deferred: heavy (the API pulls in pandas and plotly); looked up at call time
     from sim import api
     from sim.experiment.runner import Interrupted  # deferred: heavy (numpy)
-    from sim.present.insights import insights_ahead  # deferred: heavy (plotly)
 
     scenario = run.scenario
     cancel = True
@@ -235,9 +234,6 @@ def _execute_and_publish(
         exits.partial.append(run.partial.folder)
         _start_line(scenario, settings, run, backend)
         progress = EnsembleProgress(scenario.name)
-        # The report's insight figures need only the scenario and the seed: computed on
-        # a second thread while the chunks run (sim.present.insights.insights_ahead).
-        insights = insights_ahead(scenario, settings.replicates, settings.seed)
         try:
             stats = run.execute(backend, progress)
         except Interrupted as exc:
@@ -279,7 +275,6 @@ def _execute_and_publish(
         sweep_sets=settings.sweep_sets,
         run_id=run.partial.state.get("run_id"),
         resumed=list(run.partial.state.get("resumed", [])),
-        insights=insights,
     )
     try:
         with status("writing results"):

@@ -10,15 +10,9 @@ exhaustive limit), with a reading in words under the title
 (:func:`sim.analysis.landscape.reading.reading`: the global minimum, who could be neutral
 and why, and where it disagrees with the relations). Both re-run the
 scenario's model on at most :data:`INSIGHT_REPLICATES` replicates with the run's seed.
-
-They depend on the scenario, the number of replicates and the seed, not on the ensemble,
-so the command line computes them while the ensemble runs (:func:`insights_ahead`).
 """
 
 from __future__ import annotations
-
-import threading
-from concurrent.futures import Future
 
 import plotly.graph_objects as go
 
@@ -65,28 +59,3 @@ def insight_figures(scenario: Scenario, replicates: int, seed: int) -> dict[str,
             figure.update_layout(title_text=f"At the {label} ({when}): {figure.layout.title.text}")
             figures[f"landscape_{label}"] = figure
     return figures
-
-
-def insights_ahead(scenario: Scenario, replicates: int, seed: int) -> Future[dict[str, go.Figure]]:
-    """:func:`insight_figures` computed on a background thread, from now on.
-
-    The ensemble's compiled step runs without holding the interpreter, mostly on one
-    core for a run of small chunks, so on a machine with a second core the report's
-    explanations and landscapes cost the command almost nothing (docs/performance.md).
-    The figures are the same as computed in sequence: they have their own seed, and a
-    step run off the main thread runs the single-core kernel (sim.model.kernel). The
-    future's ``result()`` raises what the computation raised.
-    """
-    future: Future[dict[str, go.Figure]] = Future()
-
-    def work() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
-        try:
-            future.set_result(insight_figures(scenario, replicates, seed))
-        except BaseException as exc:  # handed to whoever waits for the figures
-            future.set_exception(exc)
-
-    # A daemon: an interrupted run exits without waiting for figures nobody will see.
-    threading.Thread(target=work, name="insight-figures", daemon=True).start()
-    return future
