@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import queue
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -31,19 +30,11 @@ import threading
 import time
 from pathlib import Path
 
+from browser import ARGS, CHROMIUM, LAUNCH_MS
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 BOX = 'input[name="actors.CHN.assertiveness"]'
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # The page's message line, or '' before Dash has drawn it.
 MESSAGE = "(document.querySelector('#explore-msg') || {innerText: ''}).innerText"
 # Resolves after the browser has painted twice: what was drawn is on the screen.
@@ -93,11 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args(argv)
 
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
     proc, url = serve(args.scenario, args.reps)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=ARGS, timeout=120_000)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=LAUNCH_MS)
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             page.goto(url)
             page.wait_for_function(

@@ -77,7 +77,6 @@ import os
 import queue
 import re
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -91,23 +90,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from browser import ARGS as BROWSER_ARGS
+from browser import CHROMIUM, LAUNCH_MS
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCALHOST = "127.0.0.1"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    *BROWSER_ARGS,
     # Every screen of the room is a foreground page: no throttled timers.
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
 ]
-LAUNCH_MS = 120_000
 PAGE_LOAD_S = 90.0  # a bound on one page's first drawing, not a speed target
 SERVER_START_S = 180.0
 TEAM_STEP_S = 60.0  # a bound on each of a team's clicks being answered

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sim.cli.exits import EXIT_OK, err, fail
+from sim.cli.exits import EXIT_OK, err, fail, stop_on_sigterm
 from sim.cli.options import (
     add_chunk_size,
     add_max_file_size,
@@ -32,7 +32,6 @@ from sim.cli.options import (
 )
 from sim.cli.program import invocation
 from sim.cli.scenario_file import load_scenario_file
-from sim.cli.workshop import stop_on_sigterm
 
 DEFAULT_PORT = 8060
 SLOW_BASE_SECONDS = 2.0

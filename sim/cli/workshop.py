@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import signal
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli.exits import EXIT_OK, err, fail
+from sim.cli.exits import EXIT_OK, err, fail, stop_on_sigterm
 from sim.cli.options import add_max_file_size, max_file_bytes
 from sim.cli.paths import WORKSHOP_RESULTS
 from sim.cli.scenario_file import with_size_hint
@@ -84,20 +82,6 @@ def open_or_create(args: argparse.Namespace) -> Game:
     scenario = load_scenario(args.scenario, max_bytes=max_file_bytes(args))
     path.parent.mkdir(parents=True, exist_ok=True)
     return Game.create(path, scenario, args.catalogue, teams)
-
-
-def stop_on_sigterm() -> Callable[[], None]:
-    """Make SIGTERM stop the command as Ctrl-C does (a KeyboardInterrupt in the main
-    thread, where the server's loop runs); return the function that undoes it."""
-
-    def interrupt(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread (main() called from a test's thread)
-        return lambda: None
-    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def main(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ were, replicate by replicate: a comparison with the base stays on common random 
 (docs/performance.md). Both methods share the transform, so they differ only in how the
 uniforms cover the unit cube:
 
-- ``monte_carlo``: independent uniforms, ``default_rng(seed).random((R, d))``.
+- ``monte_carlo``: independent uniforms, ``default_rng(parameter_stream(seed, path)).random(R)``.
 - ``latin_hypercube``: each dimension is cut into R strata of equal probability and every
   stratum holds exactly one replicate, at a uniform position inside it; the strata are
   matched across dimensions by independent random permutations. Means over the ensemble
@@ -24,9 +24,8 @@ uniforms cover the unit cube:
 
 A parameter's draws depend only on its path, its distribution and the SeedSequence (not
 on the other uncertainties or the order they were written in): the same seed gives the
-same arrays. A Latin
-hypercube is stratified within one call: an ensemble run in chunks is one hypercube per
-chunk (each chunk passes its own seed).
+same arrays. A Latin hypercube is stratified within one call: an ensemble run in chunks
+is one hypercube per chunk (each chunk passes its own seed).
 """
 
 from __future__ import annotations

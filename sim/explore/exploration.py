@@ -27,9 +27,8 @@ import plotly.graph_objects as go
 from sim.analysis.compare import comparison_notes, unique_labels
 from sim.analysis.comparison import Compared, Comparison
 from sim.experiment.collect import Ensemble
-from sim.experiment.engine import EnsembleFailed, make_plan, new_ensemble, resolve_settings
-from sim.experiment.executors import Backend
-from sim.experiment.runner import ProgressSink, execute
+from sim.experiment.engine import resolve_settings, run_in_memory
+from sim.experiment.runner import ProgressSink
 from sim.explore.controls import Control, controls_for
 from sim.explore.figures import what_if_figures
 from sim.explore.generations import Generations, SupersededBetweenChunks
@@ -118,12 +117,7 @@ class Explorer:
         :class:`~sim.experiment.engine.EnsembleFailed`."""
         s = self.settings
         settings = resolve_settings(scenario, s.replicates, s.seed, s.chunk_size, s.record)
-        plan = make_plan(scenario, settings)
-        ensemble = new_ensemble(scenario, settings)
-        with Backend() as backend:
-            stats = execute(plan, ensemble, backend, plan.keys, progress=progress)
-        if stats.failures:
-            raise EnsembleFailed(stats.failures)
+        ensemble, _ = run_in_memory(scenario, settings, workers=1, progress=progress)
         return ensemble
 
     def base_ensemble(self) -> Ensemble:

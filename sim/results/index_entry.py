@@ -142,6 +142,8 @@ class IndexEntry:
 
 def load_listed_manifest(folder: Path) -> dict[str, Any]:
     """The manifest of ``folder`` as a JSON object; DamagedManifest saying what is wrong."""
+    # Not sim.results.manifest.load_manifest: that module pulls in the scenario schema
+    # (0.3 s), which ``runs`` does not otherwise need, and says nothing of damage.
     try:
         text = (folder / "manifest.json").read_text(encoding="utf-8")
     except FileNotFoundError:
