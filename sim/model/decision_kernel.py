@@ -54,7 +54,8 @@ def add_row_products(p, t, rel, w_s, w_b, divisor):
             p[j, i] += x
 
 
-@njit(cache=True, nogil=True)
+# inline: compiled into the step kernel's loop (sim.model.kernel._run_block), like _settle
+@njit(cache=True, nogil=True, inline="always")
 def decide(
     r, rel, e, exp_, intent, base, w, lever_i, lever_k, lever_v, alpha_i, s, keys, step,
     threat_, lever_pull, warm, levels, values, p, alpha, u, moves,
