@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -89,7 +90,33 @@ NAME: /[A-Za-z_][A-Za-z0-9_]*(?:-[A-Z][A-Z0-9_]*)?(?:\.[A-Za-z0-9_-]+)*/
 %ignore /\s+/
 """
 
-PARSER = Lark(GRAMMAR, parser="lalr", start=["condition", "outcome"], propagate_positions=True)
+
+
+def _parser_cache() -> str | bool:
+    """Where lark keeps the grammar's parse tables between processes: beside this module's
+    bytecode, or nowhere if that folder cannot be made.
+
+    Building the tables takes about 0.06 s of every command; loading them 0.004 s. lark
+    writes them with pickle and checks a hash of the grammar, its options and its own
+    version before it reads them (a stale or cut-short file is built again). The folder is
+    the package's own ``__pycache__``, trusted as its bytecode is; lark's ``cache=True``
+    would use the shared temporary folder, which is not.
+    """
+    folder = Path(__file__).resolve().parent / "__pycache__"
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError:  # a read-only installation: build the tables each time
+        return False
+    return str(folder / "grammar.lark-tables")
+
+
+PARSER = Lark(
+    GRAMMAR,
+    parser="lalr",
+    start=["condition", "outcome"],
+    propagate_positions=True,
+    cache=_parser_cache(),
+)
 
 _OUTCOME_ONLY = {"AT", "PROB"}
 _CALLS = {"TOGETHER", "STRONGEST", "WEAKEST"}

@@ -3,9 +3,14 @@ the messages that say where an expression goes wrong."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from factories import baseline
 
+from sim.scenario import grammar
 from sim.scenario.grammar import (
     Compare,
     ConditionError,
@@ -112,3 +117,22 @@ def test_end_states_read_only_relations():
         parse_condition("actors.CHN.assertiveness > 0.5", baseline(), relations_only=True)
     with pytest.raises(ConditionError, match="'step' cannot be used"):
         parse_condition("step > 3", baseline(), relations_only=True)
+
+
+def test_parse_tables_are_rebuilt_from_a_damaged_cache(tmp_path):
+    """The parse tables lark keeps beside the module: a file cut short or overwritten is
+    built again (and written again), never trusted; the parser then reads as before."""
+    cache = Path(grammar._parser_cache())
+    script = (
+        "from sim.scenario import grammar; "
+        "print(grammar.PARSER.parse('RUS-CHN > 0.5 and not CHN-JPN is hostile', "
+        "start='condition').data)"
+    )
+    for damage in (b"", b"not the tables\n", cache.read_bytes()[:200] if cache.exists() else b"x"):
+        cache.write_bytes(damage)
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "all_of"
+        assert cache.read_bytes() != damage  # built and written again
