@@ -91,7 +91,6 @@ NAME: /[A-Za-z_][A-Za-z0-9_]*(?:-[A-Z][A-Z0-9_]*)?(?:\.[A-Za-z0-9_-]+)*/
 """
 
 
-
 def _parser_cache() -> str | bool:
     """Where lark keeps the grammar's parse tables between processes: beside this module's
     bytecode, or nowhere if that folder cannot be made.
