@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from sim.analysis.common import signed
 from sim.analysis.explanation import TERM_LABELS, Explanation
@@ -55,7 +54,7 @@ def explanation_of(
 ) -> Explanation:
     run = scenario.run
     period = period_label(run.start, step, run.step_months)
-    term_rows, part_rows, move_rows, summary_rows, rep_frames = [], [], [], [], []
+    term_rows, part_rows, move_rows, summary_rows, rep_columns = [], [], [], [], []
     for target in [k for k in ids if k in captured]:
         c = captured[target]
         rows = []
@@ -149,8 +148,8 @@ def explanation_of(
             [p for p in part_rows if p["target"] == target],
         )
         summary_rows.append(summary)
-        # The columns made first and the frame once: a frame grown column by column
-        # copied itself each time (half a second of a report's explanations).
+        # The columns made first and the frame once, when it is read (Explanation): a frame
+        # grown column by column copied itself each time.
         columns = {"target": target, "replicate": np.arange(replicates)}
         columns |= {term.name: c["terms"][term.name] for term in TERMS}
         columns |= {
@@ -165,8 +164,7 @@ def explanation_of(
             "other_move_change": c["other"]["change"],
             "change": c["change"],
         }
-        rep_frames.append(pd.DataFrame(columns))
-    part_columns = ["target", "term", "part", "label", "mean", "p05", "p95"]
+        rep_columns.append(columns)
     return Explanation(
         scenario=scenario.name,
         file=file,
@@ -178,11 +176,11 @@ def explanation_of(
         end=end,
         replicates=replicates,
         seed=seed,
-        terms=pd.DataFrame(term_rows),
-        parts=pd.DataFrame(part_rows, columns=part_columns),
-        moves=pd.DataFrame(move_rows),
-        summary=pd.DataFrame(summary_rows),
-        per_replicate=pd.concat(rep_frames, ignore_index=True),
+        term_rows=term_rows,
+        part_rows=part_rows,
+        move_rows=move_rows,
+        summary_rows=summary_rows,
+        replicate_columns=rep_columns,
         events=events,
         parameters=parameters,
         notes=notes,

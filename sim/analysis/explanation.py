@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
 
 from sim.analysis.explain_text import summary_text, to_dict
+
+#: The columns of :attr:`Explanation.parts` (named, so that an explanation without parts has them).
+PART_COLUMNS = ["target", "term", "part", "label", "mean", "p05", "p95"]
 
 #: How each term is called in text (the frames keep the names of ``sim.model.drivers.TERMS``).
 TERM_LABELS = {
@@ -33,8 +37,10 @@ TERM_LABELS = {
 class Explanation:
     """Actor ``actor``'s decisions at step ``step``, split into driver terms.
 
-    Frames (one row per target j unless said otherwise; means and 5%/95% quantiles over
-    the replicates):
+    Held as rows (``term_rows``, ``part_rows``, ``move_rows``, ``summary_rows``: dicts with
+    the columns below; ``replicate_columns``: one dict of columns per target), and read as
+    frames, built from them the first time (one row per target j unless said otherwise;
+    means and 5%/95% quantiles over the replicates):
 
     - ``terms``: target, term, label, mean, p05, p95, theory, meaning: each term's
       contribution to p_ij, sorted per target by absolute mean (largest first);
@@ -66,19 +72,46 @@ class Explanation:
     end: dt.date
     replicates: int
     seed: int
-    terms: pd.DataFrame
-    parts: pd.DataFrame
-    moves: pd.DataFrame
-    summary: pd.DataFrame
-    per_replicate: pd.DataFrame
+    term_rows: list[dict[str, Any]]
+    part_rows: list[dict[str, Any]]
+    move_rows: list[dict[str, Any]]
+    summary_rows: list[dict[str, Any]]
+    replicate_columns: list[dict[str, Any]]
     events: list[dict[str, Any]] = field(default_factory=list)
     parameters: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
+    # The rows are what the explanation is made of; the frames are built from them the first
+    # time they are read (the report's "why" figure and --json read the rows only: building
+    # the frames of its eight explanations and reading them back took about 0.1 s).
+
+    @cached_property
+    def terms(self) -> pd.DataFrame:
+        return pd.DataFrame(self.term_rows)
+
+    @cached_property
+    def parts(self) -> pd.DataFrame:
+        return pd.DataFrame(self.part_rows, columns=PART_COLUMNS)
+
+    @cached_property
+    def moves(self) -> pd.DataFrame:
+        return pd.DataFrame(self.move_rows)
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        return pd.DataFrame(self.summary_rows)
+
+    @cached_property
+    def per_replicate(self) -> pd.DataFrame:
+        frames = [pd.DataFrame(columns) for columns in self.replicate_columns]
+        if not frames:
+            return pd.DataFrame(columns=["target", "replicate"])
+        return pd.concat(frames, ignore_index=True)
+
     @property
     def targets(self) -> list[str]:
         """The ids of the actors explained, in scenario order."""
-        return list(self.summary["target"])
+        return [row["target"] for row in self.summary_rows]
 
     @property
     def actor_name(self) -> str:
@@ -96,8 +129,8 @@ class Explanation:
         """The JSON-ready object of ``explain --json`` (docs/analysis.md lists its keys)."""
         return to_dict(self)
 
-    def _row(self, target: str) -> pd.Series:
-        rows = self.summary[self.summary["target"] == target]
-        if rows.empty:
-            raise KeyError(f"{target!r} is not explained here; targets: {', '.join(self.targets)}")
-        return rows.iloc[0]
+    def _row(self, target: str) -> dict[str, Any]:
+        for row in self.summary_rows:
+            if row["target"] == target:
+                return row
+        raise KeyError(f"{target!r} is not explained here; targets: {', '.join(self.targets)}")
