@@ -162,6 +162,12 @@ class RunResult:
         """Per dyad: start, end mean/median/quantiles, share in each band, modal band."""
         if self.ensemble.is_sweep:
             return per_point(self.ensemble, "dyads")
+        return self.first_dyad_stats
+
+    @cached_property
+    def first_dyad_stats(self) -> pd.DataFrame:
+        """:attr:`dyad_stats` of the first sweep point (of the run, without a sweep), as the
+        report shows them."""
         return dyad_end_table(self.ensemble.point(0), self.scenario)
 
     @cached_property
@@ -176,6 +182,12 @@ class RunResult:
         per replicate and the median first date (per point in a sweep)."""
         if self.ensemble.is_sweep:
             return per_point(self.ensemble, "events")
+        return self.first_event_stats
+
+    @cached_property
+    def first_event_stats(self) -> pd.DataFrame:
+        """:attr:`event_stats` of the first sweep point (of the run, without a sweep), as the
+        report shows them."""
         return event_table(self.ensemble.point(0), self.scenario)
 
     @cached_property
@@ -287,7 +299,7 @@ def write_run_report(result: RunResult, path: Path, manifest: Mapping[str, Any])
         first,
         None,
         result.first_outcomes,
-        dyad_end_table(first, result.scenario),
+        result.first_dyad_stats,
         run_info={
             "scenario_sha256": manifest["scenario_sha256"],
             "started_at": manifest["started_at"],
@@ -299,7 +311,7 @@ def write_run_report(result: RunResult, path: Path, manifest: Mapping[str, Any])
         figures=result.figures(),
         sweep=sweep_table(ens) if ens.is_sweep else None,
         sweep_keys=ens.sweep_keys,
-        events=event_table(first, result.scenario),
+        events=result.first_event_stats,
     )
 
 
