@@ -4,14 +4,15 @@
 
 Measures, in the same run and one after the other (nothing in parallel):
 
-(a) bare imports: a fresh ``python -c "import ..."`` of the third-party modules the
-    command's own code imports, wall time including the interpreter's start. Which
-    modules: the command is run once with ``-X importtime``; every import statement of a
-    sim module it loaded (at module level or inside a function) that names a
-    third-party module the run really imported is counted (mesa, numpy, numba, pandas,
-    pyarrow.parquet, scipy.stats, plotly, jinja2, yaml, pydantic, rich ...). What those
-    modules import in turn is in their import time; what a library loads only when it is
-    used (plotly's trace classes, numba's typing of a cached kernel) is not.
+(a) bare imports: a fresh ``python -c`` that makes, as written, every import statement of
+    a third-party module that the command's sim modules executed (``import numpy``,
+    ``from pydantic import BaseModel, Field``, ``from numba import njit`` ...; found by
+    running the command once with ``builtins.__import__`` watched), wall time including
+    the interpreter's start. ``from pydantic import BaseModel`` loads pydantic's models,
+    which ``import pydantic`` alone leaves for later: until 4 December 2026 (a) made
+    ``import X`` of each module named, and so left out what such statements load. What a
+    library loads only when it is used (plotly's figure and trace classes on the first
+    figure, numba's registries when it loads the first cached kernel) is not counted.
 (b) the command: ``python run.py run scenarios/baseline.yaml --reps R --record outcomes
     --workers 1 --out TMP``, wall time in a fresh process;
 (c) the model's own time: in this process, after a warm-up run, every chunk of the same
@@ -29,7 +30,6 @@ this process (what the command pays) and a second one.
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import statistics
 import subprocess
@@ -62,15 +62,32 @@ def command(reps: int, out: Path) -> list[str]:
     ]
 
 
-def imported_modules(importtime: str) -> list[str]:
-    """The modules a ``-X importtime`` log names, in the order they finished."""
-    names = []
-    for line in importtime.splitlines():
-        if line.startswith("import time:") and "|" in line:
-            name = line.rsplit("|", 1)[1].strip()
-            if name != "imported package":
-                names.append(name)
-    return names
+#: Runs a command with every import statement made by a sim module recorded (module,
+#: names) into the JSON file of argv[1]; argv[2:] is the command.
+WATCH = r"""
+import builtins, dis, json, runpy, sys
+seen = []
+real = builtins.__import__
+IMPORT_NAME = dis.opmap["IMPORT_NAME"]
+def watched(name, globals=None, locals=None, fromlist=(), level=0):
+    # an import statement of a sim module (not a library's C code importing lazily while a
+    # sim function calls it, which passes the same globals)
+    caller = sys._getframe(1)
+    statement = caller.f_code.co_code[caller.f_lasti] == IMPORT_NAME
+    if level == 0 and statement and caller.f_globals.get("__name__", "").split(".")[0] == "sim":
+        seen.append([name, list(fromlist or ())])
+    return real(name, globals, locals, fromlist, level)
+out, sys.argv = sys.argv[1], sys.argv[2:]
+builtins.__import__ = watched
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+except SystemExit:
+    pass
+finally:
+    builtins.__import__ = real
+    with open(out, "w") as f:
+        json.dump(seen, f)
+"""
 
 
 def third_party(name: str) -> bool:
@@ -78,46 +95,33 @@ def third_party(name: str) -> bool:
     return top != "sim" and top not in sys.stdlib_module_names and not top.startswith("_")
 
 
-def imports_of(path: Path) -> set[str]:
-    """Every module an import statement of the file names (``from a import b``: a and a.b)."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module)
-            found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return found
-
-
-def _loaded(module: str, done: set[str]) -> bool:
-    # A package loaded lazily (scipy.stats) has no line of its own, only its submodules.
-    return module in done or any(name.startswith(module + ".") for name in done)
-
-
-def needed_packages(reps: int) -> list[str]:
-    """The third-party modules the command's sim modules import and the run imported."""
+def import_statements(reps: int) -> list[str]:
+    """The third-party import statements the command's sim modules executed, as written
+    (the names of one module's ``from`` statements merged)."""
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run(
-            [sys.executable, "-X", "importtime", *command(reps, Path(tmp))[1:]],
+        log = Path(tmp) / "imports.json"
+        subprocess.run(
+            [sys.executable, "-c", WATCH, str(log), *command(reps, Path(tmp) / "out")[1:]],
             capture_output=True,
             text=True,
             cwd=ROOT,
             check=True,
         )
-    loaded = imported_modules(proc.stderr)
-    done = set(loaded)
-    wanted: set[str] = set()
-    for name in loaded:
-        if name.split(".")[0] != "sim":
+        seen = json.loads(log.read_text())
+    plain: list[str] = []
+    names: dict[str, list[str]] = {}
+    for module, fromlist in seen:
+        if not third_party(module):
             continue
-        module = ROOT / Path(*name.split("."))
-        path = module / "__init__.py" if module.is_dir() else module.with_suffix(".py")
-        if path.exists():
-            wanted.update(m for m in imports_of(path) if third_party(m) and _loaded(m, done))
-    # A module whose parent is also listed needs no line of its own only if the parent
-    # imports it; keep both (importing a loaded module again costs nothing).
-    return sorted(wanted)
+        if not fromlist:
+            if module not in plain:
+                plain.append(module)
+            continue
+        listed = names.setdefault(module, [])
+        listed.extend(n for n in fromlist if n not in listed and n != "*")
+    lines = [f"import {m}" for m in plain]
+    lines += [f"from {m} import {', '.join(ns)}" for m, ns in names.items() if ns]
+    return lines
 
 
 def wall(argv: list[str]) -> float:
@@ -161,9 +165,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    packages = needed_packages(args.reps)
-    bare = [sys.executable, "-c", "import " + ", ".join(packages)]
-    print(f"(a) counts: import {', '.join(packages)}")
+    statements = import_statements(args.reps)
+    bare = [sys.executable, "-c", "\n".join(statements)]
+    print(f"(a) counts: {'; '.join(statements)}")
     print(f"(b) runs:   {' '.join(command(args.reps, Path('TMP'))[1:])}")
 
     import sim
