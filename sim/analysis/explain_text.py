@@ -123,7 +123,7 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
     """The explanation as one JSON-ready object (docs/analysis.md, "Explain", lists the keys)."""
     e = explanation
     # The explanation's rows, not its frames (a lookup per value in the frames cost 0.1 s
-    # per actor, and building the frames to read them back 0.01 s).
+    # per actor; building the frames only to read them back, 0.07 s of a report).
     summary = {row["target"]: row for row in e.summary_rows}
     parts: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in e.part_rows:

@@ -83,7 +83,7 @@ class Explanation:
 
     # The rows are what the explanation is made of; the frames are built from them the first
     # time they are read (the report's "why" figure and --json read the rows only: building
-    # the frames of its eight explanations and reading them back took about 0.1 s).
+    # the frames of a report's eight explanations and reading them back took about 0.07 s).
 
     @cached_property
     def terms(self) -> pd.DataFrame:
