@@ -1,5 +1,5 @@
 """``python -m sim.cli [command] ...``: the same as ``python run.py [command] ...``."""
 
-from sim.cli.main import main
+from sim.cli.main import program
 
-raise SystemExit(main())
+program()

@@ -68,6 +68,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from sim.cli import (
     aar,
@@ -86,7 +87,14 @@ from sim.cli import (
     validate,
     workshop,
 )
-from sim.cli.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, BadInput, err
+from sim.cli.exits import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    BadInput,
+    end_process,
+    err,
+)
 from sim.cli.program import invocation, prog
 
 COMMANDS = (
@@ -188,3 +196,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(set ALIGNSIM_DEBUG=1 for the traceback)"
         )
         return EXIT_FAILED
+
+
+def program() -> NoReturn:
+    """The program: :func:`main` on the command line's arguments, then the process ends with
+    its exit code (:func:`sim.cli.exits.end_process`). run.py, ``alignsim`` and
+    ``python -m sim.cli`` start here."""
+    end_process(main())
