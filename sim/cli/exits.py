@@ -8,7 +8,7 @@
 - :func:`err` / :func:`fail`: a message on stderr (and the exit code to return).
 - :data:`written` / :data:`partial`: the folders the running command has written, so that
   an interrupt can say where the results or the finished chunks are.
-- :func:`stop_on_sigterm`: SIGTERM ends a serving command (workshop, explore) as Ctrl-C does.
+- :func:`sigterm_interrupts`: SIGTERM ends a serving command (workshop, explore) as Ctrl-C does.
 - :func:`end_process`: how the program itself ends, once a command has returned its code.
 """
 
@@ -20,7 +20,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -48,9 +48,10 @@ partial: list[Path] = []
 """The partial run folder of the run in progress (so an interrupt can say where it is)."""
 
 
-def stop_on_sigterm() -> Callable[[], None]:
-    """Make SIGTERM stop the command as Ctrl-C does (a KeyboardInterrupt in the main
-    thread, where the server's loop runs); return the function that undoes it."""
+@contextlib.contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """While inside, SIGTERM stops the command as Ctrl-C does (a KeyboardInterrupt in the
+    main thread, where the server's loop runs); SIGTERM's handler is restored after."""
 
     def interrupt(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
@@ -58,8 +59,12 @@ def stop_on_sigterm() -> Callable[[], None]:
     try:
         previous = signal.signal(signal.SIGTERM, interrupt)
     except ValueError:  # not the main thread (main() called from a test's thread)
-        return lambda: None
-    return lambda: signal.signal(signal.SIGTERM, previous)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def end_process(code: int) -> NoReturn:

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sim.cli.exits import EXIT_OK, err, fail, stop_on_sigterm
+from sim.cli.exits import EXIT_OK, err, fail, sigterm_interrupts
 from sim.cli.options import (
     add_chunk_size,
     add_max_file_size,
@@ -34,9 +34,9 @@ from sim.cli.program import invocation
 from sim.cli.scenario_file import load_scenario_file
 
 DEFAULT_PORT = 8060
+"""The explorer's port unless ``--port`` (the workshop's is 8050: both can run at once)."""
 SLOW_BASE_SECONDS = 2.0
 """A base ensemble slower than this gets a note: the page would not redraw promptly."""
-"""The explorer's port unless ``--port`` (the workshop's is 8050: both can run at once)."""
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -69,11 +69,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def main(args: argparse.Namespace) -> int:
     """Load the scenario, bind, run the base, print the URL, serve until Ctrl-C/SIGTERM."""
-    restore = stop_on_sigterm()
-    try:
+    with sigterm_interrupts():
         return _serve(args)
-    finally:
-        restore()
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -24,7 +24,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli.exits import EXIT_OK, err, fail, stop_on_sigterm
+from sim.cli.exits import EXIT_OK, err, fail, sigterm_interrupts
 from sim.cli.options import add_max_file_size, max_file_bytes
 from sim.cli.paths import WORKSHOP_RESULTS
 from sim.cli.scenario_file import with_size_hint
@@ -86,11 +86,8 @@ def open_or_create(args: argparse.Namespace) -> Game:
 
 def main(args: argparse.Namespace) -> int:
     """Create or reopen the game, print the join URLs, serve until Ctrl-C or SIGTERM."""
-    restore = stop_on_sigterm()
-    try:
+    with sigterm_interrupts():
         return _serve(args)
-    finally:
-        restore()
 
 
 def _serve(args: argparse.Namespace) -> int:

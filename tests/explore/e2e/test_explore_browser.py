@@ -58,7 +58,7 @@ def served(tmp_path_factory):
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=30)
+            proc.wait(timeout=START_S)
         except subprocess.TimeoutExpired:
             proc.kill()
 
