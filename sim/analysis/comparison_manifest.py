@@ -11,6 +11,7 @@ from typing import Any
 
 from sim.analysis.comparison import Comparison
 from sim.experiment.tasks import SEED_SCHEME
+from sim.results import formats
 from sim.results.manifest import (
     Command,
     git_commit,
@@ -46,7 +47,7 @@ def comparison_manifest(
     """
     dates = comparison.dates
     return {
-        "format": "alignsim-comparison",
+        "format": formats.COMPARISON,
         "format_version": COMPARISON_FORMAT,
         "comparison_id": comparison_id,
         "reference": comparison.reference,

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.results import formats
+
 HEADLINE = 3
 """End-states a one-line summary shows: the most likely ones."""
 
@@ -168,9 +170,9 @@ def read_entry(root: Path, folder: Path) -> IndexEntry:
     cannot be read or lacks what a listing needs."""
     m = load_listed_manifest(folder)
     fmt = m.get("format")
-    if fmt == "alignsim-run":
+    if fmt == formats.RUN:
         return _run_entry(root, folder, m)
-    if fmt == "alignsim-comparison":
+    if fmt == formats.COMPARISON:
         return _comparison_entry(root, folder, m)
     if isinstance(m.get("kind"), str) and isinstance(fmt, int):  # the analyses' layout
         return _analysis_entry(root, folder, m)

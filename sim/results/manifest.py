@@ -28,6 +28,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from sim.results import formats
 from sim.results.views import RunRecord
 from sim.scenario import Scenario, format_path
 from sim.scenario.event_checks import event_notes
@@ -170,7 +171,7 @@ def build_manifest(result: RunRecord, run_id: str, command: Command) -> dict[str
     if result.resumed:
         execution["resumed"] = result.resumed
     return {
-        "format": "alignsim-run",
+        "format": formats.RUN,
         "format_version": MANIFEST_FORMAT,
         "run_id": run_id,
         "scenario_name": scenario.name,
